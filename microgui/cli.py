@@ -1,0 +1,87 @@
+"""The `microgui` command: the window by default, `train` and `plugins` as subcommands.
+
+`python -m microgui` and the `microgui` console script both call `main`.
+Qt is imported only on the window path, so `train` and `plugins` work on a
+machine with no display and never pay Qt's start-up cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from microgui import __version__
+from microgui.display import NO_DISPLAY_MESSAGE, has_display
+
+
+def _add_plugin_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--plugins-dir",
+        action="append",
+        default=default,
+        metavar="DIR",
+        help="also load drop-in dataset plugins (.py files) from DIR; repeatable",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, subcommands included."""
+    from microgui import plugin_cli, train_cli
+
+    parser = argparse.ArgumentParser(
+        prog="microgui",
+        description="A desktop sandbox for watching a scalar autograd network learn. "
+        "Without a subcommand, opens the training window.",
+    )
+    parser.add_argument("--version", action="version", version=f"microgui {__version__}")
+    _add_plugin_dir_option(parser, default=None)
+    window = parser.add_argument_group("window options")
+    window.add_argument(
+        "--offscreen",
+        action="store_true",
+        help="run the window without a display (for screenshots and scripts)",
+    )
+    window.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="after training --steps steps, save a PNG of the whole window to PATH and exit",
+    )
+    window.add_argument("--preset", metavar="NAME", help="start from a preset, e.g. micrograd-demo")
+    window.add_argument("--steps", type=int, metavar="N", help="train N steps on start")
+    window.add_argument("--dataset", metavar="ID", help="dataset plugin id to start with")
+    window.add_argument("--layers", metavar="SIZES", help='hidden layer sizes, e.g. "16,16"')
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    train = commands.add_parser(
+        "train", help="train headless from the command line", description=train_cli.__doc__
+    )
+    _add_plugin_dir_option(train, default=argparse.SUPPRESS)
+    train_cli.add_train_arguments(train)
+    plugins = commands.add_parser("plugins", help="list every dataset plugin found and its status")
+    _add_plugin_dir_option(plugins, default=argparse.SUPPRESS)
+    plugin_cli.add_plugins_arguments(plugins)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `microgui` command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "train":
+        from microgui.train_cli import run_train
+
+        return run_train(args)
+    if args.command == "plugins":
+        from microgui.plugin_cli import run_plugins_command
+
+        return run_plugins_command(args)
+
+    if args.offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if not has_display():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 1
+    from microgui.app import run_gui
+
+    return run_gui(args)
