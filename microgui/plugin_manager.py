@@ -1,0 +1,202 @@
+"""Load every dataset plugin, keep the broken ones out, and generate data safely.
+
+Typical use::
+
+    registry = load_plugins(plugin_dirs=args.plugins_dir)
+    for report in registry.reports:            # one per plugin found
+        print(report.name, report.source, report.status, report.error)
+    spec = registry.datasets["moons"]           # DatasetSpec: params to build a form
+    data = registry.generate("moons", {"noise": 0.2}, seed=1337, timeout=30)
+
+Isolation: a plugin that fails to import, raises in its hook, declares a bad
+spec or an id another plugin already took is reported (status "failed") and
+its bad parts left out; every other plugin still loads. At generate time,
+bad parameters are refused before the plugin runs, and anything the plugin
+raises or returns wrong becomes a :class:`PluginError` naming the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import pluggy
+
+from microgui import hookspecs
+from microgui.hookspecs import CONTRACT_VERSION, PROJECT_NAME
+from microgui.plugin_discovery import (
+    SOURCE_FILE,
+    PluginCandidate,
+    entry_point_candidates,
+    file_candidates,
+    plugin_search_dirs,
+)
+from microgui.plugin_registry import (
+    DEFAULT_DATASET_ID,
+    MAX_MESSAGE,
+    STATUS_FAILED,
+    STATUS_OK,
+    PluginError,
+    PluginRegistry,
+    PluginReport,
+    describe_exception,
+    source_file,
+)
+from microgui.plugin_validation import check_dataset_spec
+
+__all__ = [
+    "DEFAULT_DATASET_ID",
+    "STATUS_FAILED",
+    "STATUS_OK",
+    "PluginError",
+    "PluginManager",
+    "PluginRegistry",
+    "PluginReport",
+    "load_plugins",
+]
+
+KNOWN_HOOKS = ("microgui_datasets",)
+
+
+class PluginManager:
+    """Finds plugins, imports each in isolation and builds a :class:`PluginRegistry`.
+
+    ``plugin_dirs``: extra drop-in folders (``--plugins-dir``), searched
+    before ``$MICROGUI_PLUGIN_PATH`` and the per-user folder.
+    ``include_entry_points`` / ``include_default_dirs`` exist so tests and
+    tools can load an exact set of plugins.
+    """
+
+    def __init__(
+        self,
+        plugin_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        *,
+        include_entry_points: bool = True,
+        include_default_dirs: bool = True,
+    ) -> None:
+        self.plugin_dirs = list(plugin_dirs or ())
+        self.include_entry_points = include_entry_points
+        self.include_default_dirs = include_default_dirs
+
+    def candidates(self, registry: PluginRegistry) -> list[PluginCandidate]:
+        """Every plugin to try, in load order; missing named folders become warnings."""
+        found = entry_point_candidates() if self.include_entry_points else []
+        folders = []
+        for folder, explicit in plugin_search_dirs(
+            self.plugin_dirs, include_default_dirs=self.include_default_dirs
+        ):
+            if folder.is_dir():
+                folders.append(folder)
+            elif explicit:
+                registry.warnings.append(f"plugin folder {folder} does not exist")
+        return found + file_candidates(folders)
+
+    def load(self) -> PluginRegistry:
+        """Import and register every plugin; never raises because of a plugin."""
+        manager = pluggy.PluginManager(PROJECT_NAME)
+        manager.add_hookspecs(hookspecs)
+        registry = PluginRegistry(manager)
+        for candidate in self.candidates(registry):
+            report = PluginReport(candidate.name, candidate.source, candidate.location)
+            registry.reports.append(report)
+            try:
+                self._load_one(candidate, manager, registry, report)
+            except (Exception, SystemExit) as exc:
+                # A last safety net: e.g. a module whose __getattr__ raises.
+                report.fail(f"could not be loaded: {describe_exception(exc)}")
+        registry.sort_datasets()
+        return registry
+
+    def _load_one(
+        self,
+        candidate: PluginCandidate,
+        manager: pluggy.PluginManager,
+        registry: PluginRegistry,
+        report: PluginReport,
+    ) -> None:
+        try:
+            plugin = candidate.load()
+        except (Exception, SystemExit) as exc:
+            report.fail(f"import failed: {describe_exception(exc, candidate.location)}")
+            return
+        wanted = getattr(plugin, "MICROGUI_CONTRACT_VERSION", CONTRACT_VERSION)
+        if not isinstance(wanted, int) or wanted > CONTRACT_VERSION:
+            report.fail(
+                f"needs plugin contract version {wanted!r}, this microgui has "
+                f"{CONTRACT_VERSION}; upgrade microgui"
+            )
+            return
+        if manager.has_plugin(candidate.name):
+            report.fail(
+                f"another plugin already has the name {candidate.name!r}; rename this "
+                f"{'file' if candidate.source == SOURCE_FILE else 'entry point'}"
+            )
+            return
+        try:
+            manager.register(plugin, name=candidate.name)
+        except (Exception, SystemExit) as exc:
+            report.fail(f"could not be registered: {type(exc).__name__}: {exc}"[:MAX_MESSAGE])
+            return
+        hook_names = {caller.name for caller in manager.get_hookcallers(plugin) or ()}
+        unknown = sorted(hook_names - set(KNOWN_HOOKS))
+        if unknown:
+            report.fail(
+                f"implements unknown hook(s) {', '.join(unknown)}; "
+                f"contract version {CONTRACT_VERSION} has: {', '.join(KNOWN_HOOKS)}"
+            )
+        if "microgui_datasets" in hook_names:
+            self._collect_datasets(plugin, manager, registry, report)
+        elif callable(getattr(plugin, "microgui_datasets", None)):
+            report.fail("microgui_datasets is missing its @hookimpl decorator")
+        elif not unknown:
+            report.fail("provides no hooks: add an @hookimpl function microgui_datasets()")
+        if report.status == STATUS_FAILED and not report.dataset_ids:
+            # Nothing usable: keep it out of any later hook call.
+            manager.unregister(plugin)
+
+    @staticmethod
+    def _collect_datasets(
+        plugin: object,
+        manager: pluggy.PluginManager,
+        registry: PluginRegistry,
+        report: PluginReport,
+    ) -> None:
+        # Call this plugin's implementation alone so one plugin raising cannot
+        # abort the whole hook call for every other plugin.
+        for impl in manager.hook.microgui_datasets.get_hookimpls():
+            if impl.plugin is not plugin:
+                continue
+            try:
+                specs = impl.function()
+            except (Exception, SystemExit) as exc:
+                near = source_file(impl.function)
+                report.fail(f"microgui_datasets raised {describe_exception(exc, near)}")
+                continue
+            if not isinstance(specs, (list, tuple)):
+                report.fail(
+                    f"microgui_datasets must return a list of DatasetSpec, "
+                    f"got {type(specs).__name__}"
+                )
+                continue
+            for raw in specs:
+                try:
+                    spec = check_dataset_spec(raw)
+                    registry.add_dataset(spec, report.name)
+                except ValueError as exc:
+                    report.fail(str(exc))
+                    continue
+                report.dataset_ids.append(spec.id)
+
+
+def load_plugins(
+    plugin_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    include_entry_points: bool = True,
+    include_default_dirs: bool = True,
+) -> PluginRegistry:
+    """Find, import and check every plugin; see :class:`PluginManager` for the arguments."""
+    return PluginManager(
+        plugin_dirs,
+        include_entry_points=include_entry_points,
+        include_default_dirs=include_default_dirs,
+    ).load()

@@ -1,0 +1,276 @@
+"""The registry of loaded datasets, per-plugin reports, and safe generation.
+
+:class:`PluginRegistry` is what :func:`microgui.plugin_manager.load_plugins`
+returns. Its ``generate`` refuses bad parameters before a plugin runs, can
+abandon a plugin that hangs, and turns anything a plugin raises or returns
+wrong into a :class:`PluginError` naming the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from microgui import hookspecs
+from microgui.hookspecs import Dataset, DatasetError, DatasetSpec
+from microgui.plugin_validation import ContractError, check_dataset, check_seed, resolve_params
+
+DEFAULT_DATASET_ID = "moons"
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+MAX_MESSAGE = 1000
+
+
+class PluginError(Exception):
+    """A plugin, or the parameters given to it, failed; the message names the plugin.
+
+    ``input_error`` is True when the user can fix it (bad parameters, a bad
+    file), False when the plugin itself misbehaved (a bug, a timeout).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        plugin: str | None = None,
+        dataset_id: str | None = None,
+        input_error: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.dataset_id = dataset_id
+        self.input_error = input_error
+
+
+@dataclass
+class PluginReport:
+    """What happened to one plugin: where it came from and whether it works.
+
+    ``status`` is "ok" or "failed"; a failed plugin may still contribute the
+    datasets listed in ``dataset_ids`` when only some of its specs were bad.
+    """
+
+    name: str
+    source: str
+    location: str
+    status: str = STATUS_OK
+    error: str = ""
+    dataset_ids: list[str] = field(default_factory=list)
+
+    def fail(self, message: str) -> None:
+        """Mark failed and append ``message`` to the error text."""
+        self.status = STATUS_FAILED
+        self.error = f"{self.error}; {message}" if self.error else message
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for `microgui plugins --json`)."""
+        return {
+            "name": self.name,
+            "source": self.source,
+            "location": self.location,
+            "status": self.status,
+            "error": self.error,
+            "dataset_ids": list(self.dataset_ids),
+        }
+
+
+# Frames in these folders are microgui's or pluggy's, never the plugin's own code.
+_FRAMEWORK_DIRS = tuple(
+    str(Path(module.__file__).parent) + os.sep for module in (hookspecs, pluggy)
+)
+
+
+def source_file(function: object) -> str | None:
+    """The file a plugin function was defined in, to point tracebacks at its lines."""
+    code = getattr(function, "__code__", None)
+    return code.co_filename if code is not None else None
+
+
+def _plugin_frame(exc: BaseException, near: str | None) -> traceback.FrameSummary | None:
+    """The innermost frame in ``near`` (a plugin's file), else outside microgui and pluggy."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if near:
+        own = [f for f in frames if f.filename == near]
+        if own:
+            return own[-1]
+    outside = [
+        f
+        for f in frames
+        if not f.filename.startswith(_FRAMEWORK_DIRS) and not f.filename.startswith("<frozen")
+    ]
+    return outside[-1] if outside else None
+
+
+def describe_exception(exc: BaseException, near: str | None = None) -> str:
+    """``Type: message`` plus the plugin file and line it came from, shortened."""
+    text = f"{type(exc).__name__}: {exc}".strip()
+    frame = _plugin_frame(exc, near)
+    if frame is not None:
+        text += f" (at {Path(frame.filename).name} line {frame.lineno})"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        text = f"SyntaxError: {exc.msg} (at {Path(exc.filename).name} line {exc.lineno})"
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+def call_with_timeout(function: Any, timeout: float | None, what: str) -> Any:
+    """Run ``function()`` here, or in a daemon thread abandoned after ``timeout`` seconds.
+
+    A daemon thread because Python cannot kill a thread: the app must be able
+    to exit while a hung plugin is still spinning.
+    """
+    if timeout is None:
+        return function()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"microgui-plugin {what}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"{what} took longer than {timeout:g} s and was abandoned")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+class PluginRegistry:
+    """The datasets offered by all working plugins, and the report of every plugin found."""
+
+    def __init__(self, pluggy_manager: pluggy.PluginManager | None = None) -> None:
+        self.datasets: dict[str, DatasetSpec] = {}
+        self.reports: list[PluginReport] = []
+        #: Problems that belong to no plugin, e.g. a plugin folder that does not exist.
+        self.warnings: list[str] = []
+        self.pluggy_manager = pluggy_manager
+        self._owners: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ lookups
+
+    @property
+    def default_dataset_id(self) -> str | None:
+        """ "moons" when available, else the first dataset, else None."""
+        if DEFAULT_DATASET_ID in self.datasets:
+            return DEFAULT_DATASET_ID
+        return next(iter(self.datasets), None)
+
+    @property
+    def failed_reports(self) -> list[PluginReport]:
+        """Reports of the plugins with status "failed"."""
+        return [r for r in self.reports if r.status == STATUS_FAILED]
+
+    def add_dataset(self, spec: DatasetSpec, plugin: str) -> None:
+        """Register a validated spec; raise ValueError if its id is taken."""
+        if spec.id in self.datasets:
+            raise ValueError(
+                f"dataset id {spec.id!r} is already provided by plugin "
+                f"{self._owners[spec.id]!r}; this one was left out (choose another id)"
+            )
+        self.datasets[spec.id] = spec
+        self._owners[spec.id] = plugin
+
+    def sort_datasets(self) -> None:
+        """Order for menus: the default dataset's plugin first, datasets needing a file last.
+
+        Otherwise plugins keep their load order (built-ins, packages, files)
+        and each plugin the order it declared.
+        """
+        default_plugin = self._owners.get(DEFAULT_DATASET_ID)
+
+        def key(item: tuple[int, str]) -> tuple[bool, bool, int]:
+            position, dataset_id = item
+            needs_file = any(p.kind == "path" for p in self.datasets[dataset_id].params)
+            return (self._owners[dataset_id] != default_plugin, needs_file, position)
+
+        order = sorted(enumerate(self.datasets), key=key)
+        self.datasets = {dataset_id: self.datasets[dataset_id] for _, dataset_id in order}
+
+    def plugin_of(self, dataset_id: str) -> str:
+        """Name of the plugin providing ``dataset_id``."""
+        self.spec(dataset_id)
+        return self._owners[dataset_id]
+
+    def spec(self, dataset_id: str) -> DatasetSpec:
+        """The spec of ``dataset_id``; PluginError listing the known ids if there is none."""
+        try:
+            return self.datasets[dataset_id]
+        except KeyError:
+            known = ", ".join(sorted(self.datasets)) or "none (see `microgui plugins`)"
+            raise PluginError(
+                f"no dataset with id {dataset_id!r}; available: {known}",
+                dataset_id=dataset_id,
+                input_error=True,
+            ) from None
+
+    # ------------------------------------------------------------------ generate
+
+    def resolve_params(
+        self, dataset_id: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """All parameters of ``dataset_id`` checked and filled with defaults.
+
+        Raises PluginError naming the parameter, its value and bounds. The GUI
+        can call this to validate a form without generating.
+        """
+        spec = self.spec(dataset_id)
+        try:
+            return resolve_params(spec, params)
+        except ValueError as exc:
+            raise self._error(dataset_id, str(exc), input_error=True) from None
+
+    def generate(
+        self,
+        dataset_id: str,
+        params: Mapping[str, Any] | None = None,
+        seed: int = 0,
+        timeout: float | None = None,
+    ) -> Dataset:
+        """Generate ``dataset_id`` with ``params`` (missing ones take defaults) and ``seed``.
+
+        Synchronous. With ``timeout`` (seconds) the plugin runs in a daemon
+        thread and PluginError is raised if it has not finished in time (the
+        thread is abandoned, not killed). Returns a validated Dataset with
+        fresh arrays; raises PluginError for every failure.
+        """
+        spec = self.spec(dataset_id)
+        resolved = self.resolve_params(dataset_id, params)
+        try:
+            seed = check_seed(seed)
+        except ValueError as exc:
+            raise self._error(dataset_id, str(exc), input_error=True) from None
+        if timeout is not None and not timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        what = f"generating dataset {dataset_id!r}"
+        try:
+            result = call_with_timeout(lambda: spec.generate(dict(resolved), seed), timeout, what)
+        except TimeoutError as exc:
+            raise self._error(dataset_id, f"{exc}; the plugin may hang") from None
+        except DatasetError as exc:
+            raise self._error(dataset_id, str(exc), input_error=True) from exc
+        except (Exception, SystemExit) as exc:
+            message = f"failed in generate: {describe_exception(exc, source_file(spec.generate))}"
+            raise self._error(dataset_id, message) from exc
+        try:
+            return check_dataset(result)
+        except ContractError as exc:
+            raise self._error(dataset_id, f"returned invalid data: {exc}") from None
+
+    def _error(self, dataset_id: str, message: str, *, input_error: bool = False) -> PluginError:
+        plugin = self._owners.get(dataset_id)
+        return PluginError(
+            f"dataset {dataset_id!r} (plugin {plugin!r}): {message}",
+            plugin=plugin,
+            dataset_id=dataset_id,
+            input_error=input_error,
+        )

@@ -1,0 +1,286 @@
+"""Plugin discovery and isolation: each broken plugin is reported by name, the rest keep working.
+
+Broken plugins are real drop-in files written into tmp_path and loaded the
+way a user's would be.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from microgui.plugin_manager import (
+    DEFAULT_DATASET_ID,
+    PluginRegistry,
+    load_plugins,
+)
+
+BUILTIN_IDS = {
+    "moons",
+    "circles",
+    "blobs",
+    "classification",
+    "playground_circle",
+    "playground_xor",
+    "playground_gaussian",
+    "playground_spiral",
+    "sine",
+    "plane",
+    "gaussian_surface",
+    "csv",
+}
+
+HEADER = """\
+import numpy as np
+from microgui.hookspecs import Dataset, DatasetError, DatasetSpec, ParamSpec, hookimpl
+"""
+
+GOOD_BODY = """\
+rng = np.random.default_rng(seed)
+X = rng.normal(size=(params.get("n", 10), 2))
+return Dataset(X, (X[:, 0] > 0).astype(float), "binary", ("a", "b"), ("neg", "pos"))
+"""
+
+
+def dataset_plugin(
+    dataset_id: str, body: str = GOOD_BODY, params: str = "()", task: str = "binary"
+) -> str:
+    """Source of a drop-in plugin with one dataset whose generate runs ``body``."""
+    return (
+        HEADER
+        + "\n\ndef generate(params, seed):\n"
+        + textwrap.indent(textwrap.dedent(body), "    ")
+        + "\n\n@hookimpl\ndef microgui_datasets():\n"
+        + f"    return [DatasetSpec({dataset_id!r}, 'N', 'D', {task!r}, {params}, generate)]\n"
+    )
+
+
+def write(folder: Path, name: str, source: str) -> Path:
+    path = folder / f"{name}.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+def load(folder: Path) -> PluginRegistry:
+    """Built-ins (entry points) plus the drop-ins in ``folder``; no user folders."""
+    return load_plugins([folder], include_default_dirs=False)
+
+
+def report(registry: PluginRegistry, name: str):
+    (found,) = [r for r in registry.reports if r.name == name]
+    return found
+
+
+def assert_rest_works(registry: PluginRegistry) -> None:
+    """The built-ins and the good drop-in still load and generate."""
+    assert set(registry.datasets) >= BUILTIN_IDS
+    assert registry.generate("moons", None, 0).X.shape == (100, 2)
+    assert report(registry, "good").status == "ok"
+    assert registry.generate("good_data", None, 3).X.shape == (10, 2)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    write(tmp_path, "good", dataset_plugin("good_data"))
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_builtins_are_found_through_entry_points_only(monkeypatch):
+    registry = load_plugins(include_default_dirs=False)
+    assert set(registry.datasets) == BUILTIN_IDS, "is microgui installed? pip install -e ."
+    assert all(r.source == "built-in" and r.status == "ok" for r in registry.reports)
+    assert registry.default_dataset_id == DEFAULT_DATASET_ID == "moons"
+    order = list(registry.datasets)
+    assert order[:4] == ["moons", "circles", "blobs", "classification"]
+    assert order[-1] == "csv", "datasets that need a file come last in menus"
+
+    # Without entry points there are no built-ins: the manager never imports plugins/.
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kwargs: [])
+    assert load_plugins(include_default_dirs=False).datasets == {}
+
+
+def test_drop_in_folder_plugin_is_loaded_as_a_file_plugin(folder):
+    registry = load(folder)
+    good = report(registry, "good")
+    assert (good.source, good.status, good.dataset_ids) == ("file", "ok", ["good_data"])
+    assert good.location == str(folder / "good.py")
+    assert registry.plugin_of("good_data") == "good"
+
+
+def test_private_and_non_python_files_are_ignored(folder):
+    write(folder, "_helpers", "raise RuntimeError('must not be imported')")
+    (folder / "notes.txt").write_text("not a plugin")
+    registry = load(folder)
+    assert [r.name for r in registry.reports if r.source == "file"] == ["good"]
+
+
+def test_environment_variable_and_user_folder_are_searched(tmp_path, monkeypatch):
+    env_a, env_b, config = tmp_path / "a", tmp_path / "b", tmp_path / "config"
+    for path in (env_a, env_b):
+        path.mkdir()
+    user_dir = config / "microgui" / "plugins"
+    user_dir.mkdir(parents=True)
+    write(env_a, "from_a", dataset_plugin("data_a"))
+    write(env_b, "from_b", dataset_plugin("data_b"))
+    write(user_dir, "from_user", dataset_plugin("data_user"))
+    monkeypatch.setenv("MICROGUI_PLUGIN_PATH", f"{env_a}{__import__('os').pathsep}{env_b}")
+    for variable in ("XDG_CONFIG_HOME", "APPDATA"):
+        monkeypatch.setenv(variable, str(config))
+    if sys.platform == "darwin":
+        pytest.skip("the macOS user folder is under ~/Library, not an environment variable")
+    registry = load_plugins(include_entry_points=False)
+    assert {"data_a", "data_b", "data_user"} == set(registry.datasets)
+    assert [r.name for r in registry.reports] == ["from_a", "from_b", "from_user"]
+
+
+def test_missing_named_folder_is_a_warning_not_a_crash(tmp_path):
+    registry = load_plugins([tmp_path / "nope"], include_default_dirs=False)
+    assert any("nope" in w and "does not exist" in w for w in registry.warnings)
+    assert set(registry.datasets) >= BUILTIN_IDS
+
+
+def test_the_same_folder_twice_loads_each_plugin_once(folder):
+    registry = load_plugins([folder, folder / "."], include_default_dirs=False)
+    assert [r.name for r in registry.reports if r.source == "file"] == ["good"]
+
+
+# --------------------------------------------------------------------------- load-time failures
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("raise RuntimeError('boom at import')", "import failed: RuntimeError: boom at import"),
+        ("import not_a_module_anyone_has", "ModuleNotFoundError"),
+        ("def broken(:\n    pass", "SyntaxError"),
+        ("import sys\nsys.exit(3)", "SystemExit"),
+    ],
+    ids=["raises", "missing-import", "syntax-error", "sys-exit"],
+)
+def test_plugin_that_fails_to_import_is_reported(folder, source, expected):
+    write(folder, "bad", source)
+    registry = load(folder)
+    bad = report(registry, "bad")
+    assert (bad.status, bad.source) == ("failed", "file")
+    assert expected in bad.error and "bad.py" in bad.error
+    assert_rest_works(registry)
+
+
+def test_import_error_names_the_line(folder):
+    write(folder, "bad", "x = 1\n\nraise ValueError('third line')\n")
+    assert "(at bad.py line 3)" in report(load(folder), "bad").error
+
+
+@pytest.mark.parametrize(
+    ("hook_body", "expected"),
+    [
+        ("raise KeyError('in hook')", "microgui_datasets raised KeyError"),
+        ("return None", "must return a list of DatasetSpec, got NoneType"),
+        ("return 'moons'", "got str"),
+        ("return [42]", "must return DatasetSpec objects, got int"),
+    ],
+    ids=["raises", "returns-none", "returns-str", "returns-int-item"],
+)
+def test_hook_that_raises_or_returns_garbage_is_reported(folder, hook_body, expected):
+    write(folder, "bad", HEADER + f"\n@hookimpl\ndef microgui_datasets():\n    {hook_body}\n")
+    registry = load(folder)
+    assert expected in report(registry, "bad").error
+    assert report(registry, "bad").status == "failed"
+    assert_rest_works(registry)
+
+
+@pytest.mark.parametrize(
+    ("task", "params", "expected"),
+    [
+        ("classify", "()", "task 'classify' is not one of"),
+        ("binary", "(ParamSpec('n', 'int', 500, minimum=1, maximum=100),)", "default is invalid"),
+        ("binary", "(ParamSpec('n', 'integer', 5),)", "kind 'integer' is not one of"),
+        ("binary", "(ParamSpec('c', 'choice', 'z', choices=('a', 'b')),)", "not one of: a, b"),
+        ("binary", "(ParamSpec('n', 'int', 1), ParamSpec('n', 'int', 2))", "names repeat: n"),
+        ("binary", "(ParamSpec('n', 'int', 5, minimum=9, maximum=1),)", "minimum 9 exceeds"),
+    ],
+    ids=["bad-task", "default-out-of-bounds", "bad-kind", "bad-choice", "repeat", "bounds"],
+)
+def test_malformed_spec_is_reported_and_left_out(folder, task, params, expected):
+    write(folder, "bad", dataset_plugin("bad_data", params=params, task=task))
+    registry = load(folder)
+    assert expected in report(registry, "bad").error
+    assert "bad_data" not in registry.datasets
+    assert_rest_works(registry)
+
+
+def test_bad_dataset_id_is_reported(folder):
+    write(folder, "bad", dataset_plugin("Bad Data"))
+    registry = load(folder)
+    assert "dataset id 'Bad Data' must be lowercase" in report(registry, "bad").error
+    assert_rest_works(registry)
+
+
+def test_duplicate_id_keeps_the_first_and_reports_the_second(folder):
+    write(folder, "zz_copy", dataset_plugin("good_data", body="raise AssertionError('copy')"))
+    write(folder, "moons_again", dataset_plugin("moons", body="raise AssertionError('fake')"))
+    registry = load(folder)
+    copy = report(registry, "zz_copy")
+    assert copy.status == "failed" and copy.dataset_ids == []
+    assert "'good_data' is already provided by plugin 'good'" in copy.error
+    assert "'moons' is already provided by plugin 'sklearn_datasets'" in (
+        report(registry, "moons_again").error
+    )
+    assert registry.plugin_of("moons") == "sklearn_datasets"
+    assert_rest_works(registry)
+
+
+def test_a_plugin_keeps_its_good_datasets_when_one_spec_is_bad(folder):
+    source = dataset_plugin("fine_data").replace(
+        "generate)]", "generate), DatasetSpec('moons', 'N', 'D', 'binary', (), generate)]"
+    )
+    write(folder, "half", source)
+    registry = load(folder)
+    half = report(registry, "half")
+    assert half.status == "failed" and half.dataset_ids == ["fine_data"]
+    assert registry.generate("fine_data", None, 0).X.shape == (10, 2)
+
+
+def test_plugin_name_taken_by_a_builtin_is_reported(folder):
+    write(folder, "sklearn_datasets", dataset_plugin("other_data"))
+    registry = load(folder)
+    clash = [r for r in registry.reports if r.source == "file" and r.name == "sklearn_datasets"]
+    assert clash[0].status == "failed"
+    assert "another plugin already has the name 'sklearn_datasets'; rename this file" in (
+        clash[0].error
+    )
+    assert_rest_works(registry)
+
+
+def test_undecorated_hook_unknown_hook_and_empty_plugin_are_explained(folder):
+    write(folder, "nodeco", HEADER + "\ndef microgui_datasets():\n    return []\n")
+    write(folder, "typo", HEADER + "\n@hookimpl\ndef microgui_dataset():\n    return []\n")
+    write(folder, "empty", "X = 1\n")
+    registry = load(folder)
+    assert "missing its @hookimpl decorator" in report(registry, "nodeco").error
+    assert "unknown hook(s) microgui_dataset" in report(registry, "typo").error
+    assert "provides no hooks" in report(registry, "empty").error
+    assert_rest_works(registry)
+
+
+def test_plugin_for_a_newer_contract_asks_for_an_upgrade(folder):
+    write(folder, "future", "MICROGUI_CONTRACT_VERSION = 2\n" + dataset_plugin("future_data"))
+    registry = load(folder)
+    assert "needs plugin contract version 2" in report(registry, "future").error
+    assert "future_data" not in registry.datasets
+    assert_rest_works(registry)
+
+
+def test_a_plugin_whose_attributes_explode_is_contained(folder):
+    write(folder, "weird", "def __getattr__(name):\n    raise RuntimeError('no ' + name)\n")
+    registry = load(folder)
+    weird = report(registry, "weird")
+    assert weird.status == "failed" and "RuntimeError: no " in weird.error
+    assert_rest_works(registry)
