@@ -1,0 +1,83 @@
+"""Losses and scores over numpy outputs: test-set evaluation without a scalar graph.
+
+The training loss of a step comes from the scalar graph (engine.losses);
+these numpy twins compute the same formulas for the test set from
+``engine.fast.mlp_forward_numpy`` outputs, so evaluating it costs one matrix
+product per layer. ``tests/engine/test_train.py`` checks each twin against
+the scalar loss.
+
+Targets are encoded per loss (see :func:`encode_targets`): hinge and
+binary MSE use y in {-1, +1}, bce uses {0, 1}, softmax_ce class indices,
+regression MSE the raw values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["TASKS", "classify", "encode_targets", "loss_numpy", "penalty_numpy", "scores"]
+
+TASKS = ("binary", "multiclass", "regression")
+
+
+def encode_targets(y: np.ndarray, task: str, loss: str) -> np.ndarray:
+    """The targets as the loss wants them (float64, or int64 class indices)."""
+    if loss == "softmax_ce":
+        return np.asarray(y).astype(np.int64)
+    if task == "regression":
+        return np.asarray(y, dtype=np.float64)
+    if loss in ("hinge", "mse"):  # binary: class 1 -> +1, class 0 -> -1
+        return np.where(np.asarray(y) > 0.5, 1.0, -1.0)
+    return np.asarray(y, dtype=np.float64)  # bce: 0/1
+
+
+def loss_numpy(outputs: np.ndarray, targets: np.ndarray, loss: str) -> float:
+    """Mean batch loss from outputs of shape (n, nout); same formulas as engine.losses."""
+    with np.errstate(all="ignore"):
+        if loss == "softmax_ce":
+            top = np.max(outputs, axis=1, keepdims=True)
+            lse = top[:, 0] + np.log(np.sum(np.exp(outputs - top), axis=1))
+            picked = outputs[np.arange(len(targets)), targets]
+            return float(np.mean(lse - picked))
+        s = outputs[:, 0]
+        if loss == "hinge":
+            return float(np.mean(np.maximum(1.0 - targets * s, 0.0)))
+        if loss == "bce":
+            return float(np.mean(np.maximum(s, 0.0) - s * targets + np.log1p(np.exp(-np.abs(s)))))
+        if loss == "mse":
+            return float(np.mean((s - targets) ** 2))
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def penalty_numpy(parameters: list[float], reg: str, strength: float) -> float:
+    """The regularisation term added to the loss: alpha*sum(p²), alpha*sum(|p|) or 0."""
+    if reg == "l2":
+        return strength * math.fsum(p * p for p in parameters)
+    if reg == "l1":
+        return strength * math.fsum(abs(p) for p in parameters)
+    return 0.0
+
+
+def classify(outputs: np.ndarray, loss: str) -> np.ndarray:
+    """Predicted class index per row: argmax for softmax, score > 0 otherwise."""
+    if loss == "softmax_ce":
+        return np.argmax(outputs, axis=1)
+    return (outputs[:, 0] > 0.0).astype(np.int64)
+
+
+def scores(outputs: np.ndarray, y: np.ndarray, task: str, loss: str) -> tuple[float, float | None]:
+    """(accuracy, None) for classification, (R², RMSE) for regression.
+
+    R² is 1 - SSE/SST; it is NaN when the targets are all equal (SST = 0).
+    """
+    y = np.asarray(y)
+    if task != "regression":
+        return float(np.mean(classify(outputs, loss) == y.astype(np.int64))), None
+    with np.errstate(all="ignore"):
+        pred = outputs[:, 0]
+        sse = float(np.sum((pred - y) ** 2))
+        sst = float(np.sum((y - np.mean(y)) ** 2))
+        r2 = 1.0 - sse / sst if sst > 0.0 else math.nan
+        return r2, math.sqrt(sse / len(y))

@@ -1,0 +1,371 @@
+"""A small PyTorch-like neural-network library on top of ``Value``.
+
+``MLP(2, [16, 16, 1])`` is micrograd's demo network: its ``parameters()``
+come in micrograd's order (layer by layer, neuron by neuron, each neuron's
+weights then its bias), and with ``init="micrograd"`` and ``seed=s`` its
+weights equal those micrograd draws after ``random.seed(s)``. The global
+``random`` state is never touched: each MLP draws from its own
+``random.Random(seed)``.
+
+Parameter names (also set as each Value's ``label``):
+``layers.{i}.neurons.{j}.w.{k}`` and ``layers.{i}.neurons.{j}.b``.
+
+Initialisations (``INITS``), all with bias 0 and drawn uniformly:
+
+* ``"micrograd"``: weights uniform(-1, 1), micrograd's choice.
+* ``"xavier"``: Glorot uniform, uniform(-a, a) with a = sqrt(6 / (nin + nout)).
+* ``"he"``: He (Kaiming) uniform for ReLU, uniform(-a, a) with a = sqrt(6 / nin).
+
+Fused and unfused neurons compute the same numbers:
+
+* fused (the default, for training): ReLU and linear neurons are one node
+  ``act(b + w0*x0 + w1*x1 + ...)`` whose parents are the weights, the bias
+  and the inputs that are Values (plain-number inputs are constants).
+  tanh and sigmoid neurons are one ``neuron`` node for the weighted sum plus
+  the activation node, so that their gradients round exactly like the
+  unfused chain.
+* unfused (for the graph view): micrograd's chain of individual ``*`` and
+  ``+`` nodes and an activation node.
+
+The sum is added in micrograd's order, ((b + w0*x0) + w1*x1) + ..., so
+values are identical bit for bit to micrograd and to the unfused chain.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+import random
+import sys
+from collections.abc import Sequence
+
+from engine.value import Value, _split_node
+
+__all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Module", "Neuron"]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+INITS = ("micrograd", "xavier", "he")
+
+_ONE = (1.0,)
+_mul = operator.mul
+
+# Before Python 3.12, sum() adds floats plainly left to right: micrograd's
+# order, bit for bit, and faster than a Python loop. From 3.12 it compensates
+# rounding (more accurate, but not micrograd's numbers), so there we loop.
+_SEQUENTIAL_SUM = sys.version_info < (3, 12)
+_NEURON_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
+
+
+class Module:
+    """Base class: something with named parameters (Values)."""
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(name, parameter) pairs in micrograd's order."""
+        return []
+
+    def parameters(self) -> list[Value]:
+        """The parameters in micrograd's order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0.0 (gradients accumulate)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+def _check_activation(activation: str) -> None:
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+
+
+def _prepare_inputs(
+    x: Sequence[Value | float], nin: int
+) -> tuple[tuple[float, ...], tuple[Value, ...], tuple[int, ...] | None]:
+    """Split inputs into their float values, the Value inputs and their positions.
+
+    Positions are None when every input is a Value (the common case past the
+    first layer), which lets the fused neuron reuse its weight list as is.
+    """
+    if hasattr(x, "tolist"):  # a numpy row: plain floats are much faster to use
+        x = x.tolist()
+    if len(x) != nin:
+        raise ValueError(f"expected {nin} inputs, got {len(x)}")
+    data: list[float] = []
+    values: list[Value] = []
+    positions: list[int] = []
+    for k, v in enumerate(x):
+        if isinstance(v, Value):
+            data.append(v.data)
+            values.append(v)
+            positions.append(k)
+        elif type(v) is float:
+            data.append(v)
+        elif isinstance(v, numbers.Real):
+            data.append(float(v))
+        else:
+            raise TypeError(f"input {k} is a {type(v).__name__}; inputs must be numbers or Values")
+    return tuple(data), tuple(values), (None if len(values) == nin else tuple(positions))
+
+
+class Neuron(Module):
+    """One neuron: activation(b + sum of w_k * x_k)."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        *,
+        weights: Sequence[float] | None = None,
+        bias: float = 0.0,
+        rng: random.Random | None = None,
+        fused: bool = True,
+    ) -> None:
+        _check_activation(activation)
+        if weights is None:
+            draw = (rng or random.Random(0)).uniform
+            weights = [draw(-1.0, 1.0) for _ in range(nin)]
+        if len(weights) != nin:
+            raise ValueError(f"a neuron with {nin} inputs needs {nin} weights, got {len(weights)}")
+        self.nin = nin
+        self.activation = activation
+        self.fused = fused
+        self.w = [Value(wk, label=f"w.{k}") for k, wk in enumerate(weights)]
+        self.b = Value(bias, label="b")
+        self._params = (*self.w, self.b)  # the fused node's _leaves (never copied)
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        if not self.fused:
+            return self._forward_unfused(x)
+        xd, xvalues, positions = _prepare_inputs(x, self.nin)
+        return self._forward_fused(xd, xd + _ONE, xvalues, positions, self.weight_data())
+
+    def weight_data(self) -> tuple[float, ...]:
+        """The current weights as floats (a snapshot; read once per forward)."""
+        return tuple([w.data for w in self.w])
+
+    def _forward_fused(
+        self,
+        xd: tuple[float, ...],
+        xd_one: tuple[float, ...],
+        xvalues: tuple[Value, ...],
+        positions: tuple[int, ...] | None,
+        wd: tuple[float, ...],
+    ) -> Value:
+        """One node for the whole neuron; ``xd_one`` is ``xd + (1.0,)``."""
+        # micrograd's order: ((b + w0*x0) + w1*x1) + ...
+        if _SEQUENTIAL_SUM:
+            s = sum(map(_mul, wd, xd), self.b.data)
+        else:
+            s = self.b.data
+            # equal lengths by construction; zip(strict=...) is slower to create
+            for wk, xk in zip(wd, xd):  # noqa: B905
+                s += wk * xk
+        activation = self.activation
+        if activation == "relu" and s <= 0.0:
+            # Inactive: value 0 and no gradient flows (empty local derivatives).
+            return _split_node(0.0, "neuron_relu", self._params, (), xvalues, ())
+        # d/dw_k = x_k and d/db = 1 (xd_one, shared by the layer's neurons);
+        # d/dx_k = w_k for the inputs that are Values (wd, shared by the samples).
+        if positions is None:
+            dinputs = wd
+        elif positions:
+            dinputs = tuple([wd[k] for k in positions])
+        else:
+            dinputs = ()
+        if activation == "relu":
+            return _split_node(s, "neuron_relu", self._params, xd_one, xvalues, dinputs)
+        out = _split_node(s, "neuron", self._params, xd_one, xvalues, dinputs)
+        if activation == "linear":
+            return out
+        return out.tanh() if activation == "tanh" else out.sigmoid()
+
+    def _forward_unfused(self, x: Sequence[Value | float]) -> Value:
+        if hasattr(x, "tolist"):
+            x = x.tolist()
+        if len(x) != self.nin:
+            raise ValueError(f"expected {self.nin} inputs, got {len(x)}")
+        act = sum((wk * xk for wk, xk in zip(self.w, x, strict=True)), self.b)
+        if self.activation == "linear":
+            return act
+        return getattr(act, self.activation)()
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(f"w.{k}", w) for k, w in enumerate(self.w)] + [("b", self.b)]
+
+    def __repr__(self) -> str:
+        return f"{_NEURON_NAMES[self.activation]}Neuron({self.nin})"
+
+
+def _initial_weights(init: str, nin: int, nout: int, rng: random.Random) -> list[float]:
+    if init == "micrograd":
+        limit = 1.0
+    elif init == "xavier":
+        limit = math.sqrt(6.0 / (nin + nout))
+    elif init == "he":
+        limit = math.sqrt(6.0 / nin)
+    else:
+        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+    return [rng.uniform(-limit, limit) for _ in range(nin)]
+
+
+class Layer(Module):
+    """A fully connected layer of ``nout`` neurons, each seeing all ``nin`` inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        init: str = "micrograd",
+        rng: random.Random | None = None,
+        fused: bool = True,
+    ) -> None:
+        _check_activation(activation)
+        rng = rng or random.Random(0)
+        self.nin = nin
+        self.nout = nout
+        self.activation = activation
+        self.fused = fused
+        # Neuron by neuron, weights in order: micrograd's draw order.
+        self.neurons = [
+            Neuron(
+                nin,
+                activation,
+                weights=_initial_weights(init, nin, nout, rng),
+                fused=fused,
+            )
+            for _ in range(nout)
+        ]
+
+    def weight_data(self) -> list[tuple[float, ...]]:
+        """Each neuron's current weights as floats (a snapshot for a forward)."""
+        return [n.weight_data() for n in self.neurons]
+
+    def forward(
+        self, x: Sequence[Value | float], weight_data: list[tuple[float, ...]] | None = None
+    ) -> list[Value]:
+        """The outputs of every neuron, always as a list.
+
+        ``weight_data`` (from ``weight_data()``) saves re-reading the weights
+        when many samples go through the same weights (``MLP.forward_batch``).
+        """
+        if not self.fused:
+            return [n._forward_unfused(x) for n in self.neurons]
+        xd, xvalues, positions = _prepare_inputs(x, self.nin)  # once for all neurons
+        xd_one = xd + _ONE
+        if weight_data is None:
+            weight_data = self.weight_data()
+        elif len(weight_data) != self.nout:
+            raise ValueError(f"weight_data has {len(weight_data)} entries for {self.nout} neurons")
+        return [
+            n._forward_fused(xd, xd_one, xvalues, positions, wd)
+            for n, wd in zip(self.neurons, weight_data)  # noqa: B905 - hot path, same lengths
+        ]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        out = self.forward(x)
+        return out[0] if len(out) == 1 else out
+
+    def set_fused(self, fused: bool) -> None:
+        self.fused = fused
+        for n in self.neurons:
+            n.fused = fused
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"neurons.{j}.{name}", p)
+            for j, n in enumerate(self.neurons)
+            for name, p in n.named_parameters()
+        ]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+def _check_int(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+class MLP(Module):
+    """A multi-layer perceptron; the last layer is linear (micrograd's MLP)."""
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        init: str = "micrograd",
+        seed: int = 0,
+        fused: bool = True,
+    ) -> None:
+        _check_int("nin", nin)
+        nouts = list(nouts)
+        if not nouts:
+            raise ValueError("nouts must list at least one layer size, e.g. [16, 16, 1]")
+        for i, n in enumerate(nouts):
+            _check_int(f"layer {i} size", n)
+        _check_activation(activation)
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+        self.nin = int(nin)
+        self.nouts = [int(n) for n in nouts]
+        self.activation = activation
+        self.init = init
+        self.seed = seed
+        self.fused = fused
+        rng = random.Random(seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i != last else "linear",
+                init=init,
+                rng=rng,
+                fused=fused,
+            )
+            for i in range(len(self.nouts))
+        ]
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Forward one sample; a single Value when the last layer has one neuron."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x[0] if len(x) == 1 else x
+
+    def forward_batch(self, rows: Sequence[Sequence[Value | float]]) -> list[Value | list[Value]]:
+        """``[self(x) for x in rows]``, faster: each layer reads its weights once.
+
+        Same nodes and values as calling the model on each row in turn.
+        """
+        if hasattr(rows, "tolist"):  # a numpy array
+            rows = rows.tolist()
+        outputs = list(rows)
+        for layer in self.layers:
+            weight_data = layer.weight_data() if layer.fused else None
+            outputs = [layer.forward(x, weight_data) for x in outputs]
+        return [out[0] if len(out) == 1 else out for out in outputs]
+
+    def set_fused(self, fused: bool) -> None:
+        """Fused nodes (fast) or micrograd's chain of * and + nodes (graph view)."""
+        self.fused = fused
+        for layer in self.layers:
+            layer.set_fused(fused)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -1,0 +1,163 @@
+"""Refuse, before building anything, a training step too big for a scalar engine.
+
+A training step builds one graph over the whole batch. Two numbers bound it:
+
+* nodes: with fused neurons (engine.nn's default) every sample adds one node
+  per ReLU/linear neuron (two for tanh/sigmoid: the sum and the activation),
+  plus one node per parameter and three for loss, penalty and total (one
+  without a penalty);
+* work: parameter-input products, ``samples x parameters``. Each product is
+  a float multiply in the forward pass, a stored edge (parent slot plus local
+  derivative, about 40 bytes) and a multiply-add in backward, so it sets both
+  the time and most of the memory of a step.
+
+The graph view draws micrograd's unfused chain instead (a ``*`` and a ``+``
+node per weight): about ``2 x weights`` nodes per sample, see
+:func:`estimate_unfused_nodes`.
+
+Measured here (engine of this repository, CPython 3.11, benchmarks/
+bench_trainer.py): about 3.5 microseconds per node plus 0.15 per product, and
+30-40 bytes per product plus about 150 bytes per node. Those figures turn
+the estimate into the seconds and megabytes quoted in the error message;
+they are rough by design (a factor of two either way). The default limits
+(TrainConfig.max_nodes = 2 million, max_work = 20 million) keep one step
+under about 1 GB and roughly 15 seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from engine.config import ConfigError, TrainConfig
+
+__all__ = [
+    "BYTES_PER_NODE",
+    "BYTES_PER_PRODUCT",
+    "SECONDS_PER_NODE",
+    "SECONDS_PER_PRODUCT",
+    "SizeError",
+    "SizeEstimate",
+    "check_size",
+    "estimate_nodes",
+    "estimate_size",
+    "estimate_unfused_nodes",
+    "estimate_work",
+]
+
+SECONDS_PER_NODE = 3.5e-6
+SECONDS_PER_PRODUCT = 1.5e-7
+BYTES_PER_PRODUCT = 40.0
+BYTES_PER_NODE = 150.0
+
+
+class SizeError(ConfigError):
+    """The configuration would not fit in memory or take too long per step."""
+
+
+@dataclass(frozen=True)
+class SizeEstimate:
+    """What one training step of a configuration costs (estimates)."""
+
+    nodes: int
+    work: int
+    parameters: int
+    batch: int
+
+    @property
+    def megabytes(self) -> float:
+        """Approximate peak memory of one step's graph."""
+        return (self.nodes * BYTES_PER_NODE + self.work * BYTES_PER_PRODUCT) / 1e6
+
+    @property
+    def seconds(self) -> float:
+        """Approximate seconds per step on this engine."""
+        return self.nodes * SECONDS_PER_NODE + self.work * SECONDS_PER_PRODUCT
+
+    def describe(self) -> str:
+        """One phrase for messages: nodes, products, memory and time."""
+        return (
+            f"{self.nodes:,} nodes and {self.work:,} parameter-input products per step "
+            f"(batch {self.batch} x {self.parameters:,} parameters; "
+            f"about {self.megabytes:,.0f} MB and {self.seconds:.2g} s per step)"
+        )
+
+
+def _sizes(config: TrainConfig, nin: int, nout: int) -> list[int]:
+    return [int(nin), *(int(n) for n in config.layers), int(nout)]
+
+
+def _parameter_count(sizes: list[int]) -> int:
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def batch_samples(config: TrainConfig, n_samples: int) -> int:
+    """Samples in one step's graph: the batch size, or all of them for full batch."""
+    if config.batch_size:
+        return min(int(config.batch_size), int(n_samples))
+    return int(n_samples)
+
+
+def estimate_nodes(config: TrainConfig, n_samples: int, nin: int, nout: int) -> int:
+    """Nodes in one training step's fused graph; ``n_samples`` is the training set size."""
+    sizes = _sizes(config, nin, nout)
+    per_neuron = 2 if config.activation in ("tanh", "sigmoid") else 1
+    hidden = sum(sizes[1:-1])
+    per_sample = hidden * per_neuron + nout
+    loss_nodes = 1 if config.reg == "none" else 3  # loss, or loss + penalty + their sum
+    return batch_samples(config, n_samples) * per_sample + _parameter_count(sizes) + loss_nodes
+
+
+def estimate_work(config: TrainConfig, n_samples: int, nin: int, nout: int) -> int:
+    """Parameter-input products per step: samples in the batch x parameters."""
+    return batch_samples(config, n_samples) * _parameter_count(_sizes(config, nin, nout))
+
+
+def estimate_unfused_nodes(
+    layers: tuple[int, ...] | list[int], nin: int, nout: int, activation: str, n_samples: int = 1
+) -> int:
+    """Nodes of micrograd's unfused graph (the graph view) for ``n_samples`` samples.
+
+    Per neuron with n inputs: n products, n sums and one activation node
+    (none for the linear output layer); plus one leaf per parameter.
+    """
+    sizes = [int(nin), *(int(n) for n in layers), int(nout)]
+    per_sample = 0
+    last = len(sizes) - 2
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+        activation_nodes = 0 if i == last or activation == "linear" else 1
+        per_sample += b * (2 * a + activation_nodes)
+    return n_samples * per_sample + _parameter_count(sizes)
+
+
+def estimate_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> SizeEstimate:
+    """Nodes, work, parameter count and batch of one step."""
+    sizes = _sizes(config, nin, nout)
+    return SizeEstimate(
+        nodes=estimate_nodes(config, n_samples, nin, nout),
+        work=estimate_work(config, n_samples, nin, nout),
+        parameters=_parameter_count(sizes),
+        batch=batch_samples(config, n_samples),
+    )
+
+
+def check_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> SizeEstimate:
+    """The estimate, or SizeError (field max_nodes or max_work) when over a limit."""
+    estimate = estimate_size(config, n_samples, nin, nout)
+    advice = (
+        "use fewer samples, a smaller --batch-size or smaller layers, "
+        "or raise the limit if you have the memory and patience"
+    )
+    if estimate.nodes > config.max_nodes:
+        raise SizeError(
+            "max_nodes",
+            f"this network needs {estimate.describe()}, over the limit of "
+            f"{config.max_nodes:,} nodes; {advice} (--max-nodes)",
+        )
+    if estimate.work > config.max_work:
+        raise SizeError(
+            "max_work",
+            f"this network needs {estimate.describe()}, over the limit of "
+            f"{config.max_work:,} products; {advice} (--max-work)",
+        )
+    return estimate

@@ -1,0 +1,315 @@
+"""What ``microgui train`` does once its options are parsed: data, the Trainer loop, files.
+
+The data comes from the plugin registry (the same path as the window), the
+loop is ``engine.train.Trainer`` (the only training loop), and every output
+file is written atomically. Errors the user can fix become :class:`UserError`
+(exit code 2) with one line of text; a divergence exits with 3 and the
+engine's message; Ctrl-C exits with 130 after saving the session when
+``--session`` was given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from engine.config import TrainConfig
+from engine.history import StepResult
+from engine.modelio import ModelFileError, save_model
+from engine.session import SessionFileError, read_session, save_session, trainer_from_session
+from engine.train import Trainer
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_DIVERGED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "RESUME_CHANGEABLE",
+    "UserError",
+    "load_dataset",
+    "run_training",
+]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+EXIT_INTERRUPTED = 130
+#: Settings that may change when resuming; anything else would not continue the same run.
+RESUME_CHANGEABLE = (
+    "steps",
+    "target_loss",
+    "target_accuracy",
+    "patience",
+    "divergence_factor",
+    "max_nodes",
+    "max_work",
+)
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+class UserError(Exception):
+    """Something the user can fix: shown as one line, exit code 2."""
+
+
+# ---------------------------------------------------------------------------- data
+
+
+def _typed(kind: str, key: str, value: Any) -> Any:
+    """A --dataset-param text value converted to the parameter's declared kind."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind == "int":
+            number = float(value)
+            return int(number) if number.is_integer() else number
+        if kind == "float":
+            return float(value)
+    except ValueError:
+        raise UserError(f"--dataset-param {key}={value}: not a number") from None
+    if kind == "bool":
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise UserError(f"--dataset-param {key}={value}: use true or false")
+    return value
+
+
+def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:
+    """(Dataset, typed dataset parameters) from the plugin registry; UserError if impossible."""
+    from microgui.plugin_manager import PluginError, load_plugins
+
+    registry = load_plugins(plugin_dirs)
+    for warning in registry.warnings:
+        if not quiet:
+            print(f"microgui train: warning: {warning}", file=sys.stderr)
+    spec = registry.datasets.get(config.dataset)
+    if spec is None:
+        known = ", ".join(sorted(registry.datasets)) or "none (see `microgui plugins`)"
+        raise UserError(f"--dataset: no dataset {config.dataset!r}; available: {known}")
+    kinds = {p.name: p.kind for p in spec.params}
+    params = {k: _typed(kinds.get(k, "str"), k, v) for k, v in config.dataset_params.items()}
+    try:
+        return registry.generate(config.dataset, params, config.seed), params
+    except PluginError as exc:
+        raise UserError(str(exc)) from None
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _check_output(option: str, path: str | None) -> None:
+    """Refuse an output path that cannot be written before training, not after."""
+    if not path:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UserError(f"{option} {path}: is a folder; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise UserError(f"{option} {path}: the folder {parent} does not exist")
+
+
+def _save_session(trainer: Trainer, path: str | None, quiet: bool) -> None:
+    if not path:
+        return
+    try:
+        save_session(trainer, path)
+    except SessionFileError as exc:
+        raise UserError(f"--session: {exc}") from None
+    if not quiet:
+        print(f"session saved to {path} (step {trainer.steps_done})", file=sys.stderr)
+
+
+def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> list[str]:
+    written = []
+    if args.save:
+        try:
+            save_model(trainer.model, args.save, config=trainer.config.to_dict())
+        except (ModelFileError, OSError) as exc:
+            raise UserError(
+                f"--save {args.save}: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
+        written.append(f"model saved to {args.save}")
+    if args.session:
+        _save_session(trainer, args.session, quiet=True)
+        written.append(f"session saved to {args.session}")
+    if args.plot:
+        from microgui.plot_export import PlotError, export_plot
+
+        try:
+            export_plot(
+                args.plot,
+                trainer,
+                feature_names=dataset.feature_names,
+                class_names=dataset.class_names,
+                title=f"{trainer.config.dataset}: MLP {trainer.model.nin}-"
+                f"{'-'.join(map(str, trainer.model.nouts))}, step {trainer.steps_done}",
+            )
+        except PlotError as exc:
+            raise UserError(f"--plot {args.plot}: {exc}") from None
+        written.append(f"plot saved to {args.plot}")
+    return written
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """tqdm bar on stderr (unless --quiet) and JSON lines on stdout (with --json)."""
+
+    def __init__(self, trainer: Trainer, args: argparse.Namespace) -> None:
+        from tqdm import tqdm
+
+        self.json = args.json
+        self.metric = "R²" if trainer.task == "regression" else "acc"
+        self.bar = tqdm(
+            total=trainer.config.steps,
+            initial=trainer.steps_done,
+            unit="step",
+            desc="training",
+            file=sys.stderr,
+            disable=args.quiet,
+            dynamic_ncols=True,
+            mininterval=0.2,
+        )
+
+    def update(self, result: StepResult) -> None:
+        if self.json:
+            print(json.dumps(result.to_dict(), allow_nan=False), flush=True)
+        if result.finite:
+            shown = f"{result.accuracy:.1%}" if self.metric == "acc" else f"{result.accuracy:.3f}"
+            self.bar.set_postfix({"loss": f"{result.loss:.4g}", self.metric: shown}, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) -> str:
+    if not len(trainer.history):
+        return "nothing trained"
+    last = trainer.history[-1]
+    metric = trainer.metric_name
+    score = f"{last.accuracy:.1%}" if metric == "accuracy" else f"{last.accuracy:.4f}"
+    lines = []
+    if ran:
+        per_step = engine_seconds / ran
+        lines.append(
+            f"trained {ran} step{'s' if ran != 1 else ''} in {elapsed:.2f} s: "
+            f"{per_step * 1e3:.2f} ms per step "
+            f"({1 / per_step if per_step else math.inf:.1f} steps/s), {last.nodes:,} nodes per step"
+        )
+    text = f"final loss {last.loss:.6g}, {metric} {score}"
+    if last.rmse is not None:
+        text += f", RMSE {last.rmse:.4g}"
+    if last.test_loss is not None:
+        test_score = (
+            f"{last.test_accuracy:.1%}" if metric == "accuracy" else f"{last.test_accuracy:.4f}"
+        )
+        text += f"; test loss {last.test_loss:.6g}, test {metric} {test_score}"
+    lines.append(f"{text} (step {last.step})")
+    if trainer.message:
+        lines.append(trainer.message)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def _trainer_for_resume(args: argparse.Namespace, given: dict[str, Any]) -> tuple[Any, TrainConfig]:
+    try:
+        session = read_session(args.resume)
+    except SessionFileError as exc:
+        raise UserError(f"--resume: {exc}") from None
+    fixed = sorted(set(given) - set(RESUME_CHANGEABLE))
+    if fixed or args.dataset_param:
+        option = "--" + (fixed[0] if fixed else "dataset_param").replace("_", "-")
+        raise UserError(
+            f"{option} cannot change when resuming a session (only "
+            f"{', '.join('--' + f.replace('_', '-') for f in RESUME_CHANGEABLE)}); "
+            "start a new run instead"
+        )
+    session.config = session.config.replace(**given)
+    return session, session.config
+
+
+def _reopen(trainer: Trainer, given: dict[str, Any]) -> None:
+    """After resuming, let a run that stopped continue if its stop condition changed."""
+    reason = trainer.stop_reason
+    more_steps = reason == "steps" and trainer.steps_done < trainer.config.steps
+    new_target = reason in ("target_loss", "target_accuracy", "patience") and reason in given
+    if more_steps or new_target:
+        trainer.clear_stop()
+
+
+def run_training(
+    args: argparse.Namespace, config: TrainConfig | None, given: dict[str, Any], started: float
+) -> int:
+    """Everything after option parsing; raises UserError/ConfigError for exit code 2."""
+    session = None
+    if args.resume:
+        session, config = _trainer_for_resume(args, given)
+    for option, path in (("--save", args.save), ("--session", args.session), ("--plot", args.plot)):
+        _check_output(option, path)
+    dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
+    if session is not None:
+        try:
+            trainer = trainer_from_session(session, dataset.X, dataset.y)
+        except SessionFileError as exc:
+            raise UserError(f"--resume: {exc}") from None
+        if trainer.diverged:
+            print(f"microgui train: the session had stopped: {trainer.message}", file=sys.stderr)
+            return EXIT_DIVERGED
+        _reopen(trainer, given)
+    else:
+        config = config.replace(dataset_params=params)
+        n_classes = len(dataset.class_names) if dataset.task == "multiclass" else None
+        trainer = Trainer(config, dataset.X, dataset.y, dataset.task, n_classes)
+    return _train(trainer, dataset, args, started)
+
+
+def _train(trainer: Trainer, dataset: Any, args: argparse.Namespace, started: float) -> int:
+    out: TextIO = sys.stderr if args.json else sys.stdout
+    if trainer.steps_done >= trainer.config.steps and not trainer.finished:
+        print(
+            f"microgui train: the session has done {trainer.steps_done} steps already; "
+            "give a larger --steps to continue",
+            file=sys.stderr,
+        )
+    progress = Progress(trainer, args)
+    first = trainer.steps_done
+    engine_seconds = 0.0
+    loop_start = time.perf_counter()
+    try:
+        while not trainer.finished and trainer.steps_done < trainer.config.steps:
+            result = trainer.step()
+            engine_seconds += result.seconds
+            progress.update(result)
+    except (KeyboardInterrupt, BrokenPipeError) as exc:
+        progress.close()
+        if isinstance(exc, BrokenPipeError):  # e.g. `--json | head`: the reader went away
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the dead stdout
+        print(f"microgui train: interrupted after {trainer.steps_done} steps", file=sys.stderr)
+        _save_session(trainer, args.session, quiet=False)
+        return EXIT_INTERRUPTED
+    progress.close()
+    elapsed = time.perf_counter() - loop_start
+    if trainer.diverged:
+        print(f"microgui train: {trainer.message}", file=sys.stderr)
+        _save_session(trainer, args.session, args.quiet)
+        return EXIT_DIVERGED
+    written = _write_outputs(trainer, dataset, args)
+    if not args.quiet:
+        ran = trainer.steps_done - first
+        print(_summary(trainer, ran, elapsed, engine_seconds), file=out)
+        for line in written:
+            print(line, file=out)
+    return EXIT_OK

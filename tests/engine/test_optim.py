@@ -1,0 +1,193 @@
+"""engine.optim against torch.optim (float64) and the schedules' formulas."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from engine import Value
+from engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, make_schedule
+
+torch = pytest.importorskip("torch")
+
+START = [0.5, -1.2, 2.0, 0.1]
+TARGET = [1.0, 0.0, -1.0, 0.3]
+
+
+def objective(ps):
+    """A small non-quadratic loss written once for Values and tensors."""
+    total = 0.0
+    for p, t, k in zip(ps, TARGET, range(len(TARGET)), strict=True):
+        d = p - t
+        total = total + (k + 1) * d * d + (p * 0.5).tanh()
+    return total
+
+
+def run_ours(make, steps, lrs=None):
+    ps = [Value(x) for x in START]
+    opt = make(ps)
+    for k in range(steps):
+        opt.zero_grad()
+        objective(ps).backward()
+        opt.step(None if lrs is None else lrs[k])
+    return [p.data for p in ps], opt
+
+
+def run_torch(make, steps, lrs=None):
+    ps = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
+    opt = make(ps)
+    for k in range(steps):
+        if lrs is not None:
+            for group in opt.param_groups:
+                group["lr"] = lrs[k]
+        opt.zero_grad()
+        objective(ps).backward()
+        opt.step()
+    return [p.item() for p in ps]
+
+
+CASES = {
+    "sgd": (lambda ps: SGD(ps, lr=0.05), lambda ps: torch.optim.SGD(ps, lr=0.05)),
+    "momentum": (
+        lambda ps: SGD(ps, lr=0.05, momentum=0.9),
+        lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9),
+    ),
+    "adam": (lambda ps: Adam(ps, lr=0.1), lambda ps: torch.optim.Adam(ps, lr=0.1)),
+    "adam_betas": (
+        lambda ps: Adam(ps, lr=0.03, betas=(0.5, 0.9), eps=1e-6),
+        lambda ps: torch.optim.Adam(ps, lr=0.03, betas=(0.5, 0.9), eps=1e-6),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_optimizer_steps_match_torch(case):
+    ours, theirs = CASES[case]
+    got, _ = run_ours(ours, 8)
+    want = run_torch(theirs, 8)
+    assert got != START
+    for a, b in zip(got, want, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-14), (a, b)
+
+
+@pytest.mark.parametrize("case", ["momentum", "adam"])
+def test_step_lr_override_matches_torch_with_changing_lr(case):
+    ours, theirs = CASES[case]
+    lrs = [make_schedule("cosine", 0.1, 6)(k) for k in range(6)]
+    got, _ = run_ours(ours, 6, lrs)
+    want = run_torch(theirs, 6, lrs)
+    for a, b in zip(got, want, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-14)
+
+
+@pytest.mark.parametrize("case", ["momentum", "adam"])
+def test_state_dict_round_trip_through_json_resumes_exactly(case):
+    ours, _ = CASES[case]
+    uninterrupted, _ = run_ours(ours, 6)
+
+    ps = [Value(x) for x in START]
+    opt = ours(ps)
+    for _ in range(3):
+        opt.zero_grad()
+        objective(ps).backward()
+        opt.step()
+    saved = json.loads(json.dumps(opt.state_dict()))
+    resumed = ours(ps)
+    resumed.load_state_dict(saved)
+    for _ in range(3):
+        resumed.zero_grad()
+        objective(ps).backward()
+        resumed.step()
+    assert [p.data for p in ps] == uninterrupted
+
+
+def test_load_state_dict_rejects_other_states():
+    ps = [Value(1.0), Value(2.0)]
+    adam = Adam(ps)
+    with pytest.raises(ValueError, match="not a adam optimizer state"):
+        adam.load_state_dict(SGD(ps).state_dict())
+    state = Adam([Value(1.0)]).state_dict()
+    with pytest.raises(ValueError, match="has 1 entries for 2 parameters"):
+        adam.load_state_dict(state)
+    with pytest.raises(ValueError, match="missing"):
+        adam.load_state_dict({"type": "adam"})
+
+
+def test_zero_grad_and_registry():
+    ps = [Value(1.0)]
+    ps[0].grad = 3.0
+    SGD(ps).zero_grad()
+    assert ps[0].grad == 0.0
+    assert {"sgd": SGD, "adam": Adam} == OPTIMIZERS
+
+
+def test_bad_hyperparameters_say_what_is_wrong():
+    ps = [Value(1.0)]
+    with pytest.raises(ValueError, match="learning rate"):
+        SGD(ps, lr=-1.0)
+    with pytest.raises(ValueError, match="learning rate"):
+        SGD(ps).step(lr=math.nan)
+    with pytest.raises(ValueError, match="momentum"):
+        SGD(ps, momentum=1.5)
+    with pytest.raises(ValueError, match="betas"):
+        Adam(ps, betas=(0.9, 1.0))
+    with pytest.raises(TypeError, match="list of Values"):
+        SGD([1.0])
+
+
+def test_micrograd_demo_schedule_is_exact():
+    lr = make_schedule("linear", 1.0, 100, final_lr=0.1)
+    assert [lr(k) for k in range(100)] == [1.0 - 0.9 * k / 100 for k in range(100)]
+
+
+def test_schedules_match_torch_schedulers():
+    def torch_lrs(make_scheduler, steps):
+        p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.5)
+        sched = make_scheduler(opt)
+        lrs = []
+        for _ in range(steps):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return lrs
+
+    step = make_schedule("step", 0.5, 30, step_size=7, gamma=0.3)
+    want = torch_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.3), 30)
+    assert all(math.isclose(step(k), w, rel_tol=1e-12) for k, w in enumerate(want))
+
+    cosine = make_schedule("cosine", 0.5, 20, final_lr=0.05)
+    want = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=20, eta_min=0.05), 20
+    )
+    assert all(math.isclose(cosine(k), w, rel_tol=1e-9) for k, w in enumerate(want))
+
+    linear = make_schedule("linear", 0.5, 10, final_lr=0.1)
+    want = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.LinearLR(
+            o, start_factor=1.0, end_factor=0.2, total_iters=10
+        ),
+        10,
+    )
+    assert all(math.isclose(linear(k), w, rel_tol=1e-9) for k, w in enumerate(want))
+
+
+def test_schedule_ends_and_defaults():
+    assert make_schedule("constant", 0.3, 10)(1000) == 0.3
+    assert make_schedule("linear", 1.0, 10)(10) == 0.0
+    assert make_schedule("linear", 1.0, 10)(50) == 0.0  # past the end: stays final
+    assert make_schedule("cosine", 1.0, 10, final_lr=0.1)(10) == pytest.approx(0.1)
+    step = make_schedule("step", 1.0, 9)  # step size defaults to a third
+    assert [step(k) for k in (0, 2, 3, 6)] == [1.0, 1.0, 0.5, 0.25]
+    assert SCHEDULES == ("constant", "linear", "cosine", "step")
+
+
+def test_bad_schedules_say_what_is_wrong():
+    with pytest.raises(ValueError, match="unknown schedule 'exp'"):
+        make_schedule("exp", 1.0, 10)
+    with pytest.raises(ValueError, match="total_steps"):
+        make_schedule("linear", 1.0, 0)
+    with pytest.raises(ValueError, match="gamma"):
+        make_schedule("step", 1.0, 10, gamma=2.0)

@@ -1,0 +1,84 @@
+"""The size guard: its node estimate is the real graph's size, and big networks are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs, make_moons
+
+from engine.config import ConfigError, TrainConfig
+from engine.graph import topological_order
+from engine.nn import MLP
+from engine.size_guard import (
+    SizeError,
+    check_size,
+    estimate_nodes,
+    estimate_unfused_nodes,
+    estimate_work,
+)
+from engine.train import Trainer
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"activation": "tanh", "layers": (5, 3)},
+        {"activation": "sigmoid", "reg": "none"},
+        {"activation": "linear", "reg": "l1", "layers": (7,)},
+        {"batch_size": 6},
+        {"loss": "softmax_ce", "layers": (4, 4, 4)},
+    ],
+)
+def test_estimate_equals_the_nodes_of_a_real_step(changes):
+    X, y = make_moons(n_samples=30, noise=0.1, random_state=0)
+    config = TrainConfig(test_fraction=0.2, **changes)
+    trainer = Trainer(config, X, y, "binary")
+    result = trainer.step()
+    assert estimate_nodes(trainer.config, 24, 2, trainer.nout) == result.nodes
+    assert trainer.size.nodes == result.nodes
+    assert estimate_work(trainer.config, 24, 2, trainer.nout) == trainer.size.batch * len(
+        trainer.model.parameters()
+    )
+
+
+def test_multiclass_estimate():
+    X, y = make_blobs(n_samples=20, centers=3, random_state=0)
+    trainer = Trainer(TrainConfig(test_fraction=0, layers=(6,)), X, y, "multiclass")
+    assert trainer.size.nodes == trainer.step().nodes
+
+
+@pytest.mark.parametrize(("layers", "activation"), [((16, 16), "relu"), ((3,), "tanh")])
+def test_unfused_estimate_equals_the_graph_view_graph(layers, activation):
+    model = MLP(2, [*layers, 1], activation=activation, fused=False)
+    out = model([0.3, -0.7])
+    graph = topological_order(out)
+    assert estimate_unfused_nodes(layers, 2, 1, activation) == len(graph)
+    # The demo network's graph view is about the 1,000 nodes issue 7 mentions.
+    if layers == (16, 16):
+        assert 900 < len(graph) < 1300
+
+
+def test_big_networks_are_refused_with_the_estimate_before_anything_is_built():
+    X = np.random.default_rng(0).normal(size=(1000, 2))
+    y = (X[:, 0] > 0).astype(float)
+    config = TrainConfig(layers=(4096, 4096), test_fraction=0)
+    with pytest.raises(SizeError) as info:  # raised before 16 million weights are drawn
+        Trainer(config, X, y, "binary")
+    message = str(info.value)
+    assert info.value.field == "max_nodes" and isinstance(info.value, ConfigError)
+    assert f"needs {estimate_nodes(config, 1000, 2, 1):,} nodes" in message
+    assert "MB" in message and "--max-nodes" in message
+
+
+def test_work_limit_and_raising_the_limits():
+    config = TrainConfig(layers=(1000,), test_fraction=0, max_nodes=10**9)
+    with pytest.raises(SizeError) as info:
+        check_size(config, 20_000, 2, 1)
+    assert info.value.field == "max_work" and "--max-work" in str(info.value)
+    estimate = check_size(config.replace(max_work=10**11), 20_000, 2, 1)
+    assert estimate.work == 20_000 * 4001
+    assert estimate.megabytes > 1000 and estimate.seconds > 1
+    # A minibatch bounds the graph whatever the data size.
+    small = check_size(config.replace(batch_size=16), 20_000, 2, 1)
+    assert small.batch == 16 and small.work == 16 * 4001
