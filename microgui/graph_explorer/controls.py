@@ -1,0 +1,149 @@
+"""The explorer's tool bar: sample, search, collapse, stepper, export, live refresh.
+
+Only widgets and signals; GraphExplorer decides what they do.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["ExplorerControls"]
+
+
+class ExplorerControls(QWidget):
+    """Two rows of controls above the graph."""
+
+    sampleRequested = Signal(int)
+    searchRequested = Signal(str)
+    collapseRequested = Signal(str)  # "neurons" | "layers" | "expand"
+    stepperRequested = Signal(str)  # "start" | "step" | "back" | "end" | "stop"
+    exportRequested = Signal(str)  # "dot" | "svg" | "png"
+    refreshRequested = Signal()
+    fitRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sample_spin = QSpinBox()
+        self.sample_spin.setRange(0, 0)
+        self.sample_spin.setEnabled(False)
+        self.sample_spin.setToolTip("Training sample to show (or click a point on the boundary)")
+        self.sample_spin.valueChanged.connect(self.sampleRequested)
+        self.search_field = QLineEdit()
+        self.search_field.setPlaceholderText("Find label, e.g. w.3 (Enter: next match)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.returnPressed.connect(
+            lambda: self.searchRequested.emit(self.search_field.text())
+        )
+        self.search_result = QLabel()
+        self.search_result.setMinimumWidth(80)
+        self.live_check = QCheckBox("Live")
+        self.live_check.setChecked(True)
+        self.live_check.setToolTip("Refresh the graph with the training snapshots (throttled)")
+        refresh = QPushButton("Refresh")
+        refresh.setToolTip("Rebuild the graph from the latest weights now")
+        refresh.clicked.connect(self.refreshRequested)
+        fit = QPushButton("Fit")
+        fit.setToolTip("Zoom to show the whole graph")
+        fit.clicked.connect(self.fitRequested)
+
+        collapse_menu = QMenu(self)
+        collapse_menu.addAction(
+            "Collapse every neuron", lambda: self.collapseRequested.emit("neurons")
+        )
+        collapse_menu.addAction(
+            "Collapse every layer", lambda: self.collapseRequested.emit("layers")
+        )
+        collapse_menu.addAction("Expand everything", lambda: self.collapseRequested.emit("expand"))
+        self.collapse_button = QToolButton()
+        self.collapse_button.setText("Collapse")
+        self.collapse_button.setToolTip("Also: double-click a node to collapse/expand its neuron")
+        self.collapse_button.setMenu(collapse_menu)
+        self.collapse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+        export_menu = QMenu(self)
+        export_menu.addAction("DOT (Graphviz)…", lambda: self.exportRequested.emit("dot"))
+        export_menu.addAction("SVG…", lambda: self.exportRequested.emit("svg"))
+        export_menu.addAction("PNG…", lambda: self.exportRequested.emit("png"))
+        export_button = QToolButton()
+        export_button.setText("Export")
+        export_button.setMenu(export_menu)
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+        self.stepper_mode = QComboBox()
+        self.stepper_mode.addItem("Backward pass", "backward")
+        self.stepper_mode.addItem("Forward pass", "forward")
+        self.step_buttons: dict[str, QPushButton] = {}
+        for action, text, tip in (
+            ("start", "Start", "Start stepping through the pass from the beginning"),
+            ("back", "◀", "One node back"),
+            ("step", "▶", "One node forward (reverse topological order for backward)"),
+            ("end", "▶▶", "Run to the end"),
+            ("stop", "Stop", "Leave the stepper; show the full pass"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, a=action: self.stepperRequested.emit(a))
+            self.step_buttons[action] = button
+        self.step_label = QLabel()
+        self.status_label = QLabel("Click a training point on the boundary or pick a sample.")
+        self.status_label.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Sample"))
+        top.addWidget(self.sample_spin)
+        top.addWidget(self.search_field, 1)
+        top.addWidget(self.search_result)
+        top.addWidget(self.collapse_button)
+        top.addWidget(fit)
+        top.addWidget(export_button)
+        top.addWidget(self.live_check)
+        top.addWidget(refresh)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Stepper"))
+        bottom.addWidget(self.stepper_mode)
+        for button in self.step_buttons.values():
+            bottom.addWidget(button)
+        bottom.addWidget(self.step_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status_label)
+        self.set_stepping(False)
+
+    @property
+    def live(self) -> bool:
+        return self.live_check.isChecked()
+
+    def set_sample_count(self, count: int) -> None:
+        """How many samples the spin box offers (0 disables it)."""
+        self.sample_spin.blockSignals(True)
+        self.sample_spin.setRange(0, max(0, count - 1))
+        self.sample_spin.setEnabled(count > 0)
+        self.sample_spin.blockSignals(False)
+
+    def show_sample_index(self, index: int) -> None:
+        """Reflect a sample chosen elsewhere without asking for it again."""
+        self.sample_spin.blockSignals(True)
+        self.sample_spin.setValue(index)
+        self.sample_spin.blockSignals(False)
+
+    def set_stepping(self, active: bool) -> None:
+        """Enable the step buttons only while a stepper runs."""
+        for action in ("back", "step", "end", "stop"):
+            self.step_buttons[action].setEnabled(active)
+        if not active:
+            self.step_label.clear()

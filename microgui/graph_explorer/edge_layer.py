@@ -1,0 +1,182 @@
+"""EdgeLayer: every edge of a graph, drawn from cached tiles like a map viewer."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from microgui.graph_explorer.node_layer import LOD_TITLES
+
+__all__ = ["EdgeLayer"]
+
+_EDGE_CHUNK = 1500.0  # scene units per group of lines
+_EDGE_COLOUR = QColor(165, 165, 175)  # opaque: translucent lines are much slower to draw
+_TILE = 512  # tile side in pixels
+_MAX_TILES = 80  # 1 MB each; several screens at two or three zoom levels
+_MAX_TILE_LEVEL = 2  # tiles up to zoom 4 (the view's maximum)
+
+
+class EdgeLayer(QGraphicsItem):
+    """Every edge, drawn from cached tiles like a map viewer.
+
+    A dense layer's edges are thousands of long lines: drawing them costs
+    ~80 ms per frame for MLP(2,[64,64,1]) at any zoom, because thousands
+    cross the screen. Instead the edges are rendered into 512-pixel tiles
+    at power-of-two zoom levels (the level just above the current zoom, so
+    a tile is shrunk at most 2x) and kept in an LRU cache; a frame draws a
+    dozen images. A tile not rendered yet is stood in for by a cached tile
+    of a neighbouring level and queued; ``render_pending`` (driven by a
+    zero-delay timer in GraphView) renders the queue in small time slices,
+    so zooming never waits for a whole screen of new tiles. Exports
+    (``widget is None``) draw the lines themselves: vector output stays vector.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self._bounds = QRectF()
+        self._chunks: list[tuple[QRectF, list[QLineF]]] = []
+        self._tiles: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
+        self._pending: dict[tuple[int, int, int], QRectF] = {}
+        self.on_pending: Callable[[], None] | None = None  # called when tiles are queued
+        self.tiles_rendered = 0  # for tests and benchmarks
+
+    def set_segments(self, segments: np.ndarray, bounds: QRectF) -> None:
+        """New edges as an (E, 4) array of x1, y1, x2, y2; clears the tile cache."""
+        self.prepareGeometryChange()
+        self._bounds = QRectF(bounds)
+        self._tiles.clear()
+        self._pending.clear()
+        self._chunks = []
+        if len(segments):
+            # Lines grouped by the region of their end point, so a tile only
+            # clips the groups whose bounding box reaches it.
+            cells = np.floor(segments[:, 2:4] / _EDGE_CHUNK).astype(np.int64)
+            keys = cells[:, 0] * 1_000_000 + cells[:, 1]
+            for key in np.unique(keys):
+                chunk = segments[keys == key]
+                left = float(np.minimum(chunk[:, 0], chunk[:, 2]).min())
+                right = float(np.maximum(chunk[:, 0], chunk[:, 2]).max())
+                top = float(np.minimum(chunk[:, 1], chunk[:, 3]).min())
+                bottom = float(np.maximum(chunk[:, 1], chunk[:, 3]).max())
+                rect = QRectF(left, top, right - left, bottom - top).adjusted(-2, -2, 2, 2)
+                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()]))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    @property
+    def pending(self) -> int:
+        """How many tiles wait to be rendered."""
+        return len(self._pending)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if not self._chunks:
+            return
+        exposed = option.exposedRect.intersected(self._bounds)
+        if exposed.isEmpty():
+            return
+        if widget is None:  # an export (scene.render): real lines
+            painter.setPen(QPen(_EDGE_COLOUR, 0))
+            for rect, lines in self._chunks:
+                if rect.intersects(exposed):
+                    painter.drawLines(lines)
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        queued = False
+        for key, target in self.tiles_for(lod, exposed):
+            image = self._tiles.get(key)
+            if image is not None:
+                self._tiles.move_to_end(key)
+                painter.drawImage(target, image, QRectF(1, 1, _TILE, _TILE))
+                continue
+            self._draw_stand_in(painter, *key, target)
+            self._pending[key] = target
+            queued = True
+        if queued and self.on_pending is not None:
+            self.on_pending()
+
+    def tiles_for(self, lod: float, exposed: QRectF) -> list[tuple[tuple[int, int, int], QRectF]]:
+        """The tiles (level, tx, ty) and their scene rectangles that cover ``exposed``.
+
+        Queued tiles of other levels are dropped: the user has zoomed on.
+        """
+        level = min(_MAX_TILE_LEVEL, math.ceil(math.log2(max(lod, 1e-6)) - 1e-9))
+        span = _TILE / 2.0**level  # scene units per tile
+        self._pending = {k: r for k, r in self._pending.items() if k[0] == level}
+        exposed = exposed.intersected(self._bounds)
+        if exposed.isEmpty():
+            return []
+        return [
+            ((level, tx, ty), QRectF(tx * span, ty * span, span, span))
+            for ty in range(
+                math.floor(exposed.top() / span), math.floor(exposed.bottom() / span) + 1
+            )
+            for tx in range(
+                math.floor(exposed.left() / span), math.floor(exposed.right() / span) + 1
+            )
+        ]
+
+    def queue(self, tiles: list[tuple[tuple[int, int, int], QRectF]]) -> None:
+        """Queue the tiles not in the cache yet."""
+        for key, rect in tiles:
+            if key not in self._tiles:
+                self._pending[key] = rect
+
+    def _draw_stand_in(
+        self, painter: QPainter, level: int, tx: int, ty: int, target: QRectF
+    ) -> None:
+        """Fill a missing tile's place from a cached coarser tile, if there is one."""
+        for up in range(1, 4):
+            key = (level - up, tx >> up, ty >> up)
+            image = self._tiles.get(key)
+            if image is None:
+                continue
+            part = _TILE / 2**up  # this tile's share of the coarser tile, in its pixels
+            source = QRectF(
+                1 + (tx - (key[1] << up)) * part, 1 + (ty - (key[2] << up)) * part, part, part
+            )
+            painter.drawImage(target, image, source)
+            return
+
+    def render_pending(self, budget_seconds: float = 0.03) -> bool:
+        """Render queued tiles for up to ``budget_seconds``; True if some remain."""
+        deadline = time.perf_counter() + budget_seconds
+        while self._pending and time.perf_counter() < deadline:
+            key, rect = next(iter(self._pending.items()))
+            del self._pending[key]
+            self._tiles[key] = self._render_tile(key[0], rect)
+            while len(self._tiles) > _MAX_TILES:
+                self._tiles.popitem(last=False)
+        self.update()
+        return bool(self._pending)
+
+    def _render_tile(self, level: int, rect: QRectF) -> QImage:
+        scale = 2.0**level
+        # One pixel of margin all round, so smooth scaling has no seams between tiles.
+        image = QImage(_TILE + 2, _TILE + 2, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor(255, 255, 255))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, scale >= LOD_TITLES)
+        painter.setTransform(
+            QTransform(scale, 0, 0, scale, 1 - rect.x() * scale, 1 - rect.y() * scale)
+        )
+        painter.setPen(QPen(_EDGE_COLOUR, 0))
+        reach = rect.adjusted(-2 / scale, -2 / scale, 2 / scale, 2 / scale)
+        for chunk_rect, lines in self._chunks:
+            if chunk_rect.intersects(reach):
+                painter.drawLines(lines)
+        painter.end()
+        self.tiles_rendered += 1
+        return image

@@ -1,0 +1,391 @@
+"""GraphExplorer: the full scalar graph of one sample, live, clickable, steppable.
+
+Data in through small setters (``set_model``, ``set_dataset``,
+``show_sample``); building the graph (forward, loss, backward, layout) runs
+on a worker thread when it is large, and the GUI keeps only immutable
+GraphSnapshots. While training, ``set_model`` may be called for every
+snapshot: refreshes are throttled, skipped while the tab is hidden, reuse
+the layout when the structure did not change, and keep the selection on the
+node with the same stable key.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
+
+from microgui.graph_explorer.controls import ExplorerControls
+from microgui.graph_explorer.export import ask_and_export, export_graph
+from microgui.graph_explorer.graph_view import GraphView
+from microgui.graph_explorer.inspector import NodeInspector
+from microgui.graph_explorer.jobs import JobRunner
+from microgui.graph_explorer.layout import CollapseState, GraphLayout, build_view
+from microgui.graph_explorer.presenter import GraphPresenter
+from microgui.graph_explorer.replay import finite_difference
+from microgui.graph_explorer.sample_graph import ModelSpec, build_sample_graph
+from microgui.graph_explorer.snapshot import GraphSnapshot, search_matches
+from microgui.graph_explorer.stepper import GraphStepper
+from microgui.graph_explorer.stepper_mixin import StepperMixin
+
+__all__ = ["GraphExplorer", "ModelSpec"]
+
+THREADED_NODES = 3000  # graphs estimated above this are built on the worker thread
+REFRESH_INTERVAL_MS = 500  # at most two live refreshes per second
+
+
+class GraphExplorer(StepperMixin, QWidget):
+    """Tab widget: controls, the graph view and the node inspector."""
+
+    graphShown = Signal()  # a new snapshot is on screen
+    layoutChanged = Signal()  # boxes re-laid out after collapse/expand
+    nodeSelected = Signal(str)  # stable key of the selected node
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controls = ExplorerControls()
+        self.view = GraphView()
+        self.inspector = NodeInspector()
+        self.presenter = GraphPresenter(self.view)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.inspector)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([900, 380])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.controls)
+        layout.addWidget(splitter, 1)
+
+        self.spec: ModelSpec | None = None
+        self.sample: tuple[int, tuple[float, ...], float] | None = None
+        self.snapshot: GraphSnapshot | None = None
+        self.collapse = CollapseState()
+        self.stepper: GraphStepper | None = None
+        self.selected_key: str | None = None
+        self.refresh_interval_ms = REFRESH_INTERVAL_MS
+        self._dataset: tuple[np.ndarray, np.ndarray] | None = None
+        self._search: tuple[str, int] = ("", -1)
+        self._ticket = 0
+        self._dirty = False
+        self._last_refresh = 0.0
+        self.jobs = JobRunner(self)
+        self._callbacks: dict[int, Callable[[object], object]] = {}
+        self.jobs.finished.connect(self._on_job_finished)
+        self.jobs.failed.connect(self._on_job_failed)
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._refresh_if_dirty)
+
+        c = self.controls
+        c.sampleRequested.connect(self._on_sample_requested)
+        c.searchRequested.connect(self.search)
+        c.collapseRequested.connect(self._on_collapse_requested)
+        c.stepperRequested.connect(self._on_stepper_requested)
+        c.exportRequested.connect(self._on_export_requested)
+        c.refreshRequested.connect(self.refresh)
+        c.fitRequested.connect(self.view.zoom_to_fit)
+        self.view.nodeClicked.connect(self._on_box_clicked)
+        self.view.nodeDoubleClicked.connect(self._on_box_double_clicked)
+        self.view.nodeContextMenu.connect(self._on_box_context_menu)
+        self.inspector.nodeRequested.connect(self.select_node)
+
+    # -- data in -------------------------------------------------------------------
+    def set_model(
+        self,
+        weights: Mapping[str, float],
+        nin: int,
+        nouts: Sequence[int],
+        activation: str,
+        loss: str,
+        task: str,
+    ) -> None:
+        """The current model (named weights + architecture), its loss and task.
+
+        Cheap to call for every training snapshot: the graph refreshes at most
+        every ``refresh_interval_ms``, only while visible and "Live" is on.
+        """
+        self.spec = ModelSpec(dict(weights), int(nin), tuple(nouts), activation, loss, task)
+        self._dirty = True
+        if self.sample is None or not self.controls.live or not self.isVisible():
+            return
+        wait = self.refresh_interval_ms / 1000 - (time.monotonic() - self._last_refresh)
+        if self.jobs.busy or wait > 0:
+            self._throttle.start(max(0, int(wait * 1000)))
+        else:
+            self.refresh()
+
+    def set_dataset(self, X: np.ndarray, y: np.ndarray) -> None:
+        """The training samples the sample spin box picks from."""
+        self._dataset = (np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        self.controls.set_sample_count(len(self._dataset[0]))
+
+    def show_sample(self, index: int, x: Sequence[float], y: float) -> None:
+        """Show sample ``index`` (features ``x``, label ``y``) through the current model."""
+        self.sample = (int(index), tuple(float(v) for v in x), float(y))
+        self.controls.show_sample_index(int(index))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the graph now from the latest model and sample."""
+        if self.spec is None or self.sample is None:
+            self.controls.status_label.setText("No model yet: start or reset a training run.")
+            return
+        self._dirty = False
+        self._last_refresh = time.monotonic()
+        spec, (index, x, y) = self.spec, self.sample
+        previous = self.presenter.layout if self.snapshot is not None else None
+        structure = self.snapshot.structure if self.snapshot is not None else None
+        collapse = self.collapse
+
+        def build() -> tuple:
+            snapshot = build_sample_graph(
+                spec.weights, spec.nin, spec.nouts, spec.activation, spec.loss, x, y, spec.task
+            )
+            if previous is not None and snapshot.structure == structure:
+                return snapshot, None, collapse  # same structure: keep the layout
+            return snapshot, build_view(snapshot, collapse), collapse
+
+        self._ticket += 1
+        ticket = self._ticket
+        self.controls.status_label.setText(f"Building the graph of sample {index}…")
+        if spec.estimated_nodes() > THREADED_NODES:
+            # Only the newest request's result is shown; older ones are dropped.
+            self._submit(build, lambda result: ticket == self._ticket and self._show_result(result))
+        else:
+            try:
+                result = build()
+            except ValueError as exc:
+                self._show_error(str(exc))
+                return
+            self._show_result(result)
+
+    def _refresh_if_dirty(self) -> None:
+        # While a job runs, its end reschedules this (see _on_job_finished).
+        if self._dirty and self.isVisible() and self.controls.live and not self.jobs.busy:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty and self.sample is not None:
+            self._throttle.start(0)
+
+    def _submit(self, fn, on_done) -> None:
+        """Run ``fn`` on the worker thread; ``on_done(result)`` runs here afterwards."""
+        self._callbacks[self.jobs.submit(fn)] = on_done
+
+    def _on_job_finished(self, job_ticket: int, result: object) -> None:
+        on_done = self._callbacks.pop(job_ticket, None)
+        if on_done is not None:
+            on_done(result)
+        if self._dirty and not self.jobs.busy:
+            self._throttle.start(self.refresh_interval_ms)
+
+    def _on_job_failed(self, job_ticket: int, message: str) -> None:
+        if self._callbacks.pop(job_ticket, None) is not None:
+            self._show_error(message)
+
+    def _show_error(self, message: str) -> None:
+        self.controls.status_label.setText(f"Cannot build the graph: {message}")
+
+    def _show_result(self, result: tuple[GraphSnapshot, GraphLayout | None, CollapseState]) -> None:
+        snapshot, layout, collapse = result
+        first = self.presenter.layout is None
+        self.snapshot = snapshot
+        if layout is not None:
+            self.presenter.set_layout(layout)
+        if self.stepper is not None:
+            position = self.stepper.position
+            self.stepper = GraphStepper(snapshot, self.stepper.mode)
+            self.stepper.seek(position)
+        self.presenter.set_snapshot(snapshot, self.stepper)
+        if first or layout is not None:
+            self.view.zoom_to_fit()
+        if layout is not None and collapse != self.collapse:
+            self.set_collapse(self.collapse)  # collapse/expand was clicked during the build
+        node_id = snapshot.find(self.selected_key) if self.selected_key else None
+        if node_id is not None:
+            self.select_node(node_id, center=False)
+        else:
+            self.inspector.clear()
+        index, x, y = self.sample
+        features = ", ".join(f"{v:.3g}" for v in x)
+        self.controls.status_label.setText(
+            f"{snapshot.description}; sample {index}: x = ({features}), y = {y:g}; "
+            f"{len(snapshot)} nodes; loss {snapshot.nodes[snapshot.root].value:.6g}"
+        )
+        self.graphShown.emit()
+
+    # -- selection ------------------------------------------------------------------
+    def select_node(self, node_id: int, center: bool = True) -> None:
+        """Select snapshot node ``node_id``: inspector, path to the loss, FD check."""
+        snapshot = self.snapshot
+        if snapshot is None or not 0 <= node_id < len(snapshot):
+            return
+        node = snapshot.nodes[node_id]
+        self.selected_key = node.key
+        path = snapshot.descendants(node_id)
+        box = self.presenter.select(node_id, path)
+        note = "inside a collapsed box" if self.presenter.is_hidden(node_id) else ""
+        self.inspector.show_node(snapshot, node_id, len(path), note)
+        if center and box >= 0:
+            self.view.center_on_box(box)
+        if len(path) > THREADED_NODES:  # replaying thousands of nodes: off the GUI thread
+            self._submit(lambda: finite_difference(snapshot, node_id), self.inspector.show_check)
+        else:
+            self.inspector.show_check(finite_difference(snapshot, node_id))
+        self.nodeSelected.emit(node.key)
+
+    def select_key(self, key: str) -> bool:
+        """Select the node with stable key ``key``; False if there is none."""
+        node_id = self.snapshot.find(key) if self.snapshot is not None else None
+        if node_id is None:
+            return False
+        self.select_node(node_id)
+        return True
+
+    def _on_box_clicked(self, box: int) -> None:
+        rep = self.presenter.rep_of(box)
+        if rep >= 0:
+            self.select_node(rep, center=False)
+        else:
+            self.inspector.clear("A collapsed layer: double-click it to expand.")
+
+    def _on_box_double_clicked(self, box: int) -> None:
+        kind, layer, neuron = self.presenter.box_group(box)
+        if kind == "layer":
+            self.set_collapse(self.collapse.toggled_layer(layer))
+        elif kind == "neuron" or neuron >= 0:
+            self.set_collapse(self.collapse.toggled_neuron(layer, neuron))
+
+    def search(self, text: str) -> int:
+        """Jump to the next node whose label (or key) matches ``text``; returns the match count."""
+        if self.snapshot is None or not text.strip():
+            self.controls.search_result.clear()
+            return 0
+        matches = search_matches(self.snapshot, text.strip())
+        if not matches:
+            self.controls.search_result.setText("no match")
+            return 0
+        last_text, last_index = self._search
+        index = (last_index + 1) % len(matches) if last_text == text else 0
+        self._search = (text, index)
+        node_id = matches[index]
+        node = self.snapshot.nodes[node_id]
+        if self.presenter.is_hidden(node_id):
+            self.selected_key = node.key  # selected once its neuron is open
+            self.set_collapse(self.collapse.revealing(node.layer, node.neuron), center=True)
+        else:
+            self.select_node(node_id)
+        self.controls.search_result.setText(f"{index + 1} of {len(matches)}")
+        return len(matches)
+
+    # -- collapse ----------------------------------------------------------------------
+    def set_collapse(self, collapse: CollapseState, center: bool = False) -> None:
+        """Show neurons/layers collapsed as given (re-lays out the current snapshot).
+
+        The selection is kept (and scrolled to with ``center``). A big graph is
+        laid out on the worker thread.
+        """
+        self.collapse = collapse
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+
+        def apply(layout: GraphLayout) -> None:
+            current = self.snapshot
+            if current is None or current.structure != snapshot.structure:
+                return  # another architecture arrived meanwhile; it brings its own layout
+            if self.collapse != collapse:
+                return  # superseded by a newer collapse/expand
+            self.presenter.set_layout(layout)
+            self.presenter.set_snapshot(current, self.stepper)
+            node_id = current.find(self.selected_key) if self.selected_key else None
+            if node_id is not None:
+                self.select_node(node_id, center=center)
+            if center and node_id is None:
+                self.view.zoom_to_fit()
+            self.layoutChanged.emit()
+
+        if len(snapshot) > THREADED_NODES:
+            self._submit(lambda: build_view(snapshot, collapse), apply)
+        else:
+            apply(build_view(snapshot, collapse))
+
+    def box_actions(self, box: int) -> list[tuple[str, Callable[[], None]]]:
+        """What the right-click menu of a box offers: collapse/expand its neuron or layer."""
+        kind, layer, neuron = self.presenter.box_group(box)
+        actions: list[tuple[str, Callable[[], None]]] = []
+        if self.snapshot is not None and 0 <= layer < self.snapshot.n_layers:
+            if kind in ("node", "neuron") and neuron >= 0:
+                verb = "Expand" if kind == "neuron" else "Collapse"
+                actions.append(
+                    (
+                        f"{verb} neuron L{layer}.N{neuron}",
+                        lambda: self.set_collapse(self.collapse.toggled_neuron(layer, neuron)),
+                    )
+                )
+            verb = "Expand" if kind == "layer" else "Collapse"
+            actions.append(
+                (
+                    f"{verb} layer {layer}",
+                    lambda: self.set_collapse(self.collapse.toggled_layer(layer)),
+                )
+            )
+        actions.append(("Expand everything", lambda: self._on_collapse_requested("expand")))
+        return actions
+
+    def _on_box_context_menu(self, box: int, global_pos) -> None:
+        menu = QMenu(self)
+        for text, action in self.box_actions(box):
+            menu.addAction(text, action)
+        menu.exec(global_pos)
+
+    def _on_collapse_requested(self, what: str) -> None:
+        if self.snapshot is None:
+            return
+        groups = {(n.layer, n.neuron) for n in self.snapshot.nodes if n.role in ("param", "op")}
+        if what == "neurons":
+            state = CollapseState(neurons=frozenset(groups))
+        elif what == "layers":
+            state = CollapseState(layers=frozenset(layer for layer, _ in groups))
+        else:
+            state = CollapseState()
+        self.selected_key = None  # show the whole new picture
+        self.inspector.clear()
+        self.set_collapse(state, center=True)
+
+    # -- export ---------------------------------------------------------------------------
+    def export_dot(self, path: str) -> None:
+        """Write the graph as Graphviz DOT (engine.graph.to_dot of the rebuilt graph)."""
+        self._export("dot", path)
+
+    def export_svg(self, path: str) -> None:
+        """Write the drawing as SVG (QSvgGenerator, vector: every line and number)."""
+        self._export("svg", path)
+
+    def export_png(self, path: str) -> None:
+        """Write the drawing as PNG (at most 8,000 pixels a side)."""
+        self._export("png", path)
+
+    def _export(self, kind: str, path: str) -> None:
+        if self.snapshot is None:
+            raise ValueError("there is no graph to export yet; pick a sample first")
+        export_graph(kind, path, self.snapshot, self.view)
+
+    def _on_export_requested(self, kind: str) -> None:
+        if self.snapshot is not None:
+            ask_and_export(self, kind, self.snapshot, self.view)
+
+    def _on_sample_requested(self, index: int) -> None:
+        if self._dataset is not None and 0 <= index < len(self._dataset[0]):
+            X, y = self._dataset
+            self.show_sample(index, X[index], float(y[index]))
+
+    def shutdown(self) -> None:
+        """Wait for a running build (call before the application quits)."""
+        self._throttle.stop()
+        self.jobs.wait()

@@ -1,0 +1,210 @@
+"""The full scalar graph of one training sample: forward, loss, one backward.
+
+The model is rebuilt from its named weights (``layers.0.neurons.3.w.1`` ->
+float) as an unfused ``engine.nn.MLP`` (micrograd's chain of ``*`` and ``+``
+nodes per neuron), the sample goes through it, the engine's loss for that
+sample is computed and backward runs once. The result is a GraphSnapshot:
+plain numbers the GUI may keep while training moves on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from engine import Value
+from engine.graph import topological_order
+from engine.losses import LOSSES
+from engine.metrics import encode_targets
+from engine.nn import MLP
+from microgui.graph_explorer.snapshot import GraphSnapshot, snapshot_from_root
+
+__all__ = [
+    "ModelSpec",
+    "build_sample_graph",
+    "loss_targets",
+    "rebuild_model",
+    "sample_loss",
+    "weights_from_arrays",
+]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything needed to rebuild the model of one training snapshot."""
+
+    weights: Mapping[str, float]
+    nin: int
+    nouts: tuple[int, ...]
+    activation: str
+    loss: str
+    task: str
+
+    def estimated_nodes(self) -> int:
+        """Nodes of one sample's unfused graph: 3 per weight, 2 per neuron, inputs, loss."""
+        sizes = [self.nin, *self.nouts]
+        return self.nin + 1 + sum(o * (3 * i + 2) for i, o in pairwise(sizes))
+
+
+_PARAM_LABEL = re.compile(r"^layers\.(\d+)\.neurons\.(\d+)\.")
+_INPUT_LABEL = re.compile(r"^x\.(\d+)$")
+
+
+def weights_from_arrays(arrays: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """Named weights from per-layer (W (nout, nin), b (nout,)) arrays."""
+    weights: dict[str, float] = {}
+    for i, (w, b) in enumerate(arrays):
+        w = np.asarray(w, dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        for j in range(w.shape[0]):
+            for k in range(w.shape[1]):
+                weights[f"layers.{i}.neurons.{j}.w.{k}"] = float(w[j, k])
+            weights[f"layers.{i}.neurons.{j}.b"] = float(b[j])
+    return weights
+
+
+def rebuild_model(
+    weights: Mapping[str, float], nin: int, nouts: Sequence[int], activation: str
+) -> MLP:
+    """An unfused MLP with exactly these named weights (every name must match)."""
+    model = MLP(nin, list(nouts), activation=activation, fused=False)
+    named = dict(model.named_parameters())
+    missing = [name for name in named if name not in weights]
+    extra = [name for name in weights if name not in named]
+    if missing or extra:
+        detail = []
+        if missing:
+            detail.append(f"missing {len(missing)} (e.g. {missing[0]})")
+        if extra:
+            detail.append(f"{len(extra)} unknown (e.g. {extra[0]})")
+        raise ValueError(
+            f"the weights do not fit MLP({nin}, {list(nouts)}): {', '.join(detail)}; "
+            "pass the model's named_parameters()"
+        )
+    for name, p in named.items():
+        p.data = float(weights[name])
+    return model
+
+
+def loss_targets(loss: str, y: float, nout: int, task: str | None = None) -> tuple[float, ...]:
+    """The target the engine's loss expects for label ``y`` of one sample.
+
+    With a task, exactly the trainer's encoding (engine.metrics.encode_targets:
+    binary labels 0/1 become -1/+1 for hinge and mse). Without one: hinge
+    wants y in {-1, +1} (y <= 0 -> -1), bce {0, 1}, mse the raw target,
+    softmax_ce the class index.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    if loss != "softmax_ce" and nout != 1:
+        raise ValueError(f"the {loss} loss needs a model with one output, this one has {nout}")
+    if task is not None and loss != "softmax_ce":
+        return (float(encode_targets(np.array([y]), task, loss)[0]),)
+    if loss == "hinge":
+        return (1.0 if y > 0 else -1.0,)
+    if loss == "bce":
+        return (1.0 if y > 0 else 0.0,)
+    if loss == "mse":
+        return (float(y),)
+    label = int(y)
+    if label != y or not 0 <= label < nout:
+        raise ValueError(f"class label {y!r} is not one of 0..{nout - 1}")
+    return (float(label),)
+
+
+def sample_loss(outputs: list[Value], loss: str, targets: tuple[float, ...]) -> Value:
+    """The engine's loss of one sample, given the model's outputs as a list."""
+    if loss == "softmax_ce":
+        return LOSSES[loss]([outputs], [int(targets[0])])
+    return LOSSES[loss](outputs, list(targets))
+
+
+def _model_grouper(outputs: list[Value]):
+    """(layer, neuron, role) per node: parameters by their names, ops by their operands.
+
+    An op belongs to the deepest layer among its parents (a product of a
+    layer-1 weight and a layer-0 activation is layer 1's); nodes after the
+    model outputs are the loss's.
+    """
+
+    def group(order: list[Value]) -> list[tuple[int, int, str]]:
+        in_model = {id(v) for out in outputs for v in topological_order(out)}
+        output_ids = {id(v) for v in outputs}
+        n_layers = max(_layer_of_label(v.label) for v in order) + 1
+        result: dict[int, tuple[int, int, str]] = {}
+        pending_leaves: list[Value] = []
+        for v in order:
+            match = _PARAM_LABEL.match(v.label)
+            if match:
+                result[id(v)] = (int(match.group(1)), int(match.group(2)), "param")
+            elif _INPUT_LABEL.match(v.label):
+                result[id(v)] = (-1, int(_INPUT_LABEL.match(v.label).group(1)), "input")
+            elif id(v) not in in_model:
+                result[id(v)] = (n_layers, 0, "loss")
+            elif not v.parents:
+                pending_leaves.append(v)
+            else:
+                known = [result[id(p)] for p in v.parents if id(p) in result]
+                layer, neuron, _ = max(known, default=(0, 0, "op"))
+                role = "output" if id(v) in output_ids else "op"
+                result[id(v)] = (layer, neuron, role)
+        if pending_leaves:  # constants: drawn next to their first user
+            first_user: dict[int, Value] = {}
+            for c in order:
+                for p in c.parents:
+                    first_user.setdefault(id(p), c)
+            for v in pending_leaves:
+                user = first_user.get(id(v))
+                layer, neuron, _ = result.get(id(user), (0, 0, "op"))
+                result[id(v)] = (layer, neuron, "leaf")
+        return [result[id(v)] for v in order]
+
+    return group
+
+
+def _layer_of_label(label: str) -> int:
+    match = _PARAM_LABEL.match(label)
+    return int(match.group(1)) if match else -1
+
+
+def build_sample_graph(
+    weights: Mapping[str, float],
+    nin: int,
+    nouts: Sequence[int],
+    activation: str,
+    loss: str,
+    x: Sequence[float],
+    y: float,
+    task: str | None = None,
+) -> GraphSnapshot:
+    """Snapshot of sample (x, y) through the model and its loss, after one backward.
+
+    ``task`` ("binary", "multiclass", "regression") selects the trainer's
+    target encoding for ``y`` (see loss_targets).
+
+    Inputs are leaves labelled ``x.0``, ``x.1``...; parameters carry their
+    names; the root is the loss. Raises ValueError for weights that do not
+    fit the architecture, a wrong input length or an unknown loss.
+    """
+    x = [float(v) for v in x]
+    if len(x) != nin:
+        raise ValueError(f"the sample has {len(x)} features but the model expects {nin}")
+    model = rebuild_model(weights, nin, nouts, activation)
+    targets = loss_targets(loss, float(y), model.nouts[-1], task)
+    inputs = [Value(v, label=f"x.{k}") for k, v in enumerate(x)]
+    out = model(inputs)
+    outputs = out if isinstance(out, list) else [out]
+    root = sample_loss(outputs, loss, targets)
+    root.backward()
+    return snapshot_from_root(
+        root,
+        grouper=_model_grouper(outputs),
+        n_layers=len(model.nouts),
+        loss_name=loss,
+        targets=targets,
+        description=f"MLP({nin}, {list(model.nouts)}, {activation}) with {loss} loss",
+    )

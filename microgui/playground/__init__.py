@@ -1,0 +1,1 @@
+"""The expression playground: type micrograd-style code, see its graph with data and grad."""

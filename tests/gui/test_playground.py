@@ -1,0 +1,140 @@
+"""The expression playground tab: the README example, live edits, clicks, hostile text."""
+
+from __future__ import annotations
+
+import builtins
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from microgui.playground.playground_widget import PlaygroundWidget
+
+
+@pytest.fixture
+def playground(qtbot):
+    widget = PlaygroundWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def micrograd_readme():
+    from micrograd.engine import Value
+
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    return a, b, g
+
+
+def test_readme_preset_shows_micrographs_numbers(playground):
+    text = playground.result_label.text()
+    assert "g = 24.7041" in text
+    assert "dg/da = 138.8338" in text
+    assert "dg/db = 645.5773" in text
+    a, b, g = micrograd_readme()
+    snapshot = playground.snapshot
+    assert snapshot.nodes[snapshot.root].value == g.data
+    assert snapshot.nodes[snapshot.find("a")].grad == pytest.approx(a.grad, rel=1e-14)
+    assert snapshot.nodes[snapshot.find("b")].grad == pytest.approx(b.grad, rel=1e-14)
+    assert set(playground.spins) == {"a", "b"}
+
+
+def test_typing_an_expression_updates_the_graph_live(qtbot, playground):
+    torch = pytest.importorskip("torch")
+    playground.editor.clear()
+    with qtbot.waitSignal(playground.evaluated, timeout=5000):
+        qtbot.keyClicks(playground.editor, "(a*b + b**3).relu() - a/2")
+    assert set(playground.spins) == {"a", "b"}
+    playground.set_variable("a", 2.0)
+    playground.set_variable("b", -1.5)
+    a = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(-1.5, dtype=torch.float64, requires_grad=True)
+    out = torch.relu(a * b + b**3) - a / 2
+    out.backward()
+    assert playground.result.value == pytest.approx(out.item(), rel=1e-15)
+    assert playground.result.gradient("a") == pytest.approx(a.grad.item(), rel=1e-15)
+    assert playground.result.gradient("b") == pytest.approx(b.grad.item(), rel=1e-15)
+    assert f"out = {out.item():.4f}" in playground.result_label.text()
+    # the graph shows every node's data: the root box holds the output value
+    root_box = playground.presenter.box_of(playground.snapshot.root)
+    assert playground.view.nodes.values[root_box] == pytest.approx(out.item(), rel=1e-15)
+
+
+def test_clicking_a_node_shows_its_exact_value_and_gradient(qtbot, playground):
+    a, b, _ = micrograd_readme()
+    view = playground.view
+    for name, expected in (("a", a), ("b", b)):
+        box = playground.presenter.box_of(playground.snapshot.find(name))
+        pos = view.mapFromScene(view.box_center(box))
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=QPoint(pos.x(), pos.y()))
+        assert playground.inspector.label_label.text() == name
+        assert float(playground.inspector.value_label.text()) == expected.data
+        assert float(playground.inspector.grad_label.text()) == pytest.approx(
+            expected.grad, rel=1e-14
+        )
+
+
+HOSTILE = [
+    ("__import__('os')", "__import__"),
+    ("a.__class__", ".__class__"),
+    ("open('x', 'w')", "open"),
+    ("[x for x in y]", "[x for x in y]"),
+    ("lambda: 1", "lambda: 1"),
+    ("'str'", "'str'"),
+    ("a[0]", "a[0]"),
+    ("exec(...)", "exec"),
+    ("a" * 10_000, "a" * 20),
+    ("(" * 500 + "a" + ")" * 500, "(" * 20),
+]
+
+
+@pytest.mark.parametrize(("text", "segment"), HOSTILE, ids=[t[:20] for t, _ in HOSTILE])
+def test_hostile_input_shows_an_error_at_the_offending_part_and_runs_nothing(
+    playground, text, segment, monkeypatch, tmp_path
+):
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    before = playground.snapshot
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the playground executed user text")
+
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    assert playground.set_text(text) is None
+    assert playground.error is not None
+    assert f"`{segment}`" in playground.error_label.text()
+    caret_line = playground.caret_label.text().splitlines()[-1]
+    assert caret_line.strip() == "^"
+    assert "last valid result" in playground.result_label.text()
+    assert playground.snapshot is before  # the graph was not touched
+    assert list(workdir.iterdir()) == []
+
+
+def test_fixing_the_error_clears_it(playground):
+    playground.set_text("a +* b")
+    assert "syntax error" in playground.error_label.text()
+    playground.set_text("a * b")
+    assert playground.error is None and playground.error_label.text() == ""
+    assert playground.result.value == playground.variables()["a"] * playground.variables()["b"]
+
+
+def test_presets_all_evaluate(playground):
+    for index in range(playground.preset_combo.count()):
+        playground.load_preset(playground.preset_combo.itemText(index))
+        assert playground.error is None, playground.preset_combo.itemText(index)
+        assert playground.snapshot is not None and len(playground.snapshot) > 2
