@@ -117,10 +117,40 @@ def loss_targets(loss: str, y: float, nout: int, task: str | None = None) -> tup
 
 
 def sample_loss(outputs: list[Value], loss: str, targets: tuple[float, ...]) -> Value:
-    """The engine's loss of one sample, given the model's outputs as a list."""
+    """The engine's (fused) loss of one sample, given the model's outputs as a list."""
     if loss == "softmax_ce":
         return LOSSES[loss]([outputs], [int(targets[0])])
     return LOSSES[loss](outputs, list(targets))
+
+
+def unfused_sample_loss(outputs: list[Value], loss: str, targets: tuple[float, ...]) -> Value:
+    """The same loss as :func:`sample_loss`, written as micrograd-style scalar ops.
+
+    The trainer uses one fused node per loss; the graph view shows every
+    scalar step instead (micrograd's demo writes the hinge as
+    ``(1 + -y*score).relu()``), so the user can click into the loss too.
+    Values and gradients equal the fused loss's (tests/microgui/test_sample_graph.py).
+    """
+    if loss == "hinge":
+        (score,) = outputs
+        return (1 + -targets[0] * score).relu()
+    if loss == "bce":
+        # max(s, 0) - s*y + log(1 + exp(-|s|)): the stable form the engine uses.
+        (s,) = outputs
+        return s.relu() - s * targets[0] + ((-abs(s)).exp() + 1).log()
+    if loss == "mse":
+        (pred,) = outputs
+        return (pred - targets[0]) ** 2
+    if loss == "softmax_ce":
+        # logsumexp(z) - z[label], with the max subtracted (a constant) for stability.
+        label = int(targets[0])
+        shift = max(z.data for z in outputs)
+        shifted = [z - shift for z in outputs]
+        total = shifted[0].exp()
+        for z in shifted[1:]:
+            total = total + z.exp()
+        return total.log() - shifted[label]
+    raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
 
 
 def _model_grouper(outputs: list[Value]):
@@ -198,7 +228,7 @@ def build_sample_graph(
     inputs = [Value(v, label=f"x.{k}") for k, v in enumerate(x)]
     out = model(inputs)
     outputs = out if isinstance(out, list) else [out]
-    root = sample_loss(outputs, loss, targets)
+    root = unfused_sample_loss(outputs, loss, targets)
     root.backward()
     return snapshot_from_root(
         root,

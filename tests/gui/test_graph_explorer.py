@@ -11,7 +11,6 @@ from PySide6.QtGui import QImage
 
 from engine import Value
 from engine.graph import to_dot, topological_order
-from engine.losses import hinge_loss
 from engine.nn import MLP
 from microgui.graph_explorer.explorer import GraphExplorer
 
@@ -31,7 +30,8 @@ def engine_graph(weights, x=X, y=1.0, nouts=NOUTS, activation="relu"):
     model = MLP(2, nouts, activation=activation, fused=False)
     for name, p in model.named_parameters():
         p.data = weights[name]
-    loss = hinge_loss([model([Value(v, label=f"x.{k}") for k, v in enumerate(x)])], [y])
+    score = model([Value(v, label=f"x.{k}") for k, v in enumerate(x)])
+    loss = (1 + -y * score).relu()  # micrograd's demo hinge loss, scalar by scalar
     loss.backward()
     return loss, topological_order(loss)
 
@@ -163,7 +163,8 @@ def test_collapse_every_layer_then_expand(qtbot, explorer):
     show(qtbot, explorer, weights_of(1))
     explorer.controls.collapseRequested.emit("layers")
     kinds = explorer.presenter.layout.graph.kinds
-    assert kinds.count("layer") == 3 and len(kinds) == 3 + 2 + 1
+    # three layers, two inputs, the hinge loss's three scalar ops
+    assert kinds.count("layer") == 3 and len(kinds) == 3 + 2 + 3
     explorer.controls.collapseRequested.emit("expand")
     assert "layer" not in explorer.presenter.layout.graph.kinds
 
@@ -349,7 +350,7 @@ def test_clicking_a_training_point_in_the_window_opens_its_graph(qtbot, make_win
             neuron.b.data = float(b[j])
     x = [Value(float(v), label=f"x.{k}") for k, v in enumerate(data.X_train[clicked])]
     target = 1.0 if data.y_train[clicked] > 0.5 else -1.0
-    loss = hinge_loss([model(x)], [target])
+    loss = (1 + -target * model(x)).relu()
     loss.backward()
     assert explorer.snapshot.nodes[explorer.snapshot.root].value == loss.data
 

@@ -9,7 +9,6 @@ import pytest
 
 from engine import Value
 from engine.graph import to_dot, topological_order
-from engine.losses import LOSSES
 from engine.nn import MLP
 from microgui.graph_explorer.layout import (
     NODE_HEIGHT,
@@ -45,12 +44,26 @@ def engine_graph(weights, nin, nouts, activation, loss, x, target):
     inputs = [Value(v, label=f"x.{k}") for k, v in enumerate(x)]
     out = model(inputs)
     outputs = out if isinstance(out, list) else [out]
-    if loss == "softmax_ce":
-        root = LOSSES[loss]([outputs], [int(target)])
-    else:
-        root = LOSSES[loss](outputs, [target])
+    root = _scalar_loss(outputs, loss, target)
     root.backward()
     return root, model
+
+
+def _scalar_loss(outputs, loss, target):
+    """Each loss written out by hand as scalar ops, micrograd style (the demo's hinge form)."""
+    if loss == "hinge":
+        return (1 + -target * outputs[0]).relu()
+    if loss == "bce":
+        s = outputs[0]
+        return s.relu() - s * target + ((-abs(s)).exp() + 1).log()
+    if loss == "mse":
+        return (outputs[0] - target) ** 2
+    shift = max(z.data for z in outputs)
+    shifted = [z - shift for z in outputs]
+    total = shifted[0].exp()
+    for z in shifted[1:]:
+        total = total + z.exp()
+    return total.log() - shifted[int(target)]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +87,8 @@ def test_every_node_equals_the_engine_built_independently(nouts, activation, los
         assert (node.op, node.label) == (value.op, value.label)
         assert node.value == value.data
         assert node.grad == value.grad
-    assert snapshot.nodes[snapshot.root].op == loss
+    assert snapshot.nodes[snapshot.root].op == root.op
+    assert snapshot.nodes[snapshot.root].value == root.data
 
 
 def test_parameter_gradients_match_micrograd():
@@ -291,9 +305,10 @@ def test_layout_boxes_do_not_overlap_and_edges_join_their_boxes(collapse):
     assert layout.x[inputs].max() < np.delete(layout.x, inputs).min()
     assert layout.x[loss_box] == layout.x.max()
     if collapse == "neurons":
-        assert len(graph) == 2 + 6 + 5 + 1 + 1
+        # inputs, neurons, and the hinge's three scalar ops: -y*s, 1 + ..., relu
+        assert len(graph) == 2 + 6 + 5 + 1 + 3
     if collapse == "layers":
-        assert sorted(graph.kinds) == ["layer"] * 3 + ["node"] * 3
+        assert sorted(graph.kinds) == ["layer"] * 3 + ["node"] * (2 + 3)
 
 
 def test_a_collapsed_neuron_shows_its_activation():
@@ -304,3 +319,30 @@ def test_a_collapsed_neuron_shows_its_activation():
     assert graph.kinds[box] == "neuron"
     assert shown.op == "ReLU" and (shown.layer, shown.neuron) == (0, 1)
     assert math.isfinite(shown.value)
+
+
+@pytest.mark.parametrize(
+    ("loss", "outputs", "targets"),
+    [
+        ("hinge", [0.3], (-1.0,)),
+        ("hinge", [-2.5], (1.0,)),
+        ("bce", [1.7], (0.0,)),
+        ("bce", [-30.0], (1.0,)),
+        ("mse", [0.25], (1.5,)),
+        ("softmax_ce", [0.1, -1.2, 2.3], (1.0,)),
+    ],
+)
+def test_unfused_sample_loss_equals_the_engines_fused_loss(loss, outputs, targets):
+    from microgui.graph_explorer.sample_graph import sample_loss, unfused_sample_loss
+
+    fused_in = [Value(v) for v in outputs]
+    unfused_in = [Value(v) for v in outputs]
+    fused = sample_loss(fused_in, loss, targets)
+    unfused = unfused_sample_loss(unfused_in, loss, targets)
+    fused.backward()
+    unfused.backward()
+    assert unfused.data == pytest.approx(fused.data, rel=1e-12, abs=1e-14)
+    for a, b in zip(unfused_in, fused_in, strict=True):
+        assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-14)
+    # The graph view's loss is made of scalar ops, not one fused box.
+    assert len(topological_order(unfused)) > len(outputs) + 1
