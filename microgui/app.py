@@ -1,23 +1,112 @@
-"""Start the Qt application and the main window (placeholder until the window lands)."""
+"""Start the Qt application and the main training window.
+
+`run_gui(args)` is what the `microgui` command calls without a subcommand.
+With --steps N it trains N steps in the worker as soon as the data is
+ready; with --screenshot PATH it then saves `window.grab()` of the whole
+window (works offscreen, where a screen grab would be black) and exits 0.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from engine.config import ConfigError, TrainConfig, parse_layers
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Open the window; with --screenshot, save a PNG of it and exit."""
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+SCREENSHOT_TIMEOUT_MS = 180_000
+
+
+def initial_config(args: argparse.Namespace) -> TrainConfig | None:
+    """The config asked for on the command line (--preset, --dataset, --layers, --steps).
+
+    None when nothing was asked: the window then starts from the last session's config.
+    """
+    preset = getattr(args, "preset", None)
+    dataset = getattr(args, "dataset", None)
+    layers = getattr(args, "layers", None)
+    if not (preset or dataset or layers):
+        return None
+    if preset:
+        from microgui.presets import preset_config
+
+        config = preset_config(preset)
+    else:
+        from microgui.window.training_controller import default_config
+
+        config = default_config()
+    changes: dict = {}
+    if dataset:
+        changes["dataset"] = dataset
+        if dataset != config.dataset:
+            changes["dataset_params"] = {}
+    if layers:
+        changes["layers"] = parse_layers(layers)
+    if getattr(args, "steps", None) and args.steps > config.steps:
+        changes["steps"] = int(args.steps)
+    return config.replace(**changes) if changes else config
+
+
+def _application():
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from microgui.paths import resource_path
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("microgui")
-    window.setCentralWidget(QLabel("microgui"))
-    window.resize(1280, 800)
+    app.setOrganizationName("microgui")
+    app.setApplicationName("microgui")
+    app.setApplicationDisplayName("microgui")
+    icon_path = resource_path("icons", "microgui.svg")
+    if icon_path.is_file():
+        app.setWindowIcon(QIcon(str(icon_path)))
+    style_path = resource_path("style.qss")
+    if style_path.is_file():
+        app.setStyleSheet(style_path.read_text(encoding="utf-8"))
+    return app
+
+
+def _add_graph_tabs(window) -> None:
+    """The Graph and Playground tabs (issue 7), when that part of microgui is installed."""
+    try:
+        from microgui.graph_explorer import install_graph_explorer
+    except ImportError:
+        return
+    install_graph_explorer(window)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window; return the process exit code."""
+    try:
+        config = initial_config(args)
+    except ConfigError as exc:
+        print(f"microgui: {exc}", file=sys.stderr)
+        return 2
+    app = _application()
+    from microgui.error_handler import ExceptionHandler
+    from microgui.plugin_manager import load_plugins
+    from microgui.window.main_window import MainWindow
+
+    registry = load_plugins(getattr(args, "plugins_dir", None))
+    if config is not None and config.dataset not in registry.datasets:
+        known = ", ".join(sorted(registry.datasets))
+        print(
+            f"microgui: dataset {config.dataset!r} is not available; known: {known}",
+            file=sys.stderr,
+        )
+        return 2
+    window = MainWindow(registry, config=config)
+    _add_graph_tabs(window)
+    handler = ExceptionHandler(lambda: window, show_dialog=not args.screenshot).install()
     window.show()
-    if args.screenshot:
-        app.processEvents()
-        window.grab().save(args.screenshot)
-        return 0
-    return app.exec()
+    try:
+        if args.screenshot or args.steps:
+            from microgui.window.auto_run import AutoRun
+
+            runner = AutoRun(window, args.steps or 0, args.screenshot, SCREENSHOT_TIMEOUT_MS)
+            runner.begin()
+        code = app.exec()
+        if args.screenshot:
+            return code or runner.exit_code
+        return code
+    finally:
+        handler.uninstall()

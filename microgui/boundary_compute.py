@@ -1,0 +1,158 @@
+"""What the boundary plot and network view show, computed in the worker with numpy.
+
+The model is evaluated on a grid with the engine's numpy fast path (one
+matrix product per layer for the whole grid), never one scalar graph per
+pixel. Everything returned is a fresh numpy array: the GUI thread may draw
+it while the worker keeps training.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from engine.fast import mlp_forward_numpy, model_weight_arrays
+from microgui.snapshot import BoundaryGrid
+
+EXTENT_MARGIN = 0.12
+NEURON_MAP_RESOLUTION = 24
+
+_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # overflow-free logistic
+    "linear": lambda z: z,
+}
+
+
+def plot_extent(values: np.ndarray) -> tuple[float, float]:
+    """The range of `values` widened by a margin (never empty)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = (hi - lo) * EXTENT_MARGIN or 1.0
+    return (lo - pad, hi + pad)
+
+
+def plane_inputs(
+    X: np.ndarray, axes: tuple[int, int], x_range, y_range, nx: int, ny: int
+) -> np.ndarray:
+    """Inputs (ny*nx, d) covering the plane of features `axes`, the others at their mean."""
+    d = X.shape[1]
+    xs = np.linspace(x_range[0], x_range[1], nx)
+    ys = np.linspace(y_range[0], y_range[1], ny)
+    gx, gy = np.meshgrid(xs, ys)
+    inputs = np.tile(np.mean(X, axis=0) if len(X) else np.zeros(d), (nx * ny, 1))
+    inputs[:, axes[0]] = gx.ravel()
+    if d > 1:
+        inputs[:, axes[1]] = gy.ravel()
+    return inputs
+
+
+def interpret_outputs(
+    outputs: np.ndarray, task: str, threshold: float = 0.0, squash: str = "tanh"
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(field, classes) for the heat map from raw outputs (n, nout).
+
+    binary: field = squash(score - threshold) in [-1, 1], class = score > threshold.
+    multiclass: field = winning softmax probability rescaled so chance is 0.
+    regression: field = the prediction, no classes.
+    """
+    if task == "multiclass":
+        z = outputs - np.max(outputs, axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= np.sum(p, axis=1, keepdims=True)
+        k = outputs.shape[1]
+        chance = 1.0 / k
+        return (np.max(p, axis=1) - chance) / (1.0 - chance), np.argmax(p, axis=1)
+    score = outputs[:, 0]
+    if task == "binary":
+        margin = score - threshold
+        field = np.tanh(margin / 2.0) if squash == "sigmoid" else np.tanh(margin)
+        return field, (margin > 0).astype(np.int64)
+    return score.copy(), None
+
+
+def compute_boundary(
+    model,
+    X: np.ndarray,
+    y: np.ndarray,
+    task: str,
+    axes: tuple[int, int] = (0, 1),
+    resolution: int = 100,
+    threshold: float = 0.0,
+    squash: str = "tanh",
+) -> BoundaryGrid:
+    """The model's output over the data extent of features `axes` (or a curve when d == 1)."""
+    X = np.asarray(X, dtype=np.float64)
+    d = X.shape[1]
+    x_range = plot_extent(X[:, axes[0]])
+    if d == 1 and task == "regression":
+        xs = np.linspace(x_range[0], x_range[1], max(resolution, 2) * 2)
+        preds = mlp_forward_numpy(model, xs[:, None], exact=False)[:, 0]
+        return BoundaryGrid(
+            kind="curve",
+            x_range=x_range,
+            y_range=plot_extent(y),
+            field=np.zeros((1, 1)),
+            outputs=np.zeros((1, 1, 1)),
+            axes=axes,
+            curve_x=xs,
+            curve_y=preds,
+        )
+    y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
+    inputs = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
+    outputs = mlp_forward_numpy(model, inputs, exact=False)
+    field, classes = interpret_outputs(outputs, task, threshold, squash)
+    shape = (resolution, resolution)
+    value_range = (-1.0, 1.0)
+    if task == "regression":
+        lo, hi = (float(np.min(y)), float(np.max(y))) if len(y) else (-1.0, 1.0)
+        value_range = (lo, hi if hi > lo else lo + 1.0)
+    return BoundaryGrid(
+        kind=task,
+        x_range=x_range,
+        y_range=y_range,
+        field=field.reshape(shape),
+        outputs=outputs.reshape(*shape, outputs.shape[1]),
+        classes=None if classes is None else classes.reshape(shape),
+        value_range=value_range,
+        axes=axes,
+    )
+
+
+def neuron_maps(
+    model,
+    X: np.ndarray,
+    axes: tuple[int, int] = (0, 1),
+    resolution: int = NEURON_MAP_RESOLUTION,
+) -> list[np.ndarray]:
+    """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
+
+    Each layer applies its own activation (the last layer is linear in engine.nn).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    d = X.shape[1]
+    x_range = plot_extent(X[:, axes[0]])
+    y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
+    a = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
+    shape = (resolution, resolution)
+    maps = [a.T.reshape(d, *shape).copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
+            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
+            a = act(a @ W.T + b)
+            maps.append(a.T.reshape(W.shape[0], *shape).copy())
+    return maps
+
+
+def finite_or_nan(value: float) -> float:
+    """A float for the snapshot; anything odd becomes NaN."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return value if math.isfinite(value) else float("nan")

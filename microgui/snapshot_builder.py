@@ -1,0 +1,131 @@
+"""SnapshotBuilder: copy what the window draws out of a live Trainer (worker thread only)."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from microgui.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
+from microgui.snapshot import HISTORY_KEYS, TrainingSnapshot
+from microgui.widgets.boundary_image import boundary_rgba
+
+BOUNDARY_RESOLUTION = 100
+MAX_PLOTTED_STEPS = 4000
+RATE_WINDOW_S = 1.0
+
+# History column of engine.history.History for each snapshot history key.
+_COLUMNS = {
+    "step": "step",
+    "train_loss": "loss",
+    "test_loss": "test_loss",
+    "train_metric": "accuracy",
+    "test_metric": "test_accuracy",
+    "lr": "lr",
+}
+
+
+def thin_indices(n: int, limit: int = MAX_PLOTTED_STEPS) -> np.ndarray:
+    """At most about `limit` evenly spread indices of n, always including the last."""
+    if n <= limit:
+        return np.arange(n)
+    stride = math.ceil(n / limit)
+    idx = np.arange(0, n, stride)
+    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+
+
+class SnapshotBuilder:
+    """Tracks the step rate and turns the trainer's state into a TrainingSnapshot."""
+
+    def __init__(self) -> None:
+        self.axes: tuple[int, int] = (0, 1)
+        self.resolution = BOUNDARY_RESOLUTION
+        self.X = np.zeros((0, 2))
+        self.y = np.zeros(0)
+        self.task = "binary"
+        self.squash = "tanh"
+        self.reset_rate()
+
+    def set_data(self, trainer: Any, dataset: Any) -> None:
+        """Remember the data extent and how to read the outputs of this trainer."""
+        self.X = np.asarray(trainer.X, dtype=np.float64)
+        self.y = np.asarray(trainer.y, dtype=np.float64)
+        d = self.X.shape[1]
+        if max(self.axes) >= d or (self.axes[0] == self.axes[1] and d > 1):
+            self.axes = (0, 1 if d > 1 else 0)
+        if trainer.task == "regression":
+            self.task = "regression"
+        else:
+            self.task = "multiclass" if trainer.nout > 1 else "binary"
+        self.squash = "sigmoid" if trainer.loss_name == "bce" else "tanh"
+        self.reset_rate()
+
+    def reset_rate(self) -> None:
+        """Forget step timings (after a reset or a new trainer)."""
+        self.step_times: collections.deque[float] = collections.deque()
+        self.seconds: collections.deque[float] = collections.deque(maxlen=20)
+        self.nodes = 0
+
+    def record(self, result: Any) -> None:
+        """Note one finished step for the rate and time-per-step figures."""
+        now = time.perf_counter()
+        self.step_times.append(now)
+        while self.step_times and now - self.step_times[0] > RATE_WINDOW_S:
+            self.step_times.popleft()
+        self.seconds.append(float(result.seconds))
+        self.nodes = int(result.nodes)
+
+    def steps_per_second(self) -> float:
+        """Steps finished in the last second (NaN before two steps)."""
+        if len(self.step_times) < 2:
+            return float("nan")
+        span = self.step_times[-1] - self.step_times[0]
+        return (len(self.step_times) - 1) / span if span > 0 else float("nan")
+
+    def build(self, trainer: Any, state: str, message: str = "") -> TrainingSnapshot:
+        """A snapshot of `trainer` (None gives an empty one)."""
+        if trainer is None:
+            return TrainingSnapshot(step=0, state=state, message=message)
+        history = self._history(trainer.history)
+        last = trainer.history[-1] if len(trainer.history) else None
+        axes = self.axes
+        boundary = compute_boundary(
+            trainer.model, self.X, self.y, self.task, axes, self.resolution, squash=self.squash
+        )
+        if boundary.kind != "curve":
+            images = (boundary_rgba(boundary, False), boundary_rgba(boundary, True))
+            boundary = dataclasses.replace(boundary, images=images)
+        maps = neuron_maps(trainer.model, self.X, axes)
+        seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
+        return TrainingSnapshot(
+            step=int(trainer.steps_done),
+            state=state,
+            train_loss=finite_or_nan(last.loss) if last else float("nan"),
+            test_loss=finite_or_nan(last.test_loss) if last else float("nan"),
+            train_metric=finite_or_nan(last.accuracy) if last else float("nan"),
+            test_metric=finite_or_nan(last.test_accuracy) if last else float("nan"),
+            metric_name=trainer.metric_name,
+            lr=finite_or_nan(last.lr) if last else float("nan"),
+            seconds_per_step=seconds,
+            steps_per_second=self.steps_per_second() if state == "running" else float("nan"),
+            nodes_per_step=self.nodes or (int(last.nodes) if last else 0),
+            message=message or trainer.message,
+            history=history,
+            weights=trainer.weight_arrays(),
+            boundary=boundary,
+            neuron_maps=maps,
+        )
+
+    @staticmethod
+    def _history(history: Any) -> dict[str, np.ndarray]:
+        n = len(history)
+        idx = thin_indices(n)
+        out = {}
+        for key in HISTORY_KEYS:
+            column = history.column(_COLUMNS[key]).astype(np.float64)
+            out[key] = column[idx] if n else column
+        return out

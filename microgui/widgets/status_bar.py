@@ -1,0 +1,114 @@
+"""TrainingStatusBar: step, steps per second, nodes per step, time per step, last message."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+
+
+class ElidedLabel(QWidget):
+    """One line of text, elided with "…" to the width it is given.
+
+    Painted directly rather than a QLabel: a QLabel asks its window for a new
+    layout on every text change, and re-laying out the whole window several
+    times a second while training cost tens of milliseconds each time.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.colour = QColor()
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setMinimumWidth(80)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        """Show `text`; the tooltip keeps all of it."""
+        self.full_text = text
+        self.setToolTip(text)
+        self.update()
+
+    def text(self) -> str:
+        """The text as shown (possibly elided)."""
+        return self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, self.width())
+
+    def set_colour(self, colour: QColor | None) -> None:
+        """Text colour (None: the palette's)."""
+        self.colour = colour or QColor()
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        if self.colour.isValid():
+            painter.setPen(self.colour)
+        painter.drawText(self.rect(), Qt.AlignLeft | Qt.AlignVCenter, self.text())
+
+
+def _fmt_seconds(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "–"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _fixed_label(sample: str, tip: str) -> QLabel:
+    """A label of constant size (no window re-layout when its number changes)."""
+    label = QLabel()
+    label.setToolTip(tip)
+    metrics = label.fontMetrics()
+    label.setFixedSize(metrics.horizontalAdvance(sample) + 10, metrics.height() + 4)
+    label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    return label
+
+
+class TrainingStatusBar(QStatusBar):
+    """Permanent fields on the right; the message on the left stays until replaced."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._error = False
+        self.message_label = ElidedLabel("Ready")
+        self.message_label.setObjectName("statusMessage")
+        self.step_label = _fixed_label("step 9999999", "Training steps done")
+        self.rate_label = _fixed_label("9999.9 steps/s", "Training steps per second")
+        self.nodes_label = _fixed_label(
+            "9,999,999 nodes/step", "Scalar graph nodes built per step (forward + loss)"
+        )
+        self.time_label = _fixed_label("999.9 ms/step", "Wall time of one step")
+        self.addWidget(self.message_label, 1)
+        for label in (self.step_label, self.rate_label, self.nodes_label, self.time_label):
+            self.addPermanentWidget(label)
+        self.set_stats(0, float("nan"), 0, float("nan"))
+
+    def set_stats(
+        self, step: int, steps_per_second: float, nodes_per_step: int, seconds_per_step: float
+    ) -> None:
+        """Update the four numbers (labels whose text is unchanged are left alone)."""
+        rate = f"{steps_per_second:.1f}" if math.isfinite(steps_per_second) else "–"
+        for label, text in (
+            (self.step_label, f"step {step}"),
+            (self.rate_label, f"{rate} steps/s"),
+            (self.nodes_label, f"{nodes_per_step:,} nodes/step" if nodes_per_step else "– nodes"),
+            (self.time_label, f"{_fmt_seconds(seconds_per_step)}/step"),
+        ):
+            if label.text() != text:  # a new text re-lays out the status bar
+                label.setText(text)
+
+    def set_message(self, text: str, error: bool = False) -> None:
+        """Show the last message (errors in red)."""
+        if text == self.message_label.full_text and error == self._error:
+            return
+        self._error = error
+        self.message_label.set_full_text(text)
+        self.message_label.set_colour(QColor("#b3261e") if error else None)
+
+    def message(self) -> str:
+        """The message currently shown."""
+        return self.message_label.full_text

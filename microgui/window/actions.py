@@ -1,0 +1,81 @@
+"""The window's menus and keyboard shortcuts (Space train/pause, S step, R reset)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+
+@dataclass
+class WindowActions:
+    """Every menu action, so the controller can connect and enable them."""
+
+    open_session: QAction
+    save_session: QAction
+    export_model: QAction
+    export_boundary: QAction
+    export_plots: QAction
+    save_drawn: QAction
+    quit: QAction
+    train: QAction
+    step: QAction
+    reset: QAction
+    log_scale: QAction
+    show_test: QAction
+    discretize: QAction
+
+
+def _action(window: QMainWindow, text: str, tip: str, shortcut: str | None = None) -> QAction:
+    action = QAction(text, window)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    return action
+
+
+def build_actions(window: QMainWindow) -> WindowActions:
+    """Create the actions and the File / Train / View menus of `window`."""
+    actions = WindowActions(
+        open_session=_action(window, "&Open session…", "Load a saved session", "Ctrl+O"),
+        save_session=_action(window, "&Save session…", "Save config, model and history", "Ctrl+S"),
+        export_model=_action(window, "Export &model…", "Save the model as JSON (engine.modelio)"),
+        export_boundary=_action(window, "Export &boundary as PNG…", "Save the boundary plot"),
+        export_plots=_action(window, "Export &plots as PNG…", "Save the loss and accuracy charts"),
+        save_drawn=_action(window, "Save drawn data as &CSV…", "Save the points you drew"),
+        quit=_action(window, "&Quit", "Close microgui", "Ctrl+Q"),
+        train=_action(window, "&Train / Pause", "Start or pause training", "Space"),
+        step=_action(window, "&Step", "One training step", "S"),
+        reset=_action(window, "&Reset", "New initial weights, back to step 0", "R"),
+        log_scale=_action(window, "&Log-scale loss", "Logarithmic loss axis"),
+        show_test=_action(window, "Show &test points", "Show the held-out points"),
+        discretize=_action(window, "&Discretize output", "Hard class regions"),
+    )
+    for checkable in (actions.log_scale, actions.show_test, actions.discretize):
+        checkable.setCheckable(True)
+    actions.show_test.setChecked(True)
+    menu_bar = window.menuBar()
+    file_menu = menu_bar.addMenu("&File")
+    for action in (actions.open_session, actions.save_session):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    for action in (
+        actions.export_model,
+        actions.export_boundary,
+        actions.export_plots,
+        actions.save_drawn,
+    ):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+    train_menu = menu_bar.addMenu("&Train")
+    for action in (actions.train, actions.step, actions.reset):
+        train_menu.addAction(action)
+    view_menu = menu_bar.addMenu("&View")
+    for action in (actions.log_scale, actions.show_test, actions.discretize):
+        view_menu.addAction(action)
+    for action in (actions.train, actions.step, actions.reset):
+        window.addAction(action)  # shortcuts work wherever focus is in the window
+    return actions

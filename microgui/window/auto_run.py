@@ -1,0 +1,71 @@
+"""AutoRun: train N steps as soon as the window is ready, then optionally screenshot and quit."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+class AutoRun(QObject):
+    """Drives `microgui --steps N [--screenshot PATH]` through the real window and worker."""
+
+    def __init__(self, window: Any, steps: int, screenshot: str | None, timeout_ms: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.steps = int(steps)
+        self.screenshot = screenshot
+        self.timeout_ms = timeout_ms
+        self.started = False
+        self.done = False
+        self.exit_code = 0
+
+    def begin(self) -> None:
+        """Wait for snapshots; give up after the timeout."""
+        self.window.snapshotChanged.connect(self._on_snapshot)
+        QTimer.singleShot(self.timeout_ms, self._timed_out)
+
+    def _on_snapshot(self, snapshot: Any) -> None:
+        if self.done:
+            return
+        controller = self.window.controller
+        if not self.started:
+            if not controller.can_train():
+                return
+            self.started = True
+            if self.steps > snapshot.step:
+                controller.start(until_step=self.steps)
+                return
+        if snapshot.state == "running":
+            return
+        if snapshot.step >= self.steps or snapshot.state in ("finished", "diverged"):
+            # Let the last snapshot's drawing settle before grabbing.
+            QTimer.singleShot(200, self._finish)
+            self.done = True
+
+    def _finish(self) -> None:
+        if self.screenshot:
+            QApplication.processEvents()
+            if not self.window.grab().save(self.screenshot):
+                print(f"microgui: could not write {self.screenshot}", file=sys.stderr)
+                self.exit_code = 1
+            self._quit()
+
+    def _quit(self) -> None:
+        """Close the window and end the event loop (even if another window is open)."""
+        self.window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(self.exit_code)
+
+    def _timed_out(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        print("microgui: training for the screenshot did not finish in time", file=sys.stderr)
+        self.exit_code = 1
+        if self.screenshot:
+            self.window.grab().save(self.screenshot)
+            self._quit()

@@ -1,0 +1,143 @@
+"""DatasetControls: the dataset chooser, its parameter form, seed, Regenerate, test fraction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from microgui.widgets.param_form import ParamForm
+
+DRAWN_DATASET_ID = "drawn"
+DRAWN_DATASET_LABEL = "✎ Drawn data"
+MAX_SEED = 2**32 - 1
+
+
+class DatasetControls(QGroupBox):
+    """Emits datasetRequested() whenever the data must be (re)generated."""
+
+    datasetRequested = Signal()
+    testFractionChanged = Signal(float)
+
+    def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        self.registry = registry
+        self.combo = QComboBox()
+        self.combo.setToolTip("Every dataset offered by the installed plugins")
+        for dataset_id, spec in registry.datasets.items():
+            self.combo.addItem(spec.name, dataset_id)
+            self.combo.setItemData(self.combo.count() - 1, spec.description, Qt.ToolTipRole)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("datasetDescription")
+        self.description.setStyleSheet("color: #555;")
+        self.params = ParamForm()
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip(
+            "Seeds the data, the train/test split, the initial weights and batches"
+        )
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("Draw a new sample of this dataset (new seed)")
+        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction.setRange(0.0, 0.9)
+        self.test_fraction.setSingleStep(0.05)
+        self.test_fraction.setDecimals(2)
+        self.test_fraction.setToolTip("Share of the samples held out as the test set")
+
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.regenerate)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.addRow("Seed", seed_row)
+        form.addRow("Test fraction", self.test_fraction)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.description)
+        layout.addWidget(self.params)
+        layout.addLayout(form)
+
+        self.combo.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.params.changed.connect(self.datasetRequested)
+        self.seed.valueChanged.connect(self.datasetRequested)
+        self.regenerate.clicked.connect(self.new_seed)
+        self.test_fraction.valueChanged.connect(self.testFractionChanged)
+        if self.combo.count():
+            self._show_spec(self.dataset_id())
+
+    # ------------------------------------------------------------------ api
+    def dataset_id(self) -> str:
+        """Id of the chosen dataset ("drawn" for the user's own points)."""
+        return str(self.combo.currentData() or "")
+
+    def set_dataset(self, dataset_id: str, params: dict[str, Any] | None = None) -> bool:
+        """Choose `dataset_id` (and fill its form); False if no plugin offers it."""
+        index = self.combo.findData(dataset_id)
+        if index < 0:
+            return False
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(index)
+        self.combo.blockSignals(False)
+        self._show_spec(dataset_id)
+        if params:
+            self.params.blockSignals(True)
+            self.params.set_values(params)
+            self.params.blockSignals(False)
+        return True
+
+    def param_values(self) -> dict[str, Any]:
+        """The parameter form's values."""
+        return self.params.values()
+
+    def set_seed(self, seed: int) -> None:
+        """Set the data seed without triggering a regeneration."""
+        self.seed.blockSignals(True)
+        self.seed.setValue(int(seed))
+        self.seed.blockSignals(False)
+
+    def new_seed(self) -> None:
+        """Regenerate: next seed, new sample."""
+        self.seed.setValue((self.seed.value() + 1) % self.seed.maximum())
+
+    def add_drawn_entry(self) -> None:
+        """Make "Drawn data" selectable (after the user draws points) and select it."""
+        if self.combo.findData(DRAWN_DATASET_ID) < 0:
+            self.combo.addItem(DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
+        self.set_dataset(DRAWN_DATASET_ID)
+
+    def is_valid(self) -> bool:
+        """False while the parameter form holds an invalid value."""
+        return self.params.is_valid()
+
+    # ------------------------------------------------------------ internals
+    def _show_spec(self, dataset_id: str) -> None:
+        if dataset_id == DRAWN_DATASET_ID:
+            self.description.setText(
+                "Points you drew on the boundary plot: left click adds, right click removes."
+            )
+            self.params.set_specs([])
+            return
+        spec = self.registry.datasets.get(dataset_id)
+        if spec is None:
+            return
+        self.description.setText(spec.description)
+        self.params.blockSignals(True)
+        self.params.set_specs(spec.params)
+        self.params.blockSignals(False)
+
+    def _on_dataset_chosen(self, _index: int) -> None:
+        self._show_spec(self.dataset_id())
+        self.datasetRequested.emit()

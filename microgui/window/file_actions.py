@@ -1,0 +1,166 @@
+"""FileActions: open/save sessions, export the model, export plots as PNG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from engine.session import SessionFileError, read_session
+from microgui.drawn_data import DrawnData
+from microgui.window.dataset_controls import DRAWN_DATASET_ID
+
+JSON_FILTER = "JSON files (*.json);;All files (*)"
+PNG_FILTER = "PNG images (*.png)"
+
+
+class FileActions(QObject):
+    """File menu handlers; the *_file methods take a path and are what tests drive."""
+
+    finished = Signal(str, str, str)  # kind, path, error ("" = success)
+
+    def __init__(self, controller: Any) -> None:
+        super().__init__(controller)
+        self.c = controller
+        w = controller.w
+        a = w.actions
+        a.open_session.triggered.connect(self.open_session_dialog)
+        a.save_session.triggered.connect(self.save_session_dialog)
+        a.export_model.triggered.connect(self.export_model_dialog)
+        a.export_boundary.triggered.connect(self.export_boundary_dialog)
+        a.export_plots.triggered.connect(self.export_plots_dialog)
+        controller.worker.fileDone.connect(self._on_file_done)
+        self.pending_session: Any = None
+
+    # ------------------------------------------------------------- dialogs
+    def _ask_save(self, title: str, name: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.c.w, title, name, filters)
+        return path
+
+    def open_session_dialog(self) -> None:
+        """Ask for a session file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open session", "", JSON_FILTER)
+        if path:
+            self.open_session_file(path)
+
+    def save_session_dialog(self) -> None:
+        """Ask for a file name and save the session."""
+        path = self._ask_save("Save session", "session.json", JSON_FILTER)
+        if path:
+            self.save_session_file(path)
+
+    def export_model_dialog(self) -> None:
+        """Ask for a file name and export the model."""
+        path = self._ask_save("Export model", "model.json", JSON_FILTER)
+        if path:
+            self.export_model_file(path)
+
+    def export_boundary_dialog(self) -> None:
+        """Ask for a file name and save the boundary plot."""
+        path = self._ask_save("Export boundary", "boundary.png", PNG_FILTER)
+        if path:
+            self.export_boundary_png(path)
+
+    def export_plots_dialog(self) -> None:
+        """Ask for a file name and save the loss and metric charts."""
+        path = self._ask_save("Export plots", "plots.png", PNG_FILTER)
+        if path:
+            self.export_plots_png(path)
+
+    # ------------------------------------------------------------- actions
+    def save_session_file(self, path: str) -> None:
+        """Save the session (asynchronously: `finished` reports the outcome)."""
+        extra: dict[str, Any] = {"gui": {"speed": self.c.w.run_controls.speed.speed()}}
+        drawn = self.c.drawn
+        if self.c.config is not None and self.c.config.dataset == DRAWN_DATASET_ID and drawn:
+            extra["drawn"] = {
+                "task": drawn.task,
+                "feature_names": list(drawn.feature_names),
+                "class_names": list(drawn.class_names),
+                "X": drawn.X.tolist(),
+                "y": drawn.y.tolist(),
+            }
+        self.c.worker.save_session(path, extra)
+
+    def open_session_file(self, path: str) -> bool:
+        """Read a session, show its config, regenerate its data and continue it.
+
+        False (and a message) when the file cannot be used; the outcome of the
+        restore itself arrives through `finished`.
+        """
+        try:
+            session = read_session(path)
+            drawn = _drawn_from_extra(session.extra)
+        except (SessionFileError, ValueError, TypeError, KeyError) as exc:
+            self._report("open_session", path, str(exc))
+            return False
+        if session.config.dataset == DRAWN_DATASET_ID:
+            if drawn is None:
+                self._report("open_session", path, "the session's drawn points are missing")
+                return False
+            self.c.drawn = drawn
+            self.c.w.dataset_controls.add_drawn_entry()
+        elif session.config.dataset not in self.c.w.registry.datasets:
+            message = f"dataset {session.config.dataset!r} is not available (missing plugin?)"
+            self._report("open_session", path, message)
+            return False
+        self.c.pause()
+        self.pending_session = session
+        self.c.fill_form(session.config)
+        self.c.apply_changes()
+        return True
+
+    def take_pending_session(self) -> Any:
+        """The session waiting for its data (the controller asks when the data is ready)."""
+        session, self.pending_session = self.pending_session, None
+        return session
+
+    def export_model_file(self, path: str) -> None:
+        """Export the model (asynchronously: `finished` reports the outcome)."""
+        self.c.worker.export_model(path)
+
+    def export_boundary_png(self, path: str) -> bool:
+        """Save the boundary plot as it is shown."""
+        return self._save_grab(self.c.w.view.boundary.plot_widget, "boundary", path)
+
+    def export_plots_png(self, path: str) -> bool:
+        """Save the loss and metric charts side by side."""
+        return self._save_grab(self.c.w.view.bottom_split, "plots", path)
+
+    def _save_grab(self, widget: QWidget, kind: str, path: str) -> bool:
+        ok = widget.grab().save(path, "PNG")
+        self._report(kind, path, "" if ok else f"could not write {path}")
+        return ok
+
+    # ------------------------------------------------------------- results
+    def _on_file_done(self, kind: str, path: str, error: str) -> None:
+        self._report(kind, path, error)
+
+    def _report(self, kind: str, path: str, error: str) -> None:
+        what = {
+            "session": "Saved session to",
+            "open_session": "Opened session",
+            "model": "Exported model to",
+            "boundary": "Saved boundary plot to",
+            "plots": "Saved plots to",
+        }.get(kind, "Saved")
+        if error:
+            self.c.w.status.set_message(error, error=True)
+        else:
+            self.c.w.status.set_message(f"{what} {path}")
+        self.finished.emit(kind, path, error)
+
+
+def _drawn_from_extra(extra: dict[str, Any]) -> DrawnData | None:
+    raw = extra.get("drawn")
+    if not isinstance(raw, dict):
+        return None
+    return DrawnData(
+        str(raw["task"]),
+        tuple(str(n) for n in raw["feature_names"]),
+        tuple(str(n) for n in raw["class_names"]) or ("0", "1"),
+        np.asarray(raw["X"], dtype=np.float64),
+        np.asarray(raw["y"], dtype=np.float64),
+    )

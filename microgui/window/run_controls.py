@@ -1,0 +1,52 @@
+"""RunControls: Train/Pause, Step, Reset and the speed setting, plus the config error line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+
+from microgui.widgets.speed_control import SpeedControl
+
+
+class RunControls(QWidget):
+    """Buttons only; the window connects them (and the Space/S/R actions) to the worker."""
+
+    trainToggled = Signal()
+    stepRequested = Signal()
+    resetRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.train_button = QPushButton("▶ Train")
+        self.train_button.setObjectName("trainButton")
+        self.train_button.setToolTip("Start or pause training (Space)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Run exactly one training step (S)")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("New initial weights, step 0 (R)")
+        self.speed = SpeedControl()
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.train_button, 0, 0)
+        layout.addWidget(self.step_button, 0, 1)
+        layout.addWidget(self.reset_button, 0, 2)
+        layout.addWidget(self.speed, 1, 0, 1, 3)
+        layout.addWidget(self.error_label, 2, 0, 1, 3)
+        self.train_button.clicked.connect(self.trainToggled)
+        self.step_button.clicked.connect(self.stepRequested)
+        self.reset_button.clicked.connect(self.resetRequested)
+
+    def set_running(self, running: bool) -> None:
+        """Flip the Train button's label between Train and Pause."""
+        text = "❚❚ Pause" if running else "▶ Train"
+        if self.train_button.text() != text:  # a new text re-lays out the window
+            self.train_button.setText(text)
+
+    def set_config_error(self, message: str) -> None:
+        """Show why training is disabled ("" hides the line)."""
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))

@@ -1,0 +1,384 @@
+"""TrainingController: the glue between the form, the dataset loader, the worker and the plots.
+
+Form edits are debounced, validated into an engine TrainConfig (the bad field
+gets a red border and the reason), and sent to the worker: data edits
+regenerate the dataset off the GUI thread; edits of the network, loss or
+split start a fresh run; edits of the optimisation settings (learning rate,
+steps, ...) continue from the current weights. Snapshots from the worker
+are drawn here and acknowledged so the worker never floods the GUI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from engine.config import ConfigError, TrainConfig
+from microgui.dataset_loader import DatasetLoader
+from microgui.drawn_data import DrawnData
+from microgui.snapshot import TrainingData, TrainingSnapshot
+from microgui.widgets.validation import is_invalid, mark_invalid
+from microgui.window.config_form import config_from_fields, fields_from_config
+from microgui.window.dataset_controls import DRAWN_DATASET_ID
+from microgui.worker import WorkerHandle
+
+DEBOUNCE_MS = 250
+DRAW_DEBOUNCE_MS = 120
+DEFAULT_GUI_CONFIG = {"dataset": "moons", "layers": (16, 16), "steps": 2000, "lr": 0.05}
+# Changing these starts a fresh run; other settings continue from the current weights.
+FRESH_RUN_FIELDS = ("layers", "activation", "init", "loss", "test_fraction")
+# Engine error fields shown on another widget (the size guard blames the network size).
+FIELD_ALIASES = {"max_nodes": "layers", "max_work": "layers", "betas": "lr", "task": "loss"}
+
+
+def default_config() -> TrainConfig:
+    """What the window shows on first start: moons with a 16,16 MLP."""
+    return TrainConfig.from_dict(dict(DEFAULT_GUI_CONFIG))
+
+
+class TrainingController(QObject):
+    """Owns the worker thread, the dataset loader and the drawn data of one window."""
+
+    def __init__(self, window: Any, config: TrainConfig | None = None) -> None:
+        super().__init__(window)
+        self.w = window
+        self.handle = WorkerHandle()
+        self.worker = self.handle.worker
+        self.loader = DatasetLoader(window.registry, self)
+        self.base_config = config or self._remembered_config() or default_config()
+        self.config: TrainConfig | None = None
+        self.dataset: Any = None
+        self.data: TrainingData | None = None
+        self.snapshot: TrainingSnapshot | None = None
+        self.drawn: DrawnData | None = None
+        self.state = "idle"
+        self.configured_ok = False
+        self.init_seed = self.base_config.init_seed
+        self._data_dirty = True
+        self._fresh_run = True
+        self._resume_after_configure = False
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.apply_changes)
+        self._connect()
+        self.fill_form(self.base_config)
+        self.apply_changes()
+
+    # ------------------------------------------------------------------ wiring
+    def _connect(self) -> None:
+        w, a = self.w, self.w.actions
+        w.dataset_controls.datasetRequested.connect(self._on_data_edited)
+        w.dataset_controls.testFractionChanged.connect(lambda _v: self._on_edited(fresh=True))
+        w.dataset_controls.params.validityChanged.connect(lambda _v: self._on_edited(False))
+        w.model_controls.changed.connect(lambda: self._on_edited(fresh=True))
+        w.training_controls.changed.connect(self._on_training_edited)
+        w.run_controls.trainToggled.connect(self.toggle_training)
+        w.run_controls.stepRequested.connect(self.step)
+        w.run_controls.resetRequested.connect(self.reset)
+        w.run_controls.speed.speedChanged.connect(self.worker.set_speed)
+        a.train.triggered.connect(self.toggle_training)
+        a.step.triggered.connect(self.step)
+        a.reset.triggered.connect(self.reset)
+        a.quit.triggered.connect(w.close)
+        view = w.view
+        a.log_scale.toggled.connect(view.log_check.setChecked)
+        view.log_check.toggled.connect(a.log_scale.setChecked)
+        a.show_test.toggled.connect(view.show_test_check.setChecked)
+        view.show_test_check.toggled.connect(a.show_test.setChecked)
+        a.discretize.toggled.connect(view.discretize_check.setChecked)
+        view.discretize_check.toggled.connect(a.discretize.setChecked)
+        view.axesChanged.connect(self._on_axes_changed)
+        self.worker.snapshotReady.connect(self._on_snapshot)
+        self.worker.configured.connect(self._on_configured)
+        self.worker.configFailed.connect(self._on_config_failed)
+        self.loader.loaded.connect(self._on_dataset_loaded)
+        self.loader.failed.connect(self._on_dataset_failed)
+        from microgui.window.draw_mode import DrawModeController
+        from microgui.window.file_actions import FileActions
+        from microgui.window.presenter import TrainingPresenter
+
+        self.draw = DrawModeController(self)
+        self.presenter = TrainingPresenter(w)
+        self.files = FileActions(self)
+        speed = w.settings.speed()
+        w.run_controls.speed.set_speed(speed)
+        self.worker.set_speed(w.run_controls.speed.speed())
+
+    def _remembered_config(self) -> TrainConfig | None:
+        raw = self.w.settings.last_config()
+        if raw is None:
+            return None
+        try:
+            config = TrainConfig.from_dict(raw)
+        except (ConfigError, TypeError):
+            return None
+        known = set(self.w.registry.datasets) | {DRAWN_DATASET_ID}
+        return config if config.dataset in known and config.dataset != DRAWN_DATASET_ID else None
+
+    # ------------------------------------------------------------------ form
+    def fill_form(self, config: TrainConfig) -> None:
+        """Show `config` in every field without triggering a round of edits per field."""
+        values = fields_from_config(config)
+        controls = (self.w.dataset_controls, self.w.model_controls, self.w.training_controls)
+        for widget in controls:
+            widget.blockSignals(True)
+        try:
+            dc = self.w.dataset_controls
+            if not dc.set_dataset(config.dataset, config.dataset_params):
+                dc.set_dataset(self.w.registry.default_dataset_id or "")
+            dc.set_seed(config.seed)
+            dc.test_fraction.setValue(config.test_fraction)
+            self.w.model_controls.set_values(values)
+            self.w.training_controls.set_values(values)
+        finally:
+            for widget in controls:
+                widget.blockSignals(False)
+        self.base_config = config
+        self.init_seed = config.init_seed
+        self._data_dirty = True
+        self._fresh_run = True
+
+    def raw_fields(self) -> dict[str, Any]:
+        """The form's values, keyed by TrainConfig field names."""
+        dc = self.w.dataset_controls
+        raw = {
+            "dataset": dc.dataset_id(),
+            "dataset_params": dc.param_values(),
+            "seed": dc.seed.value(),
+            "test_fraction": round(dc.test_fraction.value(), 4),
+            "init_seed": self.init_seed,
+        }
+        raw.update(self.w.model_controls.values())
+        raw.update(self.w.training_controls.values())
+        return raw
+
+    def field_widgets(self) -> dict[str, Any]:
+        """TrainConfig field name -> the widget that shows its error."""
+        dc = self.w.dataset_controls
+        fields = {"seed": dc.seed, "test_fraction": dc.test_fraction, "dataset": dc.combo}
+        fields.update(self.w.model_controls.fields())
+        fields.update(self.w.training_controls.fields())
+        return fields
+
+    def validate(self) -> TrainConfig | None:
+        """A TrainConfig from the form, or None with the bad field marked."""
+        for widget in self.field_widgets().values():
+            if widget is not self.w.model_controls.layers.text_edit:
+                mark_invalid(widget, None)
+        if not self.w.model_controls.layers.is_valid():
+            self._show_error(self.w.model_controls.layers.text_edit.toolTip().lstrip("⚠ "))
+            return None
+        if not self.w.dataset_controls.is_valid():
+            self._show_error("a dataset parameter is invalid (see the marked field)")
+            return None
+        try:
+            config = config_from_fields(self.raw_fields(), self.base_config)
+        except ConfigError as exc:
+            self.mark_field(exc.field, str(exc))
+            return None
+        mark_invalid(self.w.model_controls.layers.text_edit, None)
+        self._show_error("")
+        return config
+
+    def mark_field(self, field: str, message: str) -> None:
+        """Red border + reason on the field the engine blamed; the reason under the buttons."""
+        widget = self.field_widgets().get(FIELD_ALIASES.get(field, field))
+        if field == "dataset_params":
+            widget = self.w.dataset_controls.params
+        if widget is not None:
+            mark_invalid(widget, message)
+        self._show_error(message)
+
+    def _show_error(self, message: str) -> None:
+        self.w.run_controls.set_config_error(message)
+        self.update_enabled()
+
+    def form_is_valid(self) -> bool:
+        """No field carries an error mark."""
+        if not self.w.dataset_controls.is_valid():
+            return False
+        return not any(is_invalid(w) for w in self.field_widgets().values())
+
+    def can_train(self) -> bool:
+        """Train/Step are enabled only for a valid, accepted configuration."""
+        return (
+            self.configured_ok
+            and self.form_is_valid()
+            and not self.loader.busy
+            and not self._timer.isActive()
+        )
+
+    def update_enabled(self) -> None:
+        """Enable Train/Step/Reset to match validity and state."""
+        ok = self.can_train()
+        running = self.state == "running"
+        rc, a = self.w.run_controls, self.w.actions
+        rc.train_button.setEnabled(ok or running)
+        rc.step_button.setEnabled(ok)
+        rc.reset_button.setEnabled(self.configured_ok)
+        a.train.setEnabled(ok or running)
+        a.step.setEnabled(ok)
+        a.reset.setEnabled(self.configured_ok)
+        for action in (a.save_session, a.export_model):
+            action.setEnabled(self.configured_ok)
+
+    # ------------------------------------------------------------------ edits
+    def _on_data_edited(self) -> None:
+        self._data_dirty = True
+        self._fresh_run = True
+        self._schedule()
+
+    def _on_edited(self, fresh: bool) -> None:
+        self._fresh_run |= fresh
+        self._schedule()
+
+    def _on_training_edited(self) -> None:
+        self._schedule()
+
+    def _schedule(self, delay_ms: int = DEBOUNCE_MS) -> None:
+        if self._closed:
+            return
+        if self.state == "running":
+            self._resume_after_configure = True
+        self._timer.start(delay_ms)
+        self.validate()  # mark a bad field at once; the (debounced) apply does the work
+        self.update_enabled()
+
+    def apply_changes(self) -> None:
+        """Validate the form and (re)configure: regenerate data or rebuild the trainer."""
+        self._timer.stop()
+        if self._closed:
+            return
+        config = self.validate()
+        if config is None:
+            self.configured_ok = False
+            self._resume_after_configure = False
+            self.worker.pause()
+            self.update_enabled()
+            return
+        self.config = config
+        if config.dataset == DRAWN_DATASET_ID:
+            self._data_dirty = False
+            if self.drawn is not None:
+                self.dataset = self.drawn.to_dataset()
+        if self._data_dirty:
+            self.configured_ok = False
+            self.worker.pause()
+            self.loader.request(config.dataset, config.dataset_params, config.seed)
+            self.w.status.set_message(f"Generating {config.dataset}…")
+            self.update_enabled()
+            return
+        self._configure_worker()
+
+    def _configure_worker(self) -> None:
+        if self.dataset is None or self.config is None:
+            return
+        if len(self.dataset.y) == 0:
+            self.configured_ok = False
+            self._show_error("No data: draw some points (left click on the output plot).")
+            self.worker.pause()
+            return
+        session = self.files.take_pending_session()
+        if session is not None:
+            self._fresh_run = False
+            self.worker.open_session(session, self.dataset)
+            return
+        keep = not self._fresh_run
+        if not keep:
+            self._resume_after_configure = False  # a fresh run waits for Train
+        self.worker.configure(self.config, self.dataset, keep_weights=keep)
+        self._fresh_run = False
+        self.w.settings.save_config(self.config.to_dict())
+
+    def _on_dataset_loaded(self, _ticket: int, dataset: Any) -> None:
+        self._data_dirty = False
+        self.dataset = dataset
+        self.w.status.set_message(f"{len(dataset.y)} samples of {self.config.dataset} ready")
+        self._configure_worker()
+
+    def _on_dataset_failed(self, _ticket: int, message: str) -> None:
+        self.configured_ok = False
+        self.mark_field("dataset_params", message)
+        self.w.status.set_message(message, error=True)
+
+    # --------------------------------------------------------------- commands
+    def toggle_training(self) -> None:
+        """Space: start, or pause when running."""
+        if self.state == "running":
+            self.pause()
+        elif self.can_train():
+            self.start()
+
+    def start(self, until_step: int | None = None) -> None:
+        """Start training (optionally pause at `until_step`)."""
+        if self.can_train():
+            self.worker.start(until_step)
+
+    def pause(self) -> None:
+        """Pause after the current step."""
+        self._resume_after_configure = False
+        self.worker.pause()
+
+    def step(self) -> None:
+        """Exactly one step (pauses first)."""
+        if self.can_train():
+            self.worker.step()
+
+    def reset(self) -> None:
+        """New initial weights, step 0."""
+        if not self.configured_ok or self.config is None:
+            return
+        self.init_seed = (self.config.weight_seed + 1) % (2**31)
+        self.config = self.config.replace(init_seed=self.init_seed)
+        self._resume_after_configure = False
+        self.w.run_controls.set_config_error("")
+        self.worker.reset(self.init_seed)
+
+    def _on_axes_changed(self, ax: int, ay: int) -> None:
+        self.worker.set_axes((ax, ay))
+        if self.data is not None:
+            self.presenter.show_points(self.data)
+
+    # --------------------------------------------------------------- results
+    def _on_config_failed(self, field: str, message: str) -> None:
+        self.configured_ok = False
+        self._resume_after_configure = False
+        self.mark_field(field, message)
+
+    def _on_configured(self, data: TrainingData) -> None:
+        self.configured_ok = True
+        self.data = data
+        self.presenter.show_data(data)
+        self.update_enabled()
+        self.w.dataChanged.emit(data)
+        if self._resume_after_configure:
+            self._resume_after_configure = False
+            self.worker.start()
+
+    def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        try:
+            if self._closed:
+                return
+            self.snapshot = snapshot
+            self.state = snapshot.state
+            self.presenter.draw_snapshot(snapshot)
+            self.update_enabled()
+            self.w.snapshotChanged.emit(snapshot)
+        finally:
+            self.worker.snapshot_consumed()
+
+    # --------------------------------------------------------------- shutdown
+    def shutdown(self) -> bool:
+        """Stop everything (window closing); True when the worker thread ended in time."""
+        if self._closed:
+            return True
+        self._closed = True
+        self._timer.stop()
+        self.loader.close()
+        if self.config is not None and self.config.dataset != DRAWN_DATASET_ID:
+            self.w.settings.save_config(self.config.to_dict())
+        self.w.settings.save_speed(self.w.run_controls.speed.speed())
+        self.w.view.network.close_renderer()
+        return self.handle.shutdown()

@@ -1,0 +1,183 @@
+"""TrainingView: the right side of the Training tab, plots and the network, and their toggles."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from microgui.widgets import DecisionBoundaryPlot, LossPlot, MetricPlot, NetworkView
+
+
+class DrawToolbar(QWidget):
+    """Draw mode switch, the class (or target value) to draw, Clear and Save CSV."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.draw_check = QCheckBox("Draw data")
+        self.draw_check.setToolTip(
+            "Left click adds a point of the chosen class, right click removes the nearest"
+        )
+        self.class_combo = QComboBox()
+        self.class_combo.setToolTip("Class of the points you add")
+        self.target_spin = QDoubleSpinBox()
+        self.target_spin.setRange(-1e6, 1e6)
+        self.target_spin.setDecimals(3)
+        self.target_spin.setToolTip("Target value of the points you add (regression)")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Remove every drawn point")
+        self.save_button = QPushButton("Save CSV…")
+        self.save_button.setToolTip("Save the drawn points as a CSV file")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.draw_check, self.class_combo, self.target_spin):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.clear_button)
+        layout.addWidget(self.save_button)
+        self.draw_check.toggled.connect(self._sync)
+        self.set_task("binary", ("0", "1"))
+
+    def set_task(self, task: str, class_names: tuple[str, ...]) -> None:
+        """Offer classes for classification, a value for regression."""
+        current = self.class_combo.currentIndex()
+        self.class_combo.clear()
+        names = class_names or ("0", "1")
+        for index, name in enumerate(names):
+            self.class_combo.addItem(f"class {name}", index)
+        self.class_combo.setCurrentIndex(max(0, min(current, len(names) - 1)))
+        self.regression = task == "regression"
+        self._sync()
+
+    def _sync(self) -> None:
+        drawing = self.draw_check.isChecked()
+        self.class_combo.setVisible(drawing and not self.regression)
+        self.target_spin.setVisible(drawing and self.regression)
+        self.clear_button.setVisible(drawing)
+        self.save_button.setVisible(drawing)
+
+    def label(self) -> float:
+        """The class index or target value a new point gets."""
+        if self.regression:
+            return float(self.target_spin.value())
+        return float(self.class_combo.currentData() or 0)
+
+
+class TrainingView(QWidget):
+    """Boundary (with its toggles) and network on top, loss and metric charts below."""
+
+    axesChanged = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.boundary = DecisionBoundaryPlot()
+        self.network = NetworkView()
+        self.loss_plot = LossPlot()
+        self.metric_plot = MetricPlot()
+        self.draw_toolbar = DrawToolbar()
+
+        self.show_test_check = QCheckBox("Test points")
+        self.show_test_check.setChecked(True)
+        self.show_test_check.setToolTip("Show the held-out test points (dark outline)")
+        self.log_check = QCheckBox("Log loss")
+        self.log_check.setToolTip("Show the loss on a logarithmic axis")
+        self.discretize_check = QCheckBox("Discretize")
+        self.discretize_check.setToolTip("Hard class regions instead of a confidence gradient")
+        self.axis_x = QComboBox()
+        self.axis_y = QComboBox()
+        self.axis_x.setToolTip("Feature on the horizontal axis (others held at their mean)")
+        self.axis_y.setToolTip("Feature on the vertical axis (others held at their mean)")
+        self.axes_row = QWidget()
+        axes_layout = QHBoxLayout(self.axes_row)
+        axes_layout.setContentsMargins(0, 0, 0, 0)
+        axes_layout.addWidget(QLabel("Axes"))
+        axes_layout.addWidget(self.axis_x)
+        axes_layout.addWidget(self.axis_y)
+        self.axes_row.hide()
+
+        toggles = QHBoxLayout()
+        toggles.addWidget(self.show_test_check)
+        toggles.addWidget(self.discretize_check)
+        toggles.addWidget(self.log_check)
+        toggles.addWidget(self.axes_row)
+        toggles.addStretch(1)
+
+        boundary_box = QGroupBox("Output")
+        box_layout = QVBoxLayout(boundary_box)
+        box_layout.setContentsMargins(6, 6, 6, 6)
+        box_layout.setSpacing(3)
+        box_layout.addLayout(toggles)
+        box_layout.addWidget(self.draw_toolbar)
+        box_layout.addWidget(self.boundary, 1)
+        network_box = QGroupBox("Network")
+        net_layout = QVBoxLayout(network_box)
+        net_layout.setContentsMargins(6, 6, 6, 6)
+        net_layout.addWidget(self.network)
+
+        self.top_split = QSplitter(Qt.Horizontal)
+        self.top_split.addWidget(boundary_box)
+        self.top_split.addWidget(network_box)
+        self.top_split.setStretchFactor(0, 3)
+        self.top_split.setStretchFactor(1, 2)
+        self.top_split.setSizes([560, 370])
+        self.bottom_split = QSplitter(Qt.Horizontal)
+        self.bottom_split.addWidget(self.loss_plot)
+        self.bottom_split.addWidget(self.metric_plot)
+        self.vertical_split = QSplitter(Qt.Vertical)
+        self.vertical_split.addWidget(self.top_split)
+        self.vertical_split.addWidget(self.bottom_split)
+        self.vertical_split.setStretchFactor(0, 3)
+        self.vertical_split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.vertical_split)
+
+        self.show_test_check.toggled.connect(self.boundary.set_show_test)
+        self.discretize_check.toggled.connect(self.boundary.set_discretize)
+        self.log_check.toggled.connect(self.loss_plot.set_log_scale)
+        self.draw_toolbar.draw_check.toggled.connect(self.boundary.set_draw_mode)
+        self.axis_x.currentIndexChanged.connect(self._on_axes_changed)
+        self.axis_y.currentIndexChanged.connect(self._on_axes_changed)
+
+    def set_features(self, names: tuple[str, ...]) -> None:
+        """Offer axis choices when there are more than two features."""
+        for combo in (self.axis_x, self.axis_y):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(list(names))
+        self.axis_x.setCurrentIndex(0)
+        self.axis_y.setCurrentIndex(1 if len(names) > 1 else 0)
+        for combo in (self.axis_x, self.axis_y):
+            combo.blockSignals(False)
+        self.axes_row.setVisible(len(names) > 2)
+
+    def axes(self) -> tuple[int, int]:
+        """The two plotted feature indices."""
+        return max(0, self.axis_x.currentIndex()), max(0, self.axis_y.currentIndex())
+
+    def _on_axes_changed(self) -> None:
+        self.axesChanged.emit(*self.axes())
+
+    def set_history(self, history: dict[str, np.ndarray], metric_name: str) -> None:
+        """Redraw both charts from the worker's history arrays."""
+        self.metric_plot.set_metric_name(metric_name)
+        steps = history.get("step")
+        if steps is None or not len(steps):
+            self.loss_plot.clear()
+            self.metric_plot.clear()
+            return
+        self.loss_plot.set_history(
+            steps, history["train_loss"], history.get("test_loss"), history.get("lr")
+        )
+        self.metric_plot.set_history(steps, history["train_metric"], history.get("test_metric"))

@@ -1,0 +1,86 @@
+"""Fixtures for the window tests: isolated QSettings and a plugin registry without user plugins."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Every test gets its own QSettings folder, never the user's real configuration."""
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    for scope in (QSettings.UserScope, QSettings.SystemScope):
+        QSettings.setPath(QSettings.IniFormat, scope, str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """The built-in dataset plugins only (no per-user plugin folder)."""
+    from microgui.plugin_manager import load_plugins
+
+    return load_plugins(include_default_dirs=False)
+
+
+WAIT_MS = 20_000  # generous: the CI machine may be slow; nothing here asserts a duration
+
+
+@pytest.fixture
+def settings_file(tmp_path):
+    """A WindowSettings backed by an .ini file in tmp_path."""
+    from microgui.window.settings import WindowSettings
+
+    def make():
+        return WindowSettings(QSettings(str(tmp_path / "window.ini"), QSettings.IniFormat))
+
+    return make
+
+
+@pytest.fixture
+def make_window(qtbot, registry, settings_file):
+    """Open real MainWindows (worker thread included); closed and checked after the test."""
+    from engine.config import TrainConfig
+    from microgui.window.main_window import MainWindow
+
+    windows = []
+
+    def make(config=None, settings=None, wait_ready=True, defaults=False, **overrides):
+        """defaults=True: no config at all (the window's own first-start/remembered one)."""
+        if config is None and not defaults:
+            values = {
+                "dataset": "moons",
+                "dataset_params": {"n_samples": 40},
+                "layers": [4, 4],
+                "steps": 400,
+                "lr": 0.1,
+            }
+            values.update(overrides)
+            config = TrainConfig.from_dict(values)
+        window = MainWindow(registry, settings=settings or settings_file(), config=config)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        if wait_ready:
+            wait_ready_state(qtbot, window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        assert not window.controller.handle.thread.isRunning(), "worker thread left running"
+
+
+def wait_ready_state(qtbot, window):
+    """Until the trainer accepted the configuration and its first snapshot was drawn."""
+    controller = window.controller
+    qtbot.waitUntil(
+        lambda: (
+            controller.configured_ok and controller.snapshot is not None and controller.can_train()
+        ),
+        timeout=WAIT_MS,
+    )

@@ -1,0 +1,254 @@
+"""The stand-alone widgets: each takes data through setters and shows it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from microgui.snapshot import BoundaryGrid
+from microgui.widgets import (
+    DecisionBoundaryPlot,
+    LayerSizesEditor,
+    LossPlot,
+    MetricPlot,
+    NetworkView,
+    ParamForm,
+    SpeedControl,
+    TrainingStatusBar,
+)
+from microgui.widgets.boundary_image import boundary_rgba, grid_index
+from microgui.widgets.validation import invalid_reason, is_invalid
+
+
+def _binary_grid(n: int = 40) -> BoundaryGrid:
+    xs = np.linspace(-2, 2, n)
+    gx, gy = np.meshgrid(xs, xs)
+    score = gx + 0.0 * gy  # positive right of x = 0
+    return BoundaryGrid(
+        kind="binary",
+        x_range=(-2.0, 2.0),
+        y_range=(-2.0, 2.0),
+        field=np.tanh(score),
+        outputs=score[..., None],
+        classes=(score > 0).astype(int),
+    )
+
+
+def test_boundary_image_colours_follow_the_sign_of_the_output():
+    grid = _binary_grid()
+    rgba = boundary_rgba(grid)
+    assert rgba.shape == (40, 40, 4) and rgba.dtype == np.uint8
+    left, right = rgba[20, 0], rgba[20, -1]
+    assert left[0] > left[2], "negative side should be orange (red > blue)"
+    assert right[2] > right[0], "positive side should be blue"
+    hard = boundary_rgba(grid, discretize=True)
+    # Discretized: every pixel on one side has the same colour.
+    assert len({tuple(p) for p in hard[:, 25:].reshape(-1, 4)}) == 1
+
+
+def test_grid_index_maps_data_coordinates_to_cells():
+    grid = _binary_grid(40)
+    assert grid_index(grid, -2.0, -2.0) == (0, 0)
+    assert grid_index(grid, 2.0, 2.0) == (39, 39)
+    step = 4.0 / 39
+    assert grid_index(grid, -2.0 + 20 * step + 0.4 * step, -1.99) == (0, 20)
+    assert grid_index(grid, 3.0, 0.0) is None
+
+
+def test_boundary_plot_hover_text_reports_output_and_class(qtbot):
+    plot = DecisionBoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.set_points(np.array([[1.0, 1.0]]), np.array([1.0]), class_names=("red", "blue"))
+    plot.set_boundary(_binary_grid())
+    text = plot.describe_point(1.5, 0.0)
+    assert "x = 1.500" in text and "class blue" in text
+    output = float(text.split("output = ")[1].split()[0])
+    assert output == pytest.approx(1.5, abs=0.06)  # nearest sample is within half a step
+
+
+def test_clicking_a_training_point_emits_its_index(qtbot):
+    plot = DecisionBoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    X = np.array([[-1.0, -1.0], [0.5, 0.5], [1.5, -1.0]])
+    plot.set_points(X, np.array([0.0, 1.0, 1.0]))
+    plot.set_boundary(_binary_grid())
+    plot.set_extent((-2.0, 2.0), (-2.0, 2.0))
+    qtbot.wait(50)
+    pos = plot.data_to_widget(0.5, 0.5)
+    with qtbot.waitSignal(plot.pointClicked, timeout=2000) as blocker:
+        qtbot.mouseClick(plot.plot_widget.viewport(), Qt.LeftButton, pos=QPoint(pos.x(), pos.y()))
+    assert blocker.args == [1]
+
+
+def test_draw_mode_turns_clicks_into_add_and_remove_requests(qtbot):
+    plot = DecisionBoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_extent((-2.0, 2.0), (-2.0, 2.0))
+    plot.set_draw_mode(True)
+    qtbot.wait(50)
+    pos = plot.data_to_widget(1.0, -1.0)
+    point = QPoint(pos.x(), pos.y())
+    with qtbot.waitSignal(plot.pointAddRequested, timeout=2000) as added:
+        qtbot.mouseClick(plot.plot_widget.viewport(), Qt.LeftButton, pos=point)
+    assert added.args[0] == pytest.approx(1.0, abs=0.05)
+    assert added.args[1] == pytest.approx(-1.0, abs=0.05)
+    with qtbot.waitSignal(plot.pointRemoveRequested, timeout=2000):
+        qtbot.mouseClick(plot.plot_widget.viewport(), Qt.RightButton, pos=point)
+
+
+def test_loss_plot_skips_nan_and_supports_log_scale(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    steps = np.arange(5)
+    plot.set_history(steps, np.array([1.0, 0.5, np.nan, 0.2, 0.1]), None, np.full(5, 0.1))
+    x, _ = plot.train_curve.getData()
+    assert list(x) == [0, 1, 3, 4]
+    plot.set_log_scale(True)
+    assert plot.log_scale
+    assert plot.plot_item.ctrl.logYCheck.isChecked()
+    assert len(plot.lr_curve.getData()[0]) == 5
+
+
+def test_metric_plot_pins_accuracy_to_unit_range(qtbot):
+    plot = MetricPlot()
+    qtbot.addWidget(plot)
+    plot.set_history(np.arange(3), np.array([0.2, 0.6, 0.9]), np.array([0.1, 0.5, 0.8]))
+    assert plot.plot_item.vb.viewRange()[1][0] == pytest.approx(0.0)
+    plot.set_metric_name("R²")
+    assert plot.plot_item.getAxis("left").labelText == "R²"
+    assert plot.plot_item.vb.viewRange()[1][0] == pytest.approx(-1.0)
+    assert len(plot.test_curve.getData()[0]) == 3
+
+
+def test_network_view_hover_pops_up_the_neurons_activation(qtbot):
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    rng = np.random.default_rng(0)
+    view.set_weights(
+        [
+            (rng.normal(size=(3, 2)), np.array([0.5, -0.25, 0.0])),
+            (rng.normal(size=(1, 3)), np.zeros(1)),
+        ]
+    )
+    assert view.layer_sizes == [2, 3, 1]
+    view.set_neuron_maps([rng.normal(size=(n, 8, 8)) for n in (2, 3, 1)])
+    centre = view.node_center(1, 1)
+    with qtbot.waitSignal(view.neuronHovered, timeout=2000) as hovered:
+        qtbot.mouseMove(view, QPoint(int(centre.x()), int(centre.y())))
+    assert hovered.args == [1, 1]
+    assert view.popup.isVisible()
+    assert "bias -0.250" in view.popup.caption.text()
+    assert view.popup.image_label.pixmap() is not None
+    assert not view.popup.image_label.pixmap().isNull()
+
+
+def test_layer_editor_keeps_text_and_rows_in_sync(qtbot):
+    editor = LayerSizesEditor([16, 16])
+    qtbot.addWidget(editor)
+    with qtbot.waitSignal(editor.layersChanged) as changed:
+        editor.set_text("8, 4, 2")
+    assert changed.args == [[8, 4, 2]]
+    assert [s.value() for s in editor.spins] == [8, 4, 2]
+    editor.spins[1].setValue(6)
+    assert editor.text() == "8,6,2"
+    editor.add_button.click()
+    assert editor.sizes() == [8, 6, 2, 2]
+    editor.remove_layer(0)
+    assert editor.text() == "6,2,2"
+    editor.set_text("6,abc")
+    assert not editor.is_valid()
+    assert is_invalid(editor.text_edit)
+    assert "'abc' is not a whole number" in invalid_reason(editor.text_edit)
+    assert editor.sizes() == [6, 2, 2]  # the last valid sizes stay
+    editor.set_text("3")
+    assert editor.is_valid() and editor.sizes() == [3]
+
+
+class _Spec:
+    def __init__(self, name, kind, default, minimum=None, maximum=None, choices=(), help=""):
+        self.name, self.kind, self.default = name, kind, default
+        self.minimum, self.maximum, self.choices, self.help = minimum, maximum, choices, help
+
+
+def test_param_form_builds_one_typed_field_per_spec(qtbot, tmp_path):
+    form = ParamForm()
+    qtbot.addWidget(form)
+    form.set_specs(
+        [
+            _Spec("n_samples", "int", 100, 10, 500, help="how many"),
+            _Spec("noise", "float", 0.1, 0.0, 1.0),
+            _Spec("shuffle", "bool", True),
+            _Spec("shape", "choice", "b", choices=("a", "b")),
+            _Spec("column", "str", "y"),
+        ]
+    )
+    assert form.values() == {
+        "n_samples": 100,
+        "noise": 0.1,
+        "shuffle": True,
+        "shape": "b",
+        "column": "y",
+    }
+    form.editors["n_samples"].setValue(10_000)  # clamped to the declared maximum
+    assert form.values()["n_samples"] == 500
+    form.set_values({"noise": 0.3, "shape": "a"})
+    assert form.values()["noise"] == pytest.approx(0.3) and form.values()["shape"] == "a"
+    assert form.editors["n_samples"].toolTip() == "how many"
+
+
+def test_param_form_path_field_must_name_an_existing_file(qtbot, tmp_path):
+    form = ParamForm()
+    qtbot.addWidget(form)
+    form.set_specs([_Spec("path", "path", "")])
+    assert not form.is_valid()
+    existing = tmp_path / "data.csv"
+    existing.write_text("x,y\n1,2\n")
+    form.set_values({"path": str(existing)})
+    assert form.is_valid()
+    form.set_values({"path": str(tmp_path / "missing.csv")})
+    assert not form.is_valid()
+    assert "no file at" in invalid_reason(form.editors["path"].line_edit)
+
+
+def test_status_bar_and_speed_control(qtbot):
+    bar = TrainingStatusBar()
+    qtbot.addWidget(bar)
+    bar.set_stats(42, 123.4, 5678, 0.0081)
+    assert bar.step_label.text() == "step 42"
+    assert "123.4" in bar.rate_label.text()
+    assert "5,678" in bar.nodes_label.text()
+    assert "8.1 ms" in bar.time_label.text()
+    bar.set_message("diverged", error=True)
+    assert bar.message() == "diverged"
+    speed = SpeedControl()
+    qtbot.addWidget(speed)
+    with qtbot.waitSignal(speed.speedChanged) as changed:
+        speed.set_speed(10)
+    assert changed.args == [10.0]
+    speed.set_speed(0)
+    assert speed.speed() == 0.0
+
+
+def test_chart_ranges_change_rarely():
+    from microgui.widgets.sticky_range import StickyRange, step_range
+
+    assert step_range(0) == (0.0, 50.0)
+    assert step_range(100) == (0.0, 100.0)
+    assert step_range(101) == (0.0, 200.0)
+    sticky = StickyRange()
+    first = sticky.update(np.array([1.0, 0.5]), from_zero=True)
+    assert first[0] == 0.0 and first[1] > 1.0
+    assert sticky.update(np.array([1.0, 0.1]), from_zero=True) is None  # fits: no rebuild
+    assert sticky.update(np.array([2.0]), from_zero=True) is not None  # left the range
+    assert sticky.update(np.array([0.01, 0.02]), from_zero=True) is not None  # shrink
+    assert StickyRange().update(np.array([-3.0, -1.0]))[0] < -3.0  # log10 values

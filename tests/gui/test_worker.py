@@ -1,0 +1,154 @@
+"""The training worker on its own: protocol, snapshots, throttling, thread and GIL settings."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+from conftest import WAIT_MS
+
+from engine.config import TrainConfig
+from engine.fast import mlp_forward_numpy
+from engine.value import Value
+from microgui.boundary_compute import compute_boundary, neuron_maps
+from microgui.snapshot import TrainingSnapshot
+from microgui.snapshot_builder import thin_indices
+from microgui.worker import TRAINING_SWITCH_INTERVAL_S, WorkerHandle
+
+
+@pytest.fixture
+def worker(qtbot):
+    handle = WorkerHandle()
+    received: list[TrainingSnapshot] = []
+
+    def on_snapshot(snapshot):
+        received.append(snapshot)
+        handle.worker.snapshot_consumed()
+
+    handle.worker.snapshotReady.connect(on_snapshot)
+    handle.received = received
+    yield handle
+    assert handle.shutdown()
+    assert not handle.thread.isRunning()
+
+
+@pytest.fixture(scope="module")
+def moons(registry):
+    return registry.generate("moons", {"n_samples": 40}, seed=3)
+
+
+def _config(**changes):
+    values = {"dataset": "moons", "layers": [4, 4], "steps": 300, "lr": 0.1}
+    values.update(changes)
+    return TrainConfig.from_dict(values)
+
+
+def _walk(value, seen=None):
+    """Every object reachable through containers and dataclass fields of a snapshot."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield value
+    children = ()
+    if isinstance(value, dict):
+        children = list(value.values())
+    elif isinstance(value, (list, tuple)):
+        children = value
+    elif hasattr(value, "__dataclass_fields__"):
+        children = [getattr(value, f) for f in value.__dataclass_fields__]
+    for child in children:
+        yield from _walk(child, seen)
+
+
+def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
+    w = worker.worker
+    w.configure(_config(), moons)
+    w.start(until_step=25)
+    qtbot.waitUntil(
+        lambda: (
+            bool(worker.received)
+            and worker.received[-1].step == 25
+            and worker.received[-1].state == "paused"
+        ),
+        timeout=WAIT_MS,
+    )
+    snap = worker.received[-1]
+    assert len(snap.history["step"]) == 25
+    objects = list(_walk(snap))
+    assert not any(isinstance(o, Value) for o in objects), "a live Value reached the GUI"
+    arrays = [o for o in objects if isinstance(o, np.ndarray)]
+    assert arrays and all(a.base is None or isinstance(a.base, np.ndarray) for a in arrays)
+    assert snap.nodes_per_step > 0 and snap.seconds_per_step > 0
+    # Step once more: exactly one.
+    w.step()
+    qtbot.waitUntil(lambda: worker.received[-1].step == 26, timeout=WAIT_MS)
+
+
+def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
+    handle = WorkerHandle()
+    got = []
+    handle.worker.snapshotReady.connect(got.append)  # never acknowledges
+    try:
+        handle.worker.configure(_config(steps=100_000), moons)
+        handle.worker.start()
+        qtbot.waitUntil(lambda: len(got) >= 1, timeout=WAIT_MS)
+        qtbot.wait(300)
+        # configure's forced snapshot and start's forced one at most: no stream.
+        assert len(got) <= 2
+        handle.worker.snapshot_consumed()
+        qtbot.waitUntil(lambda: len(got) >= 3, timeout=WAIT_MS)
+    finally:
+        handle.worker.pause()
+        assert handle.shutdown()
+
+
+def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moons):
+    before = sys.getswitchinterval()
+    w = worker.worker
+    w.configure(_config(steps=100_000), moons)
+    w.start()
+    qtbot.waitUntil(
+        lambda: bool(worker.received) and worker.received[-1].state == "running", timeout=WAIT_MS
+    )
+    assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
+    w.pause()
+    qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+    assert sys.getswitchinterval() == pytest.approx(before)
+
+
+def test_a_config_the_engine_refuses_is_reported_with_its_field(qtbot, worker, registry):
+    sine = registry.generate("sine", {"n_samples": 30}, seed=0)
+    with qtbot.waitSignal(worker.worker.configFailed, timeout=WAIT_MS) as failed:
+        worker.worker.configure(_config(dataset="sine", loss="hinge"), sine)
+    field, message = failed.args
+    assert field == "loss" and "regression" in message
+
+
+def test_boundary_grid_and_neuron_maps_match_the_engine(registry):
+    from engine.nn import MLP
+
+    data = registry.generate("blobs", {"n_samples": 60, "k": 3}, seed=1)
+    model = MLP(2, [5, 3], activation="tanh", seed=4)
+    grid = compute_boundary(model, data.X, data.y, "multiclass", resolution=30)
+    xs = np.linspace(*grid.x_range, 30)
+    ys = np.linspace(*grid.y_range, 30)
+    point = np.array([[xs[7], ys[22]]])
+    out = mlp_forward_numpy(model, point)[0]
+    np.testing.assert_allclose(grid.outputs[22, 7], out, rtol=1e-12, atol=1e-12)
+    assert grid.classes[22, 7] == int(np.argmax(out))
+    assert grid.x_range[0] < data.X[:, 0].min() and grid.y_range[1] > data.X[:, 1].max()
+    maps = neuron_maps(model, data.X, resolution=12)
+    assert [m.shape for m in maps] == [(2, 12, 12), (5, 12, 12), (3, 12, 12)]
+    # The last layer's map is the model output over the same plane.
+    xs12 = np.linspace(*grid.x_range, 12)
+    ys12 = np.linspace(*grid.y_range, 12)
+    expected = mlp_forward_numpy(model, np.array([[xs12[3], ys12[9]]]))[0]
+    np.testing.assert_allclose(maps[-1][:, 9, 3], expected, rtol=1e-9)
+
+
+def test_history_is_thinned_for_plotting_but_keeps_the_last_step():
+    assert list(thin_indices(5, limit=10)) == [0, 1, 2, 3, 4]
+    idx = thin_indices(10_001, limit=1000)
+    assert len(idx) <= 1002 and idx[0] == 0 and idx[-1] == 10_000
