@@ -131,7 +131,7 @@ def _check_layer_sizes(sizes: list[Any], shown: object) -> tuple[int, ...]:
             raise ConfigError(
                 "layers",
                 f"{_fmt(shown)}: {size} neurons is more than the maximum "
-                f"{MAX_LAYER_SIZE} for a scalar engine",
+                f"{MAX_LAYER_SIZE} for a scalar engine; {_LAYERS_EXAMPLE}",
             )
     return tuple(int(s) for s in sizes)
 

@@ -14,8 +14,11 @@ A model file is one JSON object::
 ``parameters()`` order. ``config`` is free JSON for the caller (the
 training configuration, say). Anything wrong with a file (not JSON,
 truncated, from a newer version, shapes that do not fit the architecture,
-NaN or infinite weights) raises ``ModelFileError`` saying what is wrong.
-Saving is atomic: the file is written under a temporary name and renamed.
+NaN or infinite weights, over ``MAX_MODEL_BYTES``) raises ``ModelFileError``
+saying what is wrong; a file over the limit is refused from its size alone.
+Saving is atomic: the file is written under a temporary name (created with
+the user's umask, like any new file) and renamed, so a failed save leaves
+the previous file intact; any OSError becomes a ModelFileError naming the path.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import json
 import math
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 from engine.nn import ACTIVATIONS, INITS, MLP
@@ -32,6 +35,7 @@ from engine.nn import ACTIVATIONS, INITS, MLP
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "MAX_MODEL_BYTES",
     "ModelFileError",
     "load_model",
     "model_from_dict",
@@ -41,6 +45,8 @@ __all__ = [
 
 FORMAT_NAME = "microgui-mlp"
 FORMAT_VERSION = 1
+#: About 4 million weights at ~50 bytes each (indented JSON); far beyond what the size guard trains.
+MAX_MODEL_BYTES = 200 * 1024 * 1024
 
 _PARAM_NAME = re.compile(r"^layers\.(\d+)\.neurons\.(\d+)\.(?:w\.(\d+)|b)$")
 
@@ -162,7 +168,12 @@ def model_from_dict(d: object) -> MLP:
 
 
 def save_model(model: MLP, path: str | os.PathLike, config: dict | None = None) -> None:
-    """Write ``model`` (and ``config``) to ``path`` as JSON, atomically."""
+    """Write ``model`` (and ``config``) to ``path`` as JSON, atomically.
+
+    ModelFileError naming the path when it cannot be written (a folder, a
+    missing or read-only folder, a full disk); the previous file at ``path``
+    is then left as it was.
+    """
     d = model_to_dict(model, config)
     bad = [name for name, v in d["parameters"].items() if not math.isfinite(v)]
     if bad:
@@ -175,29 +186,75 @@ def save_model(model: MLP, path: str | os.PathLike, config: dict | None = None) 
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the config cannot be written as JSON: {exc}") from exc
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise ModelFileError(f"cannot save the model to {path}: it is a folder; give a file name")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        # os.open with 0o666 lets the umask decide the mode, as for any new file
+        # (tempfile.mkstemp would make the model file private, 0o600).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise ModelFileError(_cannot_save(path, exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ModelFileError(_cannot_save(path, exc)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def load_model(path: str | os.PathLike) -> tuple[MLP, dict | None]:
-    """Read a model file; returns (model, config). Raises ModelFileError if unusable."""
-    path = Path(path)
+def _cannot_save(path: Path, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        reason = f"the folder {path.parent} does not exist"
+    elif isinstance(exc, PermissionError):
+        reason = f"permission denied (is the folder {path.parent} read-only?)"
+    return f"cannot save the model to {path}: {reason}; choose another place"
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    """The file's text; refused from its size alone (never read) when over ``max_bytes``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
     except FileNotFoundError:
         raise ModelFileError(f"model file not found: {path}") from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a model file")
+    if size > max_bytes:
+        raise ModelFileError(
+            f"{path} is {size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB limit for a "
+            "model file; it was not read (is it really a microgui model?)"
+        )
+    try:
+        with path.open("rb") as f:
+            raw = f.read(max_bytes + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise ModelFileError(f"{path} is over the {max_bytes / 1e6:,.0f} MB limit")
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ModelFileError(f"{path} is not a text (UTF-8 JSON) model file") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read model file {path}: {exc.strerror}") from None
+
+
+def load_model(
+    path: str | os.PathLike, *, max_bytes: int = MAX_MODEL_BYTES
+) -> tuple[MLP, dict | None]:
+    """Read a model file; returns (model, config). Raises ModelFileError if unusable.
+
+    Files over ``max_bytes`` are refused from their size, without being read.
+    """
+    path = Path(path)
+    text = _read_text(path, max_bytes)
     if not text.strip():
         raise ModelFileError(f"{path} is empty; it is not a model file")
     try:

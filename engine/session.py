@@ -117,7 +117,7 @@ def save_session(
         # (tempfile.mkstemp would make it private, 0o600).
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise SessionFileError(f"cannot save the session to {path}: {exc.strerror}") from None
+        raise SessionFileError(_cannot_save(path, exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -126,10 +126,20 @@ def save_session(
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise SessionFileError(f"cannot save the session to {path}: {exc.strerror}") from None
+        raise SessionFileError(_cannot_save(path, exc)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _cannot_save(path: Path, exc: OSError) -> str:
+    """One line naming the path and the reason; "No such file" alone would not say which."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        reason = f"the folder {path.parent} does not exist"
+    elif isinstance(exc, PermissionError):
+        reason = f"permission denied (is the folder {path.parent} read-only?)"
+    return f"cannot save the session to {path}: {reason}; choose another place"
 
 
 def _reject_constant(name: str) -> None:

@@ -11,9 +11,20 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from microgui import __version__
 from microgui.display import NO_DISPLAY_MESSAGE, has_display
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Bad arguments give one line on stderr and exit 2, not argparse's usage block.
+
+    The usage block buried the actual problem; `--help` still shows it all.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _add_plugin_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -30,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, subcommands included."""
     from microgui import plugin_cli, train_cli
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="microgui",
         description="A desktop sandbox for watching a scalar autograd network learn. "
         "Without a subcommand, opens the training window.",
@@ -53,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--dataset", metavar="ID", help="dataset plugin id to start with")
     window.add_argument("--layers", metavar="SIZES", help='hidden layer sizes, e.g. "16,16"')
 
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=OneLineErrorParser
+    )
     train = commands.add_parser(
         "train", help="train headless from the command line", description=train_cli.__doc__
     )

@@ -73,6 +73,18 @@ class _Unset:
 UNSET = _Unset()
 
 
+def _number(text: str) -> float:
+    """A float option; a decimal comma ("1,5") gets a hint instead of argparse's bare refusal."""
+    try:
+        return float(text)
+    except ValueError:
+        hint = "; use a decimal point, e.g. 1.5" if "," in text else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number{hint}") from None
+
+
+_number.__name__ = "number"
+
+
 def _optional(kind: type) -> Any:
     """An argparse type accepting a number of ``kind`` or none/off (-> UNSET)."""
 
@@ -82,8 +94,9 @@ def _optional(kind: type) -> Any:
         try:
             return kind(text)
         except ValueError:
+            hint = "; use a decimal point, e.g. 1.5" if kind is float and "," in text else ""
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a {'whole number' if kind is int else 'number'} or 'none'"
+                f"{text!r} is not a {'whole number' if kind is int else 'number'} or 'none'{hint}"
             ) from None
 
     parse.__name__ = f"{kind.__name__} or none"
@@ -150,7 +163,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         "--test-fraction",
         "test_fraction",
         f"share of samples held out for testing (default {d.test_fraction})",
-        type=float,
+        type=_number,
         metavar="F",
     )
 
@@ -173,14 +186,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         "--reg-strength",
         "reg_strength",
         f"penalty weight (default {d.reg_strength:g})",
-        type=float,
+        type=_number,
         metavar="ALPHA",
     )
 
     opt = parser.add_argument_group("optimizer and schedule")
     _option(opt, "--optimizer", "optimizer", "sgd or adam (default sgd)", choices=OPTIMIZER_NAMES)
-    _option(opt, "--lr", "lr", f"learning rate (default {d.lr:g})", type=float, metavar="LR")
-    _option(opt, "--momentum", "momentum", "SGD momentum (default 0)", type=float, metavar="M")
+    _option(opt, "--lr", "lr", f"learning rate (default {d.lr:g})", type=_number, metavar="LR")
+    _option(opt, "--momentum", "momentum", "SGD momentum (default 0)", type=_number, metavar="M")
     _option(opt, "--betas", "betas", "Adam betas (default 0.9,0.999)", type=_betas, metavar="B1,B2")
     _option(
         opt,
@@ -206,7 +219,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
     )
     _option(
-        opt, "--gamma", "gamma", "decay factor of 'step' (default 0.5)", type=float, metavar="G"
+        opt, "--gamma", "gamma", "decay factor of 'step' (default 0.5)", type=_number, metavar="G"
     )
     _option(
         opt,
