@@ -27,9 +27,9 @@ import json
 import math
 import os
 import re
-import secrets
 from pathlib import Path
 
+from engine.jsonfile import read_text_limited, write_text_atomic
 from engine.nn import ACTIVATIONS, INITS, MLP
 
 __all__ = [
@@ -185,65 +185,7 @@ def save_model(model: MLP, path: str | os.PathLike, config: dict | None = None) 
         text = json.dumps(d, indent=1, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the config cannot be written as JSON: {exc}") from exc
-    path = Path(path)
-    if path.is_dir():
-        raise ModelFileError(f"cannot save the model to {path}: it is a folder; give a file name")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        # os.open with 0o666 lets the umask decide the mode, as for any new file
-        # (tempfile.mkstemp would make the model file private, 0o600).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise ModelFileError(_cannot_save(path, exc)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ModelFileError(_cannot_save(path, exc)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _cannot_save(path: Path, exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
-        reason = f"the folder {path.parent} does not exist"
-    elif isinstance(exc, PermissionError):
-        reason = f"permission denied (is the folder {path.parent} read-only?)"
-    return f"cannot save the model to {path}: {reason}; choose another place"
-
-
-def _read_text(path: Path, max_bytes: int) -> str:
-    """The file's text; refused from its size alone (never read) when over ``max_bytes``."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ModelFileError(f"model file not found: {path}") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read model file {path}: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a model file")
-    if size > max_bytes:
-        raise ModelFileError(
-            f"{path} is {size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB limit for a "
-            "model file; it was not read (is it really a microgui model?)"
-        )
-    try:
-        with path.open("rb") as f:
-            raw = f.read(max_bytes + 1)  # the file may have grown since stat()
-    except OSError as exc:
-        raise ModelFileError(f"cannot read model file {path}: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
-        raise ModelFileError(f"{path} is over the {max_bytes / 1e6:,.0f} MB limit")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ModelFileError(f"{path} is not a text (UTF-8 JSON) model file") from None
+    write_text_atomic(Path(path), text, "model", ModelFileError)
 
 
 def load_model(
@@ -254,7 +196,7 @@ def load_model(
     Files over ``max_bytes`` are refused from their size, without being read.
     """
     path = Path(path)
-    text = _read_text(path, max_bytes)
+    text = read_text_limited(path, max_bytes, "model", ModelFileError)
     if not text.strip():
         raise ModelFileError(f"{path} is empty; it is not a model file")
     try:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from engine.config import ConfigError, TrainConfig
+from engine.jsonfile import read_text_limited, write_text_atomic
 from engine.train import Trainer
 
 __all__ = [
@@ -109,77 +109,17 @@ def save_session(
         text = json.dumps(session_to_dict(trainer, extra), allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise SessionFileError(f"cannot save the session to {path}: {exc}") from None
-    if path.is_dir():
-        raise SessionFileError(f"cannot save the session to {path}: it is a folder")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        # os.open with 0o666 lets the umask decide the mode, as for any new file
-        # (tempfile.mkstemp would make it private, 0o600).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise SessionFileError(_cannot_save(path, exc)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise SessionFileError(_cannot_save(path, exc)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _cannot_save(path: Path, exc: OSError) -> str:
-    """One line naming the path and the reason; "No such file" alone would not say which."""
-    reason = exc.strerror or str(exc)
-    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
-        reason = f"the folder {path.parent} does not exist"
-    elif isinstance(exc, PermissionError):
-        reason = f"permission denied (is the folder {path.parent} read-only?)"
-    return f"cannot save the session to {path}: {reason}; choose another place"
+    write_text_atomic(path, text, "session", SessionFileError)
 
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a valid JSON number")
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise SessionFileError(f"session file not found: {path}") from None
-    except OSError as exc:
-        raise SessionFileError(f"cannot read session file {path}: {exc.strerror}") from None
-    if path.is_dir():
-        raise SessionFileError(f"{path} is a folder, not a session file")
-    if size > max_bytes:
-        raise SessionFileError(
-            f"{path} is {size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB limit for a "
-            "session file; it was not read (is it really a microgui session?)"
-        )
-    try:
-        with path.open("rb") as f:
-            raw = f.read(max_bytes + 1)  # the file may have grown since stat()
-    except OSError as exc:
-        raise SessionFileError(f"cannot read session file {path}: {exc.strerror}") from None
-    if len(raw) > max_bytes:
-        raise SessionFileError(f"{path} is over the {max_bytes / 1e6:,.0f} MB limit")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SessionFileError(f"{path} is not a text (UTF-8 JSON) session file") from None
-    if not text.strip():
-        raise SessionFileError(f"{path} is empty; it is not a session file")
-    return text
-
-
 def read_session(path: str | os.PathLike[str], *, max_bytes: int = MAX_SESSION_BYTES) -> Session:
     """Read and check a session file (without the data); SessionFileError if unusable."""
     path = Path(path)
-    text = _read_text(path, max_bytes)
+    text = read_text_limited(path, max_bytes, "session", SessionFileError)
     try:
         d = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
