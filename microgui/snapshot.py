@@ -65,6 +65,10 @@ class TrainingSnapshot:
     weights: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     boundary: BoundaryGrid | None = None
     neuron_maps: list[np.ndarray] = field(default_factory=list)
+    # The run that produced this snapshot (the form may already ask for another one).
+    task: str = ""
+    loss: str = ""  # the resolved loss ("auto" already turned into e.g. "hinge")
+    activation: str = ""
 
 
 @dataclass(frozen=True)

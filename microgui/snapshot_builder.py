@@ -118,6 +118,9 @@ class SnapshotBuilder:
             weights=trainer.weight_arrays(),
             boundary=boundary,
             neuron_maps=maps,
+            task=trainer.task,
+            loss=trainer.loss_name,
+            activation=trainer.config.activation,
         )
 
     @staticmethod

@@ -22,6 +22,7 @@ collection held the GIL for 100+ ms); both are undone when the loop stops.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import queue
 import sys
@@ -126,16 +127,29 @@ class TrainingWorker(QObject):
             while self._alive:
                 timeout = self._wait_time()
                 try:
-                    name, arg = self._commands.get(timeout=timeout)
-                except queue.Empty:
-                    self._train_one()
-                    continue
-                self._handle(name, arg)
+                    try:
+                        name, arg = self._commands.get(timeout=timeout)
+                    except queue.Empty:
+                        self._train_one()
+                        continue
+                    self._handle(name, arg)
+                except Exception:
+                    self._report_crash()
         finally:
             self._set_running(False)
             thread = QThread.currentThread()
             if thread is not None:
                 thread.quit()
+
+    def _report_crash(self) -> None:
+        """An unexpected error: pause, hand it to the app's handler, and keep serving."""
+        exc_type, exc, tb = sys.exc_info()
+        self._set_running(False)
+        sys.excepthook(exc_type, exc, tb)  # logged and shown by microgui.error_handler
+        if self.trainer is not None:
+            with contextlib.suppress(Exception):  # a snapshot that fails too is not news
+                message = f"{exc_type.__name__}: {exc}"
+                self._emit_snapshot(self._stopped_state(), message=message, force=True)
 
     def _wait_time(self) -> float | None:
         """How long to wait for a command: forever when idle, until the next step otherwise."""
@@ -162,14 +176,11 @@ class TrainingWorker(QObject):
                 config, dataset.X, dataset.y, dataset.task, n_classes=len(dataset.class_names)
             )
         except ConfigError as exc:
-            self.trainer = None
+            # The trained model stays: a refused setting must not throw it away.
             self.configFailed.emit(exc.field, str(exc))
-            self._emit_snapshot("idle", message=str(exc), force=True)
             return
         except ValueError as exc:
-            self.trainer = None
             self.configFailed.emit("dataset", f"dataset: {exc}")
-            self._emit_snapshot("idle", message=str(exc), force=True)
             return
         if keep_weights and old is not None and old.steps_done:
             self._carry_over(old, trainer)

@@ -27,9 +27,11 @@ def parse_layer_text(text: str) -> tuple[list[int] | None, str]:
     if not stripped:
         return [], ""
     sizes = []
-    for part in stripped.replace(";", ",").split(","):
+    for position, part in enumerate(stripped.replace(";", ",").split(","), start=1):
         part = part.strip()
-        if not part.isdigit():
+        if not part:
+            return None, f"size {position} is empty; write sizes like 16,16"
+        if not part.lstrip("+-").isdigit():
             return None, f"'{part}' is not a whole number; write sizes like 16,16"
         size = int(part)
         if not 1 <= size <= MAX_NEURONS:

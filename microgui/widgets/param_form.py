@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from microgui.widgets.strict_spin import StrictDoubleSpinBox, StrictSpinBox
 from microgui.widgets.validation import is_invalid, mark_invalid, set_help
 
 INT_LIMIT = 2_000_000_000
@@ -88,7 +89,7 @@ class ParamForm(QWidget):
     def _make_editor(self, spec: Any) -> QWidget:
         kind = spec.kind
         if kind == "int":
-            editor = QSpinBox()
+            editor = StrictSpinBox()
             editor.setRange(
                 int(spec.minimum) if spec.minimum is not None else -INT_LIMIT,
                 int(spec.maximum) if spec.maximum is not None else INT_LIMIT,
@@ -96,7 +97,7 @@ class ParamForm(QWidget):
             editor.setValue(int(spec.default))
             editor.valueChanged.connect(self._on_changed)
         elif kind == "float":
-            editor = QDoubleSpinBox()
+            editor = StrictDoubleSpinBox()
             editor.setDecimals(4)
             editor.setRange(
                 float(spec.minimum) if spec.minimum is not None else -FLOAT_LIMIT,

@@ -54,10 +54,14 @@ class AutoRun(QObject):
             self._quit()
 
     def _quit(self) -> None:
-        """Close the window and end the event loop (even if another window is open)."""
+        """Close the window and end the event loop, even if another window is open.
+
+        Closing the last window already makes Qt post a quit; exiting a second
+        time would leave a stray quit for whatever event loop runs next.
+        """
         self.window.close()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and any(w.isVisible() for w in app.topLevelWidgets()):
             app.exit(self.exit_code)
 
     def _timed_out(self) -> None:

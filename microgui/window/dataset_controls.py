@@ -7,18 +7,17 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from microgui.widgets.param_form import ParamForm
+from microgui.widgets.strict_spin import StrictDoubleSpinBox, StrictSpinBox
 
 DRAWN_DATASET_ID = "drawn"
 DRAWN_DATASET_LABEL = "✎ Drawn data"
@@ -44,14 +43,14 @@ class DatasetControls(QGroupBox):
         self.description.setObjectName("datasetDescription")
         self.description.setStyleSheet("color: #555;")
         self.params = ParamForm()
-        self.seed = QSpinBox()
+        self.seed = StrictSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip(
             "Seeds the data, the train/test split, the initial weights and batches"
         )
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw a new sample of this dataset (new seed)")
-        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction = StrictDoubleSpinBox()
         self.test_fraction.setRange(0.0, 0.9)
         self.test_fraction.setSingleStep(0.05)
         self.test_fraction.setDecimals(2)

@@ -87,6 +87,7 @@ class DrawModeController(QObject):
         self.c.dataset = self.c.drawn.to_dataset()
         self.c.w.status.set_message(f"{len(self.c.drawn)} drawn points")
         self.c._fresh_run = True
+        self.c._force_apply = True  # the points changed, not the settings
         self.c._schedule(DRAW_DEBOUNCE_MS)
 
     def save_dialog(self) -> None:

@@ -33,6 +33,7 @@ class FileActions(QObject):
         a.export_plots.triggered.connect(self.export_plots_dialog)
         controller.worker.fileDone.connect(self._on_file_done)
         self.pending_session: Any = None
+        self._before_open: tuple | None = None
 
     # ------------------------------------------------------------- dialogs
     def _ask_save(self, title: str, name: str, filters: str) -> str:
@@ -108,6 +109,8 @@ class FileActions(QObject):
             return False
         self.c.pause()
         self.pending_session = session
+        c = self.c
+        self._before_open = (c.config, c.dataset, c.drawn, c.base_config, c.init_seed)
         self.c.fill_form(session.config)
         self.c.apply_changes()
         return True
@@ -136,7 +139,26 @@ class FileActions(QObject):
 
     # ------------------------------------------------------------- results
     def _on_file_done(self, kind: str, path: str, error: str) -> None:
+        if kind == "open_session":
+            before, self._before_open = self._before_open, None
+            if error and before is not None:
+                self._restore(before)
         self._report(kind, path, error)
+
+    def _restore(self, before: tuple) -> None:
+        """The worker refused the session and kept its model: show that model's settings again."""
+        config, dataset, drawn, base_config, init_seed = before
+        c = self.c
+        c.drawn = drawn
+        if config is not None:
+            c.fill_form(config)
+        c._timer.stop()
+        c._data_dirty = c._fresh_run = c._force_apply = False
+        c.base_config, c.init_seed = base_config, init_seed
+        c.config, c.dataset = config, dataset
+        c.configured_ok = config is not None and dataset is not None
+        c.validate()
+        c.update_enabled()
 
     def _report(self, kind: str, path: str, error: str) -> None:
         what = {

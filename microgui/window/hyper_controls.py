@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QSpinBox,
     QWidget,
 )
 
 from microgui.widgets.layer_sizes_editor import LayerSizesEditor
+from microgui.widgets.strict_spin import StrictSpinBox
 from microgui.widgets.validation import set_help
 
 
@@ -38,8 +38,8 @@ def _line(text: str, tip: str) -> QLineEdit:
     return edit
 
 
-def _spin(lo: int, hi: int, value: int, tip: str, special: str = "") -> QSpinBox:
-    spin = QSpinBox()
+def _spin(lo: int, hi: int, value: int, tip: str, special: str = "") -> StrictSpinBox:
+    spin = StrictSpinBox()
     spin.setRange(lo, hi)
     spin.setValue(value)
     spin.setToolTip(tip)

@@ -9,7 +9,7 @@ import numpy as np
 from microgui.boundary_compute import plot_extent
 from microgui.snapshot import TrainingData, TrainingSnapshot
 
-HEAVY_PARTS = ("boundary", "charts", "network")
+HEAVY_PARTS = ("boundary", "loss", "network", "metric")
 
 
 class TrainingPresenter:
@@ -65,8 +65,11 @@ class TrainingPresenter:
             boundary.set_axis_labels(names[ax], names[ay])
             boundary.set_extent(plot_extent(all_x[:, ax]), plot_extent(all_x[:, ay]))
 
-    def draw_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        """Draw a snapshot; while running, only one heavy widget per frame."""
+    def draw_snapshot(self, snapshot: TrainingSnapshot, status_hint: str = "") -> None:
+        """Draw a snapshot; while running, only one heavy widget per frame.
+
+        status_hint replaces the run summary in the status bar (e.g. "Generating…").
+        """
         view = self.w.view
         if snapshot.state == "running":
             # One heavy widget per frame: Qt paints all dirty widgets of a window in one
@@ -80,8 +83,10 @@ class TrainingPresenter:
         if "network" in parts and snapshot.weights:
             view.network.set_weights(snapshot.weights)
             view.network.set_neuron_maps(snapshot.neuron_maps)
-        if "charts" in parts:
-            view.set_history(snapshot.history, snapshot.metric_name)
+        if "loss" in parts:
+            view.set_loss_history(snapshot.history)
+        if "metric" in parts:
+            view.set_metric_history(snapshot.history, snapshot.metric_name)
         self.w.status.set_stats(
             snapshot.step,
             snapshot.steps_per_second,
@@ -94,8 +99,10 @@ class TrainingPresenter:
             self.w.run_controls.set_config_error(snapshot.message)
         elif snapshot.state == "finished" and snapshot.message:
             self.w.status.set_message(snapshot.message.capitalize() + ".")
-        elif snapshot.state != "running" or "charts" in parts:
-            self.w.status.set_message(self._summary(snapshot))  # ~7 Hz while running
+        elif status_hint:
+            self.w.status.set_message(status_hint)
+        elif snapshot.state != "running" or "loss" in parts:
+            self.w.status.set_message(self._summary(snapshot))  # ~5 Hz while running
 
     @staticmethod
     def _summary(s: TrainingSnapshot) -> str:

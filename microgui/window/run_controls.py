@@ -24,6 +24,11 @@ class RunControls(QWidget):
         self.step_button.setToolTip("Run exactly one training step (S)")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("New initial weights, step 0 (R)")
+        # A constant size: a new text then does not re-lay out the whole window.
+        metrics = self.train_button.fontMetrics()
+        widest = max(metrics.horizontalAdvance(t) for t in ("▶ Train", "❚❚ Pause"))
+        hint = self.train_button.sizeHint()
+        self.train_button.setFixedSize(max(hint.width(), widest + 40), hint.height())
         self.speed = SpeedControl()
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")

@@ -57,6 +57,7 @@ class TrainingController(QObject):
         self.init_seed = self.base_config.init_seed
         self._data_dirty = True
         self._fresh_run = True
+        self._force_apply = True
         self._resume_after_configure = False
         self._closed = False
         self._timer = QTimer(self)
@@ -139,6 +140,7 @@ class TrainingController(QObject):
         self.init_seed = config.init_seed
         self._data_dirty = True
         self._fresh_run = True
+        self._force_apply = True
 
     def raw_fields(self) -> dict[str, Any]:
         """The form's values, keyed by TrainConfig field names."""
@@ -167,6 +169,7 @@ class TrainingController(QObject):
         for widget in self.field_widgets().values():
             if widget is not self.w.model_controls.layers.text_edit:
                 mark_invalid(widget, None)
+        mark_invalid(self.w.dataset_controls.params, None)  # a plugin's error on the form
         if not self.w.model_controls.layers.is_valid():
             self._show_error(self.w.model_controls.layers.text_edit.toolTip().lstrip("⚠ "))
             return None
@@ -225,6 +228,14 @@ class TrainingController(QObject):
             action.setEnabled(self.configured_ok)
 
     # ------------------------------------------------------------------ edits
+    def status_hint(self) -> str:
+        """What the status bar should say instead of the run summary ("" for the summary)."""
+        if self.loader.busy and self.config is not None:
+            return f"Generating {self.config.dataset}… (choose another dataset to stop waiting)"
+        if not self.can_train() and not self._timer.isActive():
+            return self.w.run_controls.error_label.text() or "Not ready to train yet"
+        return ""
+
     def _on_data_edited(self) -> None:
         self._data_dirty = True
         self._fresh_run = True
@@ -258,6 +269,13 @@ class TrainingController(QObject):
             self.worker.pause()
             self.update_enabled()
             return
+        unchanged = config == self.config and self.dataset is not None
+        if unchanged and self.configured_ok and not self._force_apply:
+            # e.g. Enter in an unchanged field: nothing to regenerate, the model stays.
+            self._data_dirty = self._fresh_run = self._resume_after_configure = False
+            self.update_enabled()
+            return
+        self._force_apply = False
         self.config = config
         if config.dataset == DRAWN_DATASET_ID:
             self._data_dirty = False
@@ -267,7 +285,7 @@ class TrainingController(QObject):
             self.configured_ok = False
             self.worker.pause()
             self.loader.request(config.dataset, config.dataset_params, config.seed)
-            self.w.status.set_message(f"Generating {config.dataset}…")
+            self.w.status.set_message(self.status_hint())
             self.update_enabled()
             return
         self._configure_worker()
@@ -363,7 +381,7 @@ class TrainingController(QObject):
                 return
             self.snapshot = snapshot
             self.state = snapshot.state
-            self.presenter.draw_snapshot(snapshot)
+            self.presenter.draw_snapshot(snapshot, self.status_hint())
             self.update_enabled()
             self.w.snapshotChanged.emit(snapshot)
         finally:

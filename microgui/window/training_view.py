@@ -171,13 +171,24 @@ class TrainingView(QWidget):
 
     def set_history(self, history: dict[str, np.ndarray], metric_name: str) -> None:
         """Redraw both charts from the worker's history arrays."""
-        self.metric_plot.set_metric_name(metric_name)
+        self.set_loss_history(history)
+        self.set_metric_history(history, metric_name)
+
+    def set_loss_history(self, history: dict[str, np.ndarray]) -> None:
+        """Redraw the loss chart (with the learning rate)."""
         steps = history.get("step")
         if steps is None or not len(steps):
             self.loss_plot.clear()
-            self.metric_plot.clear()
             return
         self.loss_plot.set_history(
             steps, history["train_loss"], history.get("test_loss"), history.get("lr")
         )
+
+    def set_metric_history(self, history: dict[str, np.ndarray], metric_name: str) -> None:
+        """Redraw the accuracy (or R²) chart."""
+        self.metric_plot.set_metric_name(metric_name)
+        steps = history.get("step")
+        if steps is None or not len(steps):
+            self.metric_plot.clear()
+            return
         self.metric_plot.set_history(steps, history["train_metric"], history.get("test_metric"))

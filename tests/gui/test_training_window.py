@@ -72,6 +72,15 @@ def test_keyboard_shortcuts_space_s_and_r(qtbot, make_window):
     qtbot.waitUntil(lambda: _state(window) == "paused", timeout=WAIT_MS)
     qtbot.keyClick(window.view.boundary, Qt.Key_R)
     qtbot.waitUntil(lambda: c.snapshot.step == 0, timeout=WAIT_MS)
+    # Typing in a field types; the single-key shortcuts do not fire there.
+    c.step()
+    qtbot.waitUntil(lambda: c.snapshot.step == 1, timeout=WAIT_MS)
+    lr = window.training_controls.lr
+    lr.setFocus()
+    qtbot.keyClicks(lr, "rs ")
+    assert lr.text().endswith("rs ")
+    qtbot.wait(300)
+    assert c.snapshot.step == 1 and _state(window) != "running"
 
 
 def test_snapshot_boundary_is_the_models_numpy_output(qtbot, make_window):

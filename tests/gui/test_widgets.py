@@ -252,3 +252,40 @@ def test_chart_ranges_change_rarely():
     assert sticky.update(np.array([2.0]), from_zero=True) is not None  # left the range
     assert sticky.update(np.array([0.01, 0.02]), from_zero=True) is not None  # shrink
     assert StickyRange().update(np.array([-3.0, -1.0]))[0] < -3.0  # log10 values
+
+
+@pytest.mark.parametrize("text", ["-3", "2.5", "1e3", "5000", "abc"])
+def test_strict_spin_box_reverts_a_bad_number_instead_of_misreading_it(qtbot, text):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from microgui.widgets.strict_spin import StrictSpinBox
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    spin = StrictSpinBox()
+    spin.setRange(0, 1000)
+    spin.setValue(7)
+    layout = QVBoxLayout(holder)
+    layout.addWidget(spin)
+    layout.addWidget(QLineEdit())
+    holder.show()
+    qtbot.waitExposed(holder)
+    holder.activateWindow()
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert spin.value() == 7
+    spin.selectAll()
+    qtbot.keyClicks(spin, "12")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert spin.value() == 12
+
+
+def test_layer_text_messages_name_the_problem():
+    from microgui.widgets.layer_sizes_editor import parse_layer_text
+
+    assert parse_layer_text("16, 8") == ([16, 8], "")
+    assert "size 2 is empty" in parse_layer_text("16,,16")[1]
+    assert "1..512" in parse_layer_text("-4")[1]
+    assert "not a whole number" in parse_layer_text("4.5")[1]

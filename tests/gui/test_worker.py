@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import numpy as np
 import pytest
 from conftest import WAIT_MS
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.config import TrainConfig
 from engine.fast import mlp_forward_numpy
@@ -17,17 +19,41 @@ from microgui.snapshot_builder import thin_indices
 from microgui.worker import TRAINING_SWITCH_INTERVAL_S, WorkerHandle
 
 
+class Relay(QObject):
+    """Receives the worker's signals on the GUI thread, as the window does.
+
+    A plain Python callable connected to a signal of an object living in the
+    worker thread would run in the worker thread instead.
+    """
+
+    configFailed = Signal(str, str)
+
+    def __init__(self, handle: WorkerHandle, acknowledge: bool = True) -> None:
+        super().__init__()
+        self.handle = handle
+        self.acknowledge = acknowledge
+        self.received: list[TrainingSnapshot] = []
+        self.threads: set[int] = set()
+        handle.worker.snapshotReady.connect(self.on_snapshot)
+        handle.worker.configFailed.connect(self.on_config_failed)
+
+    @Slot(object)
+    def on_snapshot(self, snapshot) -> None:
+        self.threads.add(threading.get_ident())
+        self.received.append(snapshot)
+        if self.acknowledge:
+            self.handle.worker.snapshot_consumed()
+
+    @Slot(str, str)
+    def on_config_failed(self, field: str, message: str) -> None:
+        self.configFailed.emit(field, message)
+
+
 @pytest.fixture
 def worker(qtbot):
     handle = WorkerHandle()
-    received: list[TrainingSnapshot] = []
-
-    def on_snapshot(snapshot):
-        received.append(snapshot)
-        handle.worker.snapshot_consumed()
-
-    handle.worker.snapshotReady.connect(on_snapshot)
-    handle.received = received
+    handle.relay = Relay(handle)
+    handle.received = handle.relay.received
     yield handle
     assert handle.shutdown()
     assert not handle.thread.isRunning()
@@ -81,15 +107,17 @@ def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
     arrays = [o for o in objects if isinstance(o, np.ndarray)]
     assert arrays and all(a.base is None or isinstance(a.base, np.ndarray) for a in arrays)
     assert snap.nodes_per_step > 0 and snap.seconds_per_step > 0
+    assert (snap.task, snap.loss, snap.activation) == ("binary", "hinge", "relu")
     # Step once more: exactly one.
     w.step()
     qtbot.waitUntil(lambda: worker.received[-1].step == 26, timeout=WAIT_MS)
+    assert worker.relay.threads == {threading.main_thread().ident}  # drawn on the GUI thread
 
 
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
-    got = []
-    handle.worker.snapshotReady.connect(got.append)  # never acknowledges
+    relay = Relay(handle, acknowledge=False)
+    got = relay.received
     try:
         handle.worker.configure(_config(steps=100_000), moons)
         handle.worker.start()
@@ -109,8 +137,14 @@ def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moo
     w = worker.worker
     w.configure(_config(steps=100_000), moons)
     w.start()
+    # Wait for a step: pausing before the first one reports "idle", not "paused".
     qtbot.waitUntil(
-        lambda: bool(worker.received) and worker.received[-1].state == "running", timeout=WAIT_MS
+        lambda: (
+            bool(worker.received)
+            and worker.received[-1].state == "running"
+            and worker.received[-1].step >= 2
+        ),
+        timeout=WAIT_MS,
     )
     assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
     w.pause()
@@ -120,7 +154,7 @@ def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moo
 
 def test_a_config_the_engine_refuses_is_reported_with_its_field(qtbot, worker, registry):
     sine = registry.generate("sine", {"n_samples": 30}, seed=0)
-    with qtbot.waitSignal(worker.worker.configFailed, timeout=WAIT_MS) as failed:
+    with qtbot.waitSignal(worker.relay.configFailed, timeout=WAIT_MS) as failed:
         worker.worker.configure(_config(dataset="sine", loss="hinge"), sine)
     field, message = failed.args
     assert field == "loss" and "regression" in message
@@ -152,3 +186,35 @@ def test_history_is_thinned_for_plotting_but_keeps_the_last_step():
     assert list(thin_indices(5, limit=10)) == [0, 1, 2, 3, 4]
     idx = thin_indices(10_001, limit=1000)
     assert len(idx) <= 1002 and idx[0] == 0 and idx[-1] == 10_000
+
+
+class _SlowThenFastRegistry:
+    """Stands in for the plugin registry: the first request hangs, later ones answer at once."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.release = threading.Event()
+        self.calls = 0
+
+    def generate(self, dataset_id, params, seed, timeout=None):
+        self.calls += 1
+        if self.calls == 1:
+            self.release.wait(10)  # a plugin that takes far too long
+        return self.real.generate(dataset_id, params, seed)
+
+
+def test_dataset_loader_delivers_only_the_newest_request(qtbot, registry):
+    from microgui.dataset_loader import DatasetLoader
+
+    slow = _SlowThenFastRegistry(registry)
+    loader = DatasetLoader(slow)
+    delivered = []
+    loader.loaded.connect(lambda ticket, data: delivered.append((ticket, data)))
+    first = loader.request("moons", {"n_samples": 30}, 0)  # hangs: the GUI must not wait
+    second = loader.request("circles", {"n_samples": 20}, 0)
+    qtbot.waitUntil(lambda: len(delivered) == 1, timeout=WAIT_MS)
+    assert delivered[0][0] == second and len(delivered[0][1].y) == 20
+    slow.release.set()  # the abandoned request finally finishes ...
+    qtbot.wait(300)
+    assert [t for t, _ in delivered] == [second]  # ... and is ignored
+    assert first != second and not loader.busy
