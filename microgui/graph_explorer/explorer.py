@@ -386,6 +386,6 @@ class GraphExplorer(StepperMixin, QWidget):
             self.show_sample(index, X[index], float(y[index]))
 
     def shutdown(self) -> None:
-        """Wait for a running build (call before the application quits)."""
+        """Stop refreshing and abandon a running build (call when the window closes)."""
         self._throttle.stop()
-        self.jobs.wait()
+        self.jobs.shutdown()

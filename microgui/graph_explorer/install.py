@@ -4,8 +4,8 @@ The window (microgui.window.main_window.MainWindow) offers ``add_tab`` and
 three signals: ``dataChanged(TrainingData)`` when the trainer's split
 changes, ``snapshotChanged(TrainingSnapshot)`` after each drawn snapshot
 (weights as per-layer arrays), and ``sampleClicked(int)`` when a training
-point is clicked on the decision boundary. The run's activation and loss
-come from ``window.controller.config``.
+point is clicked on the decision boundary. The run's task, activation and
+resolved loss come with each snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 
-from engine.tasks import resolve_loss
 from microgui.graph_explorer.explorer import GraphExplorer
 from microgui.graph_explorer.sample_graph import weights_from_arrays
 
@@ -22,7 +21,7 @@ __all__ = ["install_graph_explorer"]
 
 
 class _CloseWatcher(QObject):
-    """Waits for a running graph build when the window closes (no thread left behind)."""
+    """Stops the explorer when the window closes; a running build is abandoned, not awaited."""
 
     def __init__(self, window: Any, explorer: GraphExplorer) -> None:
         super().__init__(window)
@@ -52,18 +51,18 @@ class _Wiring(QObject):
             self.explorer.show_sample(index, data.X_train[index], float(data.y_train[index]))
 
     def on_snapshot(self, snapshot: Any) -> None:
-        config = getattr(self.window.controller, "config", None)
-        if not snapshot.weights or config is None or self.data is None:
+        # The snapshot says which run made it (task, resolved loss, activation):
+        # the controls may already ask for a different loss that does not fit.
+        if not snapshot.weights or self.data is None or not snapshot.loss:
             return
-        task = self.data.task
         nouts = [int(w.shape[0]) for w, _ in snapshot.weights]
         self.explorer.set_model(
             weights_from_arrays(snapshot.weights),
             int(snapshot.weights[0][0].shape[1]),
             nouts,
-            config.activation,
-            resolve_loss(config.loss, task),
-            task,
+            snapshot.activation,
+            snapshot.loss,
+            snapshot.task,
         )
 
     def on_sample_clicked(self, index: int) -> None:

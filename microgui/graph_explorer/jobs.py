@@ -7,11 +7,13 @@ an out-of-date request is simply ignored by the receiver.
 
 from __future__ import annotations
 
+import queue
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 __all__ = ["JobRunner"]
 
@@ -23,28 +25,14 @@ class _Carrier(QObject):
     failed = Signal(int, str)
 
 
-class _Job(QRunnable):
-    def __init__(self, ticket: int, fn: Callable[[], Any], carrier: _Carrier) -> None:
-        super().__init__()
-        self.ticket = ticket
-        self.fn = fn
-        self.carrier = carrier  # a Python reference keeps it alive while the job runs
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # reported to the GUI, never lost on a worker thread
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.carrier.failed.emit(self.ticket, detail)
-        else:
-            self.carrier.finished.emit(self.ticket, result)
-
-
 class JobRunner(QObject):
-    """One worker thread; ``submit`` returns a ticket, results arrive as signals.
+    """One daemon worker thread; ``submit`` returns a ticket, results arrive as signals.
 
     ``finished(ticket, result)`` and ``failed(ticket, message)`` are emitted
-    on the GUI thread.
+    on the GUI thread. The thread is a daemon and ``shutdown`` does not wait
+    for it: closing the window in the middle of a 80,000-node layout must not
+    keep the process alive until the layout is done (a QThreadPool would be
+    joined when it is destroyed).
     """
 
     finished = Signal(int, object)
@@ -52,13 +40,18 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool()
-        self._pool.setMaxThreadCount(1)  # jobs run in order; the newest result wins
+        self._queue: queue.Queue[tuple[int, Callable[[], Any]] | None] = queue.Queue()
         self._carrier = _Carrier()
         self._carrier.finished.connect(self._on_finished)
         self._carrier.failed.connect(self._on_failed)
         self._ticket = 0
         self._running: set[int] = set()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._closed = False
+        # Jobs run in order on one thread; the newest result wins at the receiver.
+        self._thread = threading.Thread(target=self._loop, name="graph-jobs", daemon=True)
+        self._thread.start()
 
     @property
     def busy(self) -> bool:
@@ -69,12 +62,37 @@ class JobRunner(QObject):
         """Queue ``fn`` (no arguments) on the worker thread; returns its ticket."""
         self._ticket += 1
         self._running.add(self._ticket)
-        self._pool.start(_Job(self._ticket, fn, self._carrier))
+        self._idle.clear()
+        self._queue.put((self._ticket, fn))
         return self._ticket
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
-        """Block until every job finished (for shutdown and tests)."""
-        return self._pool.waitForDone(timeout_ms)
+        """Block until every queued job has run (for tests)."""
+        return self._idle.wait(timeout_ms / 1000)
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; a job still running is abandoned, not waited for."""
+        self._closed = True
+        self._queue.put(None)
+
+    def _loop(self) -> None:
+        carrier = self._carrier  # a Python reference keeps it alive while jobs run
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            ticket, fn = item
+            try:
+                result = fn()
+            except Exception as exc:  # reported to the GUI, never lost on a worker thread
+                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                if not self._closed:
+                    carrier.failed.emit(ticket, detail)
+            else:
+                if not self._closed:
+                    carrier.finished.emit(ticket, result)
+            if self._queue.empty():
+                self._idle.set()
 
     def _on_finished(self, ticket: int, result: object) -> None:
         self._running.discard(ticket)

@@ -162,12 +162,6 @@ def test_closing_during_dataset_generation_exits_within_2_s(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph_explorer/install.py _CloseWatcher calls GraphExplorer.shutdown() on close, "
-    "which waits for the running graph build (jobs.wait(), up to 30 s): the app exits only when "
-    "the layout is done. A 79,000-node graph (160,160) takes 3-6 s here",
-)
 def test_closing_during_a_graph_layout_exits_within_2_s(tmp_path):
     proc, close_to_exit = run_and_close(tmp_path, "layout", "--layers", "160,160")
     assert "closing during graph layout" in proc.stdout and "job busy" in proc.stdout
