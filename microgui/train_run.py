@@ -82,6 +82,10 @@ def _typed(kind: str, key: str, value: Any) -> Any:
     return value
 
 
+#: Seconds a dataset plugin may take to generate before `microgui train` gives up.
+DATASET_TIMEOUT_S = float(os.environ.get("MICROGUI_DATASET_TIMEOUT", "300"))
+
+
 def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:
     """(Dataset, typed dataset parameters) from the plugin registry; UserError if impossible."""
     from microgui.plugin_manager import PluginError, load_plugins
@@ -97,7 +101,9 @@ def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> 
     kinds = {p.name: p.kind for p in spec.params}
     params = {k: _typed(kinds.get(k, "str"), k, v) for k, v in config.dataset_params.items()}
     try:
-        return registry.generate(config.dataset, params, config.seed), params
+        # A hung plugin must not hang a script forever: give up with exit 2.
+        data = registry.generate(config.dataset, params, config.seed, timeout=DATASET_TIMEOUT_S)
+        return data, params
     except PluginError as exc:
         raise UserError(str(exc)) from None
 

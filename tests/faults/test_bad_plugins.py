@@ -201,3 +201,32 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "MICROGUI_PLUGIN_PATH"}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     return env
+
+
+def test_train_command_gives_up_on_a_hung_plugin_with_exit_2(tmp_path):
+    """`microgui train` on a plugin whose generate never returns: one line, exit 2, no hang."""
+    import subprocess
+    import sys
+
+    (tmp_path / "stuck.py").write_text(
+        "import time\n"
+        "from microgui.hookspecs import DatasetSpec, hookimpl\n"
+        "def _generate(params, seed):\n"
+        "    time.sleep(600)\n"
+        "@hookimpl\n"
+        "def microgui_datasets():\n"
+        "    return [DatasetSpec('stuck', 'Stuck', 'Never returns.', 'binary', (), _generate)]\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, MICROGUI_DATASET_TIMEOUT="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "microgui", "train", "--plugins-dir", str(tmp_path)]
+        + ["--dataset", "stuck", "--steps", "1", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,  # a failure-detection bound, not a speed test
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "stuck" in proc.stderr and "longer than" in proc.stderr
