@@ -1,8 +1,6 @@
 """`python -m microgui` does exactly what the `microgui` command does."""
 
-import sys
-
-from microgui.cli import main
+from microgui.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -8,8 +8,10 @@ machine with no display and never pay Qt's start-up cost.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -98,3 +100,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from microgui.app import run_gui
 
     return run_gui(args)
+
+
+def run() -> None:
+    """The `microgui` program: :func:`main`, then exit with its code.
+
+    When the window closes, a daemon thread may still be inside a plugin's
+    endless ``generate`` or an 80,000-node graph layout; Python cannot stop
+    it, and Qt's teardown under a running thread can crash. Settings and the
+    log are already written on close, so in that case we flush and leave at
+    once (os._exit) instead of tearing down around the thread.
+    """
+    code = main()
+    if any(t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)

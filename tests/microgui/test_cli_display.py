@@ -35,11 +35,15 @@ def test_no_display_gives_one_clear_line_and_no_abort():
     assert "microgui train" in result.stderr and "--offscreen" in result.stderr
 
 
-def test_console_script_and_module_share_main():
-    import microgui.__main__  # noqa: F401  (importing must not start the app)
-    from microgui.cli import main
+def test_console_script_and_module_share_one_entry_point():
+    from importlib.metadata import entry_points
 
-    assert callable(main)
+    import microgui.__main__ as module_main  # importing must not start the app
+    from microgui.cli import run
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "microgui"]
+    assert script.value == "microgui.cli:run"
+    assert module_main.run is run
 
 
 def test_help_lists_subcommands():
