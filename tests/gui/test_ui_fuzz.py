@@ -316,6 +316,8 @@ def test_random_ui_actions_leave_a_consistent_window(qtbot, make_window, monkeyp
     watchdog = threading.Timer(HANG_LIMIT_S, hung)
     watchdog.daemon = True
     watchdog.start()
+    # The backstop needs no GIL (a deadlock may hold it): every stack, then exit.
+    faulthandler.dump_traceback_later(HANG_LIMIT_S + 30, exit=True, file=sys.__stderr__)
     try:
         count = fuzzer.run(FUZZ_SECONDS)
         fuzzer.repair_and_pause()
@@ -332,5 +334,6 @@ def test_random_ui_actions_leave_a_consistent_window(qtbot, make_window, monkeyp
         ) from exc
     finally:
         watchdog.cancel()
+        faulthandler.cancel_dump_traceback_later()
     print(f"UI fuzz: {count} actions, seed {SEED}, effects {effects}")
     assert count > 50
