@@ -6,6 +6,7 @@ import gc
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,20 @@ def registry():
     from microgui.plugin_manager import load_plugins
 
     return load_plugins(include_default_dirs=False)
+
+
+@pytest.fixture
+def dialogs(monkeypatch) -> list[tuple[str, tuple]]:
+    """Every static QMessageBox call (critical, warning, ...) is recorded instead of blocking."""
+    shown: list[tuple[str, tuple]] = []
+    for name in ("critical", "warning", "information", "question"):
+
+        def record(*args, _name=name, **kwargs):
+            shown.append((_name, args))
+            return QMessageBox.StandardButton.Ok
+
+        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    return shown
 
 
 WAIT_MS = 20_000  # generous: the CI machine may be slow; nothing here asserts a duration

@@ -1,0 +1,109 @@
+"""Helpers of the GUI fault-matrix modules (tests/gui/test_faults_*.py).
+
+They compare what the worker's trainer holds before and after a bad input, wait for the
+debounced form check and the worker, and type as a user would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from conftest import WAIT_MS
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from microgui.widgets.validation import invalid_reason
+
+ERROR_RED = "#b3261e"  # the status bar's colour for errors (widgets/status_bar.py)
+
+
+@dataclass
+class RunState:
+    """What the worker's trainer holds: the loaded model and its run."""
+
+    params: dict[str, float]
+    steps: int
+    config: Any
+    X_train: np.ndarray
+
+
+def run_state(window) -> RunState:
+    trainer = window.controller.worker.trainer
+    assert trainer is not None, "the worker has no model at all"
+    return RunState(
+        trainer.parameter_values(), trainer.steps_done, trainer.config, trainer.X_train.copy()
+    )
+
+
+def assert_model_unchanged(window, before: RunState) -> None:
+    after = run_state(window)
+    assert after.params == before.params, "the loaded model's weights changed"
+    assert after.steps == before.steps
+    assert after.config == before.config
+    np.testing.assert_array_equal(after.X_train, before.X_train)
+
+
+def worker_caught_up(qtbot, window) -> None:
+    """Every command sent to the worker so far was handled (its queue is first in, first out)."""
+    worker = window.controller.worker
+    marker = 1234.5
+    worker.set_speed(marker)
+    qtbot.waitUntil(lambda: worker.steps_per_second_limit == marker, timeout=WAIT_MS)
+    worker.set_speed(window.run_controls.speed.speed())
+    QApplication.processEvents()  # deliver the signals it sent meanwhile
+
+
+def settled(qtbot, window) -> None:
+    """The debounced form check ran, no dataset is generating and the worker caught up."""
+    c = window.controller
+    qtbot.waitUntil(lambda: not c._timer.isActive() and not c.loader.busy, timeout=WAIT_MS)
+    worker_caught_up(qtbot, window)
+
+
+def trained_window(qtbot, make_window, steps: int = 3, **overrides):
+    """A window whose model was trained a few steps, paused: a model worth keeping."""
+    window = make_window(**overrides)
+    c = window.controller
+    c.start(until_step=steps)
+    qtbot.waitUntil(lambda: c.snapshot.step == steps and c.state == "paused", timeout=WAIT_MS)
+    return window
+
+
+def type_text(qtbot, line_edit, text: str) -> None:
+    """Replace a line edit's text by typing, as a user would."""
+    line_edit.setFocus()
+    line_edit.selectAll()
+    qtbot.keyClick(line_edit, Qt.Key_Backspace)
+    if text:
+        qtbot.keyClicks(line_edit, text)
+
+
+def assert_train_disabled(window) -> None:
+    rc, actions = window.run_controls, window.actions
+    assert not rc.train_button.isEnabled() and not actions.train.isEnabled()
+    assert not rc.step_button.isEnabled() and not actions.step.isEnabled()
+
+
+def assert_one_message_at(window, field, *must_say: str) -> str:
+    """The field is marked with one line naming the problem, the same line under the buttons."""
+    reason = invalid_reason(field)
+    assert reason, "the field is not marked"
+    assert "\n" not in reason
+    assert window.run_controls.error_label.text() == reason
+    assert window.run_controls.error_label.isVisibleTo(window)
+    for text in must_say:
+        assert text in reason, (text, reason)
+    assert window.isVisible()
+    assert_train_disabled(window)
+    return reason
+
+
+def type_into_spin(qtbot, window, spin, text: str) -> None:
+    """Type into a spin box and leave it (Tab), as a user would."""
+    window.activateWindow()
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key_Tab)
