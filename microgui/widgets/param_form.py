@@ -60,6 +60,7 @@ class ParamForm(QWidget):
 
     changed = Signal()
     validityChanged = Signal(bool)
+    valueRejected = Signal(str)  # a typed number was refused: why, and the value kept
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +97,7 @@ class ParamForm(QWidget):
             )
             editor.setValue(int(spec.default))
             editor.valueChanged.connect(self._on_changed)
+            editor.valueRejected.connect(self.valueRejected)
         elif kind == "float":
             editor = StrictDoubleSpinBox()
             editor.setDecimals(4)
@@ -106,6 +108,7 @@ class ParamForm(QWidget):
             editor.setSingleStep(_nice_step(float(spec.default)))
             editor.setValue(float(spec.default))
             editor.valueChanged.connect(self._on_changed)
+            editor.valueRejected.connect(self.valueRejected)
         elif kind == "bool":
             editor = QCheckBox()
             editor.setChecked(bool(spec.default))
@@ -124,6 +127,7 @@ class ParamForm(QWidget):
         else:
             editor = QLabel(f"unsupported parameter kind {kind!r}")
         set_help(editor, spec.help or spec.name)
+        editor.setAccessibleName(spec.name.replace("_", " "))  # names the field in messages
         return editor
 
     # ------------------------------------------------------------------ api

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
@@ -68,12 +68,26 @@ def _fixed_label(sample: str, tip: str) -> QLabel:
     return label
 
 
+NOTICE_MS = 10_000
+ERROR_COLOUR = "#b3261e"
+
+
 class TrainingStatusBar(QStatusBar):
-    """Permanent fields on the right; the message on the left stays until replaced."""
+    """Permanent fields on the right; the message on the left stays until replaced.
+
+    A notice (an input the window refused, or read in a way worth saying) is
+    pinned for NOTICE_MS: the run summary, refreshed several times a second
+    while training, would otherwise replace it before anyone could read it.
+    Errors still replace it.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._error = False
+        self._held: tuple[str, bool] | None = None  # the message a notice is covering
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self._end_notice)
         self.message_label = ElidedLabel("Ready")
         self.message_label.setObjectName("statusMessage")
         self.step_label = _fixed_label("step 9999999", "Training steps done")
@@ -102,12 +116,37 @@ class TrainingStatusBar(QStatusBar):
                 label.setText(text)
 
     def set_message(self, text: str, error: bool = False) -> None:
-        """Show the last message (errors in red)."""
+        """Show the last message (errors in red); while a notice shows, only errors replace it."""
+        if self._notice_timer.isActive():
+            if not error:
+                self._held = (text, error)
+                return
+            self._notice_timer.stop()
+            self._held = None
+        self._show(text, error)
+
+    def show_notice(self, text: str, ms: int = NOTICE_MS, error: bool = True) -> None:
+        """Show `text` (red if `error`) for `ms` milliseconds, then the latest ordinary message."""
+        if not self._notice_timer.isActive():
+            self._held = (self.message_label.full_text, self._error)
+        self._show(text, error)
+        self._notice_timer.start(ms)
+
+    def notice_active(self) -> bool:
+        """True while a notice is pinned."""
+        return self._notice_timer.isActive()
+
+    def _end_notice(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._show(*held)
+
+    def _show(self, text: str, error: bool) -> None:
         if text == self.message_label.full_text and error == self._error:
             return
         self._error = error
         self.message_label.set_full_text(text)
-        self.message_label.set_colour(QColor("#b3261e") if error else None)
+        self.message_label.set_colour(QColor(ERROR_COLOUR) if error else None)
 
     def message(self) -> str:
         """The message currently shown."""

@@ -29,6 +29,7 @@ class DatasetControls(QGroupBox):
 
     datasetRequested = Signal()
     testFractionChanged = Signal(float)
+    valueRejected = Signal(str)  # a typed number was refused: why, and the value kept
 
     def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
@@ -44,6 +45,7 @@ class DatasetControls(QGroupBox):
         self.description.setStyleSheet("color: #555;")
         self.params = ParamForm()
         self.seed = StrictSpinBox()
+        self.seed.setAccessibleName("Seed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip(
             "Seeds the data, the train/test split, the initial weights and batches"
@@ -51,6 +53,7 @@ class DatasetControls(QGroupBox):
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw a new sample of this dataset (new seed)")
         self.test_fraction = StrictDoubleSpinBox()
+        self.test_fraction.setAccessibleName("Test fraction")
         self.test_fraction.setRange(0.0, 0.9)
         self.test_fraction.setSingleStep(0.05)
         self.test_fraction.setDecimals(2)
@@ -74,6 +77,8 @@ class DatasetControls(QGroupBox):
         self.seed.valueChanged.connect(self.datasetRequested)
         self.regenerate.clicked.connect(self.new_seed)
         self.test_fraction.valueChanged.connect(self.testFractionChanged)
+        for source in (self.seed, self.test_fraction, self.params):
+            source.valueRejected.connect(self.valueRejected)
         if self.combo.count():
             self._show_spec(self.dataset_id())
 

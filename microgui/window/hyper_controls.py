@@ -38,8 +38,9 @@ def _line(text: str, tip: str) -> QLineEdit:
     return edit
 
 
-def _spin(lo: int, hi: int, value: int, tip: str, special: str = "") -> StrictSpinBox:
+def _spin(name: str, lo: int, hi: int, value: int, tip: str, special: str = "") -> StrictSpinBox:
     spin = StrictSpinBox()
+    spin.setAccessibleName(name)  # names the field in its messages
     spin.setRange(lo, hi)
     spin.setValue(value)
     spin.setToolTip(tip)
@@ -103,6 +104,7 @@ class TrainingControls(QGroupBox):
     """Loss, regularisation, optimizer, learning rate and schedule, batch size, steps."""
 
     changed = Signal()
+    valueRejected = Signal(str)  # a typed number was refused: why, and the value kept
 
     def __init__(
         self,
@@ -121,9 +123,16 @@ class TrainingControls(QGroupBox):
         self.momentum = _line("0.9", "SGD momentum in [0, 1)")
         self.schedule = _combo(schedules, "How the learning rate changes over the run")
         self.batch_size = _spin(
-            0, 100_000, 0, "Samples per step; 'full' uses the whole training set", "full"
+            "Batch size",
+            0,
+            100_000,
+            0,
+            "Samples per step; 'full' (0), or more than the training set, uses all of it",
+            "full",
         )
-        self.steps = _spin(1, 10_000_000, 1000, "Length of the run (and of the lr schedule)")
+        self.steps = _spin(
+            "Steps", 1, 10_000_000, 1000, "Length of the run (and of the lr schedule)"
+        )
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Loss", self.loss)
@@ -142,6 +151,8 @@ class TrainingControls(QGroupBox):
             edit.textEdited.connect(self.changed)
         self.batch_size.valueChanged.connect(self.changed)
         self.steps.valueChanged.connect(self.changed)
+        self.batch_size.valueRejected.connect(self.valueRejected)
+        self.steps.valueRejected.connect(self.valueRejected)
         self.regularization.currentIndexChanged.connect(self._sync_enabled)
         self.optimizer.currentIndexChanged.connect(self._sync_enabled)
         self._sync_enabled()

@@ -60,6 +60,7 @@ class TrainingController(QObject):
         self._force_apply = True
         self._resume_after_configure = False
         self._closed = False
+        self._noted_batch: tuple[int, int] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.apply_changes)
@@ -75,6 +76,8 @@ class TrainingController(QObject):
         w.dataset_controls.params.validityChanged.connect(lambda _v: self._on_edited(False))
         w.model_controls.changed.connect(lambda: self._on_edited(fresh=True))
         w.training_controls.changed.connect(self._on_training_edited)
+        w.dataset_controls.valueRejected.connect(w.status.show_notice)
+        w.training_controls.valueRejected.connect(w.status.show_notice)
         w.run_controls.trainToggled.connect(self.toggle_training)
         w.run_controls.stepRequested.connect(self.step)
         w.run_controls.resetRequested.connect(self.reset)
@@ -368,12 +371,25 @@ class TrainingController(QObject):
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
         self.data = data
+        self._note_full_batch(len(data.y_train))
         self.presenter.show_data(data)
         self.update_enabled()
         self.w.dataChanged.emit(data)
         if self._resume_after_configure:
             self._resume_after_configure = False
             self.worker.start()
+
+    def _note_full_batch(self, n_train: int) -> None:
+        """Say once that a batch size over the training set means full batch (as micrograd)."""
+        batch = self.config.batch_size if self.config is not None else None
+        noted = (batch, n_train) if batch and batch > n_train else None
+        if noted and noted != self._noted_batch:
+            self.w.status.show_notice(
+                f"Batch size {batch:,} is more than the {n_train:,} training samples: "
+                f"every step uses all {n_train:,} (full batch)",
+                error=False,
+            )
+        self._noted_batch = noted
 
     def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import WAIT_MS, wait_ready_state
 from gui_fault_helpers import (
+    ERROR_RED,
     assert_model_unchanged,
     assert_one_message_at,
     assert_train_disabled,
@@ -87,38 +88,68 @@ def test_bad_learning_rate_is_refused_at_the_field_and_the_model_stays(qtbot, ma
     assert_model_unchanged(window, before)
 
 
-SPIN_CASES = [  # Qt's own spin boxes read "-3" as 3, "2.5" as 25 and "-0.5" as 0
-    ("test_fraction", "1"),
-    ("test_fraction", "-1"),
-    ("test_fraction", "-0.5"),
-    ("batch_size", "abc"),
-    ("batch_size", "-3"),
-    ("batch_size", "2.5"),
+# field, typed, what the status bar must say (Qt's own spin boxes would read "-3" as 3,
+# "2.5" as 25 and "-0.5" as 0: a different, valid value nobody asked for).
+SPIN_CASES = [
+    ("test_fraction", "1", "Test fraction: 1 is out of range; use a number from 0 to 0.9"),
+    ("test_fraction", "-1", "Test fraction: -1 is out of range"),
+    ("test_fraction", "-0.5", "Test fraction: -0.5 is out of range"),
+    ("test_fraction", "0.255", "Test fraction: 0.255 has more than 2 decimals"),
+    ("test_fraction", "-", "Test fraction: '-' is not a number"),
+    ("batch_size", "abc", "Batch size takes numbers only; use a whole number from 0 (full)"),
+    ("batch_size", "-3", "Batch size: -3 is out of range; use a whole number from 0 (full)"),
+    ("batch_size", "2.5", "Batch size: 2.5 is not a whole number"),
+    ("batch_size", "200000", "Batch size: 200000 is out of range"),
+    ("steps", "0", "Steps: 0 is out of range; use a whole number from 1 to 10,000,000"),
+    ("seed", "-1", "Seed: -1 is out of range; use a whole number from 0 to"),
+    ("n_samples", "1", "n samples: 1 is out of range; use a whole number from"),
 ]
 
 
-@pytest.mark.parametrize(("field", "text"), SPIN_CASES, ids=[f"{f}={t}" for f, t in SPIN_CASES])
-def test_bad_numbers_in_spin_boxes_are_refused_or_reported_never_misread(
-    qtbot, make_window, field, text
+@pytest.mark.parametrize(
+    ("field", "text", "says"), SPIN_CASES, ids=[f"{f}={t}" for f, t, _ in SPIN_CASES]
+)
+def test_bad_numbers_in_spin_boxes_are_refused_with_a_message_never_misread(
+    qtbot, make_window, field, text, says
 ):
-    """Either the keystrokes are refused (the field keeps its value) or the field says why."""
+    """The field keeps its value and the status bar says, in red, what was refused and why."""
     window = trained_window(qtbot, make_window)
-    spin = window.controller.field_widgets()[field]
-    value = spin.value()
+    widgets = dict(window.controller.field_widgets(), **window.dataset_controls.params.editors)
+    spin = widgets[field]
+    value, shown = spin.value(), spin.text()  # shown: 'full' for batch size 0
     before = run_state(window)
     type_into_spin(qtbot, window, spin, text)
     settled(qtbot, window)
-    if is_invalid(spin):
-        assert_one_message_at(window, spin, field)
-    else:
-        assert spin.value() == value, f"typed {text!r}, the field now holds {spin.value()}"
-        assert window.controller.can_train()
+    assert spin.value() == value, f"typed {text!r}, the field now holds {spin.value()}"
+    message = window.status.message()
+    assert message.startswith(says), message
+    assert "\n" not in message
+    if "numbers only" not in says:  # a refused keystroke: nothing was put back
+        kept = message.rsplit("(kept ", 1)[1].removesuffix(")")
+        assert kept == shown if shown == "full" else float(kept.replace(",", "")) == value
+    assert window.status.message_label.colour.name() == ERROR_RED
+    assert not is_invalid(spin)  # the kept value is valid: training may go on
+    assert window.controller.can_train() and window.isVisible()
     assert_model_unchanged(window, before)
+
+
+def test_a_refused_number_stays_readable_while_training_runs(qtbot, make_window):
+    """The run summary, redrawn several times a second, must not wipe the message at once."""
+    window = trained_window(qtbot, make_window, steps=1)
+    c = window.controller
+    c.start()
+    qtbot.waitUntil(lambda: c.state == "running", timeout=WAIT_MS)
+    type_into_spin(qtbot, window, window.training_controls.steps, "0")
+    shown_at = c.snapshot.step
+    qtbot.waitUntil(lambda: c.snapshot.step >= shown_at + 20, timeout=WAIT_MS)
+    assert window.status.message().startswith("Steps: 0 is out of range")
+    c.pause()
 
 
 @pytest.mark.parametrize("text", ["0", "1000"])
 def test_batch_size_zero_or_larger_than_the_data_is_full_batch(qtbot, make_window, text):
-    """The matrix's decision: 0 (shown as "full") and more than the data both mean full batch."""
+    """The matrix's decision: 0 (shown as "full") and more than the data both mean full batch;
+    more than the data is said once, so the user knows what the number does."""
     window = trained_window(qtbot, make_window)
     before = run_state(window)
     spin = window.training_controls.batch_size
@@ -130,6 +161,12 @@ def test_batch_size_zero_or_larger_than_the_data_is_full_batch(qtbot, make_windo
     config = window.controller.worker.trainer.config
     assert config.batch_size == (None if text == "0" else 1000)
     assert spin.text() == ("full" if text == "0" else "1000")
+    n_train = len(window.controller.worker.trainer.y_train)
+    full_batch_note = (
+        f"Batch size 1,000 is more than the {n_train} training samples: "
+        f"every step uses all {n_train} (full batch)"
+    )
+    assert (window.status.message() == full_batch_note) == (text == "1000")
     assert run_state(window).params == before.params  # an optimisation setting: the run goes on
     window.controller.step()
     qtbot.waitUntil(lambda: window.controller.snapshot.step == before.steps + 1, timeout=WAIT_MS)

@@ -254,7 +254,31 @@ def test_chart_ranges_change_rarely():
     assert StickyRange().update(np.array([-3.0, -1.0]))[0] < -3.0  # log10 values
 
 
-@pytest.mark.parametrize("text", ["-3", "2.5", "1e3", "5000", "abc"])
+def test_a_status_bar_notice_outlives_ordinary_messages_but_not_errors(qtbot):
+    bar = TrainingStatusBar()
+    qtbot.addWidget(bar)
+    bar.set_message("Ready")
+    bar.show_notice("Steps: 0 is out of range", ms=200)
+    bar.set_message("Running: loss 0.5")  # the run summary must not wipe it
+    assert bar.message() == "Steps: 0 is out of range" and bar.notice_active()
+    qtbot.waitUntil(lambda: not bar.notice_active(), timeout=5000)
+    assert bar.message() == "Running: loss 0.5"  # the newest ordinary message comes back
+    bar.show_notice("Seed: -1 is out of range", ms=60_000)
+    bar.set_message("diverged at step 3", error=True)  # an error is never held back
+    assert bar.message() == "diverged at step 3" and not bar.notice_active()
+
+
+STRICT_SPIN_REFUSALS = {  # typed -> the message, in full
+    "-3": "Count: -3 is out of range; use a whole number from 0 to 1,000 (kept 7)",
+    "2.5": "Count: 2.5 is not a whole number; use a whole number from 0 to 1,000 (kept 7)",
+    "1e3": "Count: 1e3 is not written as a whole number (type 1000); use a whole number "
+    "from 0 to 1,000 (kept 7)",
+    "5000": "Count: 5000 is out of range; use a whole number from 0 to 1,000 (kept 7)",
+    "abc": "Count takes numbers only; use a whole number from 0 to 1,000",
+}
+
+
+@pytest.mark.parametrize("text", list(STRICT_SPIN_REFUSALS))
 def test_strict_spin_box_reverts_a_bad_number_instead_of_misreading_it(qtbot, text):
     from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
@@ -265,6 +289,9 @@ def test_strict_spin_box_reverts_a_bad_number_instead_of_misreading_it(qtbot, te
     spin = StrictSpinBox()
     spin.setRange(0, 1000)
     spin.setValue(7)
+    spin.setAccessibleName("Count")
+    messages = []
+    spin.valueRejected.connect(messages.append)
     layout = QVBoxLayout(holder)
     layout.addWidget(spin)
     layout.addWidget(QLineEdit())
@@ -276,10 +303,13 @@ def test_strict_spin_box_reverts_a_bad_number_instead_of_misreading_it(qtbot, te
     qtbot.keyClicks(spin, text)
     qtbot.keyClick(spin, Qt.Key_Return)
     assert spin.value() == 7
+    assert set(messages) == {STRICT_SPIN_REFUSALS[text]}  # "abc": once per refused key
+    messages.clear()
     spin.selectAll()
     qtbot.keyClicks(spin, "12")
     qtbot.keyClick(spin, Qt.Key_Return)
     assert spin.value() == 12
+    assert messages == []  # a good number is not refused
 
 
 def test_layer_text_messages_name_the_problem():
