@@ -34,6 +34,7 @@ from engine.config import ConfigError, TrainConfig
 __all__ = [
     "BYTES_PER_NODE",
     "BYTES_PER_PRODUCT",
+    "GENERIC_ADVICE",
     "SECONDS_PER_NODE",
     "SECONDS_PER_PRODUCT",
     "SizeError",
@@ -49,10 +50,27 @@ SECONDS_PER_NODE = 3.5e-6
 SECONDS_PER_PRODUCT = 1.5e-7
 BYTES_PER_PRODUCT = 40.0
 BYTES_PER_NODE = 150.0
+GENERIC_ADVICE = (
+    "use fewer samples, a smaller batch size or smaller layers, "
+    "or raise the limit if you have the memory and patience"
+)
 
 
 class SizeError(ConfigError):
-    """The configuration would not fit in memory or take too long per step."""
+    """The configuration would not fit in memory or take too long per step.
+
+    ``need`` says what the step would cost and which limit it passes; the
+    advice after it is worded for whoever shows the error (a command line
+    names its options, a window its fields): see :meth:`with_advice`.
+    """
+
+    def __init__(self, field: str, need: str, advice: str = GENERIC_ADVICE) -> None:
+        super().__init__(field, f"{need}; {advice}")
+        self.need = need
+
+    def with_advice(self, advice: str) -> str:
+        """The message with other advice: ``"<need>; <advice>"`` (one line, no field prefix)."""
+        return f"{self.need}; {advice}"
 
 
 @dataclass(frozen=True)
@@ -144,20 +162,16 @@ def estimate_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> S
 def check_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> SizeEstimate:
     """The estimate, or SizeError (field max_nodes or max_work) when over a limit."""
     estimate = estimate_size(config, n_samples, nin, nout)
-    advice = (
-        "use fewer samples, a smaller --batch-size or smaller layers, "
-        "or raise the limit if you have the memory and patience"
-    )
     if estimate.nodes > config.max_nodes:
         raise SizeError(
             "max_nodes",
             f"this network needs {estimate.describe()}, over the limit of "
-            f"{config.max_nodes:,} nodes; {advice} (--max-nodes)",
+            f"{config.max_nodes:,} nodes",
         )
     if estimate.work > config.max_work:
         raise SizeError(
             "max_work",
             f"this network needs {estimate.describe()}, over the limit of "
-            f"{config.max_work:,} products; {advice} (--max-work)",
+            f"{config.max_work:,} products",
         )
     return estimate

@@ -3,8 +3,8 @@
 A plugin's generate() is arbitrary code that may be slow or hang, and Python
 cannot kill a thread. Each request therefore runs in a daemon thread and
 carries a ticket number; only the answer to the newest ticket is delivered,
-so choosing another dataset (or closing the window) "cancels" a request by
-ignoring its result, and a hung plugin can never keep the process alive.
+so cancel(), choosing another dataset or closing the window "cancels" a
+request by ignoring its result, and a hung plugin can never keep the process alive.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class DatasetLoader(QObject):
 
     loaded = Signal(int, object)
     failed = Signal(int, str)
+    busyChanged = Signal(bool)  # a request started, or ended (answered or cancelled)
     _finished = Signal(int, object, str)  # emitted from the worker thread, queued to ours
 
     def __init__(self, registry: Any, parent: QObject | None = None) -> None:
@@ -37,7 +38,7 @@ class DatasetLoader(QObject):
         """Start generating; returns the ticket of this request (newer tickets win)."""
         self.ticket += 1
         ticket = self.ticket
-        self.busy = True
+        self._set_busy(True)
         thread = threading.Thread(
             target=self._run,
             args=(ticket, dataset_id, dict(params), int(seed)),
@@ -50,12 +51,18 @@ class DatasetLoader(QObject):
     def cancel(self) -> None:
         """Forget any request in flight; its result will be ignored."""
         self.ticket += 1
-        self.busy = False
+        self._set_busy(False)
 
     def close(self) -> None:
         """Stop delivering anything (the window is closing)."""
         self._closed = True
         self.cancel()
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            if not self._closed:
+                self.busyChanged.emit(busy)
 
     def _run(self, ticket: int, dataset_id: str, params: dict[str, Any], seed: int) -> None:
         try:
@@ -72,7 +79,7 @@ class DatasetLoader(QObject):
     def _deliver(self, ticket: int, dataset: object, error: str) -> None:
         if self._closed or ticket != self.ticket:
             return
-        self.busy = False
+        self._set_busy(False)
         if error:
             self.failed.emit(ticket, error)
         else:

@@ -33,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.config import ConfigError, TrainConfig
+from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
 from microgui.snapshot import TrainingData
 from microgui.snapshot_builder import SnapshotBuilder
@@ -44,6 +45,19 @@ GC_INTERVAL_S = 0.5
 # The GUI draws one heavy widget per snapshot (~11 ms for the boundary); giving it
 # 14 ms alone after each one kept bench_ui's p99 timer gap at 18 ms (8 ms gave 21 ms).
 GUI_TURN_S = 0.014
+
+
+WINDOW_SIZE_ADVICE = (
+    "make the hidden layers smaller, set a batch size (Training > Batch size) "
+    "or use fewer samples (Data)"
+)
+
+
+def window_message(exc: Exception) -> str:
+    """An engine error worded for the window (the size guard's advice names its fields)."""
+    if isinstance(exc, SizeError):
+        return exc.with_advice(WINDOW_SIZE_ADVICE)
+    return str(exc)
 
 
 class TrainingWorker(QObject):
@@ -180,7 +194,7 @@ class TrainingWorker(QObject):
             )
         except ConfigError as exc:
             # The trained model stays: a refused setting must not throw it away.
-            self.configFailed.emit(exc.field, str(exc))
+            self.configFailed.emit(exc.field, window_message(exc))
             return
         except ValueError as exc:
             self.configFailed.emit("dataset", f"dataset: {exc}")
@@ -281,7 +295,7 @@ class TrainingWorker(QObject):
         try:
             trainer = trainer_from_session(session, dataset.X, dataset.y)
         except (SessionFileError, ConfigError) as exc:
-            self.fileDone.emit("open_session", path, str(exc))
+            self.fileDone.emit("open_session", path, window_message(exc))
             return
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)

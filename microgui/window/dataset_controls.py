@@ -30,6 +30,7 @@ class DatasetControls(QGroupBox):
     datasetRequested = Signal()
     testFractionChanged = Signal(float)
     valueRejected = Signal(str)  # a typed number was refused: why, and the value kept
+    cancelRequested = Signal()  # stop waiting for the dataset being generated
 
     def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
@@ -52,6 +53,13 @@ class DatasetControls(QGroupBox):
         )
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw a new sample of this dataset (new seed)")
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setObjectName("cancelGeneration")
+        self.cancel.setToolTip(
+            "Stop waiting for this dataset: the previous data and model come back (Esc)"
+        )
+        self.cancel.setShortcut("Esc")
+        self.cancel.hide()
         self.test_fraction = StrictDoubleSpinBox()
         self.test_fraction.setAccessibleName("Test fraction")
         self.test_fraction.setRange(0.0, 0.9)
@@ -62,6 +70,7 @@ class DatasetControls(QGroupBox):
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.regenerate)
+        seed_row.addWidget(self.cancel)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Seed", seed_row)
@@ -76,6 +85,7 @@ class DatasetControls(QGroupBox):
         self.params.changed.connect(self.datasetRequested)
         self.seed.valueChanged.connect(self.datasetRequested)
         self.regenerate.clicked.connect(self.new_seed)
+        self.cancel.clicked.connect(self.cancelRequested)
         self.test_fraction.valueChanged.connect(self.testFractionChanged)
         for source in (self.seed, self.test_fraction, self.params):
             source.valueRejected.connect(self.valueRejected)
@@ -121,6 +131,11 @@ class DatasetControls(QGroupBox):
         if self.combo.findData(DRAWN_DATASET_ID) < 0:
             self.combo.addItem(DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
         self.set_dataset(DRAWN_DATASET_ID)
+
+    def set_generating(self, busy: bool) -> None:
+        """While a dataset is being generated, Cancel takes Regenerate's place."""
+        self.regenerate.setVisible(not busy)
+        self.cancel.setVisible(busy)
 
     def is_valid(self) -> bool:
         """False while the parameter form holds an invalid value."""

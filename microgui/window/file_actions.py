@@ -110,7 +110,7 @@ class FileActions(QObject):
         self.c.pause()
         self.pending_session = session
         c = self.c
-        self._before_open = (c.config, c.dataset, c.drawn, c.base_config, c.init_seed)
+        self._before_open = c.setup()
         self.c.fill_form(session.config)
         self.c.apply_changes()
         return True
@@ -142,23 +142,8 @@ class FileActions(QObject):
         if kind == "open_session":
             before, self._before_open = self._before_open, None
             if error and before is not None:
-                self._restore(before)
+                self.c.bring_back(before)  # the worker kept its model
         self._report(kind, path, error)
-
-    def _restore(self, before: tuple) -> None:
-        """The worker refused the session and kept its model: show that model's settings again."""
-        config, dataset, drawn, base_config, init_seed = before
-        c = self.c
-        c.drawn = drawn
-        if config is not None:
-            c.fill_form(config)
-        c._timer.stop()
-        c._data_dirty = c._fresh_run = c._force_apply = False
-        c.base_config, c.init_seed = base_config, init_seed
-        c.config, c.dataset = config, dataset
-        c.configured_ok = config is not None and dataset is not None
-        c.validate()
-        c.update_enabled()
 
     def _report(self, kind: str, path: str, error: str) -> None:
         what = {

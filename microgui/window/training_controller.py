@@ -61,6 +61,8 @@ class TrainingController(QObject):
         self._resume_after_configure = False
         self._closed = False
         self._noted_batch: tuple[int, int] | None = None
+        self._sent: tuple | None = None  # the setup last sent to the worker
+        self.applied: tuple | None = None  # the setup the worker accepted (its model's)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.apply_changes)
@@ -77,6 +79,7 @@ class TrainingController(QObject):
         w.model_controls.changed.connect(lambda: self._on_edited(fresh=True))
         w.training_controls.changed.connect(self._on_training_edited)
         w.dataset_controls.valueRejected.connect(w.status.show_notice)
+        w.dataset_controls.cancelRequested.connect(self.cancel_generation)
         w.training_controls.valueRejected.connect(w.status.show_notice)
         w.run_controls.trainToggled.connect(self.toggle_training)
         w.run_controls.stepRequested.connect(self.step)
@@ -99,6 +102,7 @@ class TrainingController(QObject):
         self.worker.configFailed.connect(self._on_config_failed)
         self.loader.loaded.connect(self._on_dataset_loaded)
         self.loader.failed.connect(self._on_dataset_failed)
+        self.loader.busyChanged.connect(w.dataset_controls.set_generating)
         from microgui.window.draw_mode import DrawModeController
         from microgui.window.file_actions import FileActions
         from microgui.window.presenter import TrainingPresenter
@@ -234,7 +238,8 @@ class TrainingController(QObject):
     def status_hint(self) -> str:
         """What the status bar should say instead of the run summary ("" for the summary)."""
         if self.loader.busy and self.config is not None:
-            return f"Generating {self.config.dataset}… (choose another dataset to stop waiting)"
+            back = f" and keep {self.applied[0].dataset}" if self.applied else ""
+            return f"Generating {self.config.dataset}… (Cancel to stop waiting{back})"
         if not self.can_train() and not self._timer.isActive():
             return self.w.run_controls.error_label.text() or "Not ready to train yet"
         return ""
@@ -301,6 +306,7 @@ class TrainingController(QObject):
             self._show_error("No data: draw some points (left click on the output plot).")
             self.worker.pause()
             return
+        self._sent = self.setup()
         session = self.files.take_pending_session()
         if session is not None:
             self._fresh_run = False
@@ -323,6 +329,39 @@ class TrainingController(QObject):
         self.configured_ok = False
         self.mark_field("dataset_params", message)
         self.w.status.set_message(message, error=True)
+
+    def cancel_generation(self) -> None:
+        """Stop waiting for a dataset; the data and model the worker holds come back."""
+        if not self.loader.busy:
+            return
+        waited_for = self.config.dataset if self.config is not None else "the dataset"
+        self.loader.cancel()
+        if self.applied is None:  # nothing was ever loaded: nothing to go back to
+            self._show_error(f"Stopped waiting for {waited_for}: choose a dataset")
+            self.w.status.set_message(self.status_hint())
+            return
+        self.bring_back(self.applied)
+        self.w.status.set_message(
+            f"Stopped waiting for {waited_for}; back to {self.config.dataset} and its model"
+        )
+
+    def setup(self) -> tuple:
+        """What bring_back() needs to show this setup again."""
+        return (self.config, self.dataset, self.drawn, self.base_config, self.init_seed)
+
+    def bring_back(self, setup: tuple) -> None:
+        """Show a setup the worker still holds (its model was kept) without reconfiguring."""
+        config, dataset, drawn, base_config, init_seed = setup
+        self.drawn = drawn
+        if config is not None:
+            self.fill_form(config)
+        self._timer.stop()
+        self._data_dirty = self._fresh_run = self._force_apply = False
+        self.base_config, self.init_seed = base_config, init_seed
+        self.config, self.dataset = config, dataset
+        self.configured_ok = config is not None and dataset is not None
+        self.validate()
+        self.update_enabled()
 
     # --------------------------------------------------------------- commands
     def toggle_training(self) -> None:
@@ -371,6 +410,7 @@ class TrainingController(QObject):
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
         self.data = data
+        self.applied = self._sent
         self._note_full_batch(len(data.y_train))
         self.presenter.show_data(data)
         self.update_enabled()

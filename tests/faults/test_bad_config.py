@@ -99,12 +99,14 @@ def test_a_10000_neuron_network_is_refused_by_the_size_guard_with_its_estimate()
     assert f"batch {batch} x {parameters:,} parameters" in text
     assert " MB and " in text and " s per step" in text
     assert "over the limit of 2,000,000 nodes" in text
-    assert "--batch-size" in text  # what to do
+    assert "a smaller batch size or smaller layers" in text  # what to do
 
 
 def test_a_10000_neuron_network_on_the_command_line_quotes_the_estimate(train_cli):
     result = train_cli("--layers", "2500,2500,2500,2500", "--steps", "1")
     assert_one_line_error(result, "--max-nodes", "19,567,584 nodes", "MB", "per step")
+    # ... and what to do, in the command line's words
+    assert "a smaller --batch-size or smaller --layers, or raise --max-nodes" in result.err
 
 
 def test_the_size_guard_refuses_work_with_its_estimate():

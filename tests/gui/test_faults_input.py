@@ -69,6 +69,12 @@ def test_a_network_over_the_size_guard_is_refused_with_its_estimate_and_the_mode
     reason = assert_one_message_at(window, window.model_controls.layers.text_edit)
     for part in ("1,971,748 nodes", "products per step", "MB", "s per step", "limit"):
         assert part in reason
+    # What to do, in the window's words (not the command line's --options).
+    assert reason.endswith(
+        "; make the hidden layers smaller, set a batch size (Training > Batch size) "
+        "or use fewer samples (Data)"
+    )
+    assert "--" not in reason and not reason.startswith("max_nodes")
     assert_model_unchanged(window, before)  # the refused network did not replace the model
 
 

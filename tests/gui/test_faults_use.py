@@ -81,7 +81,8 @@ def test_a_ten_minute_plugin_leaves_the_window_responsive_and_can_be_abandoned(q
     assert_train_disabled(window)
     # It says what it waits for and how to stop waiting (a pause snapshot must not hide it).
     assert "Generating sleepy" in window.status.message()
-    assert "choose another dataset" in window.status.message()
+    assert "Cancel to stop waiting and keep moons" in window.status.message()
+    assert window.dataset_controls.cancel.isVisible()
     assert_model_unchanged(window, before)
     timer.stop()
 
@@ -93,6 +94,40 @@ def test_a_ten_minute_plugin_leaves_the_window_responsive_and_can_be_abandoned(q
     assert c.worker.trainer.config.dataset == "circles"
     sleepers = [t for t in threading.enumerate() if "sleepy" in t.name]
     assert sleepers and all(t.daemon for t in sleepers)  # never waited for at exit
+
+
+def test_cancel_stops_waiting_for_a_plugin_and_brings_back_the_data_and_model(qtbot, make_window):
+    window = trained_window(qtbot, make_window)
+    c, dc = window.controller, window.dataset_controls
+    before, form_before = run_state(window), c.raw_fields()
+    assert dc.regenerate.isVisible() and not dc.cancel.isVisible()
+    dc.combo.setCurrentIndex(dc.combo.findData("sleepy"))
+    qtbot.waitUntil(lambda: c.loader.busy and dc.cancel.isVisible(), timeout=WAIT_MS)
+    assert not dc.regenerate.isVisible()
+    qtbot.mouseClick(dc.cancel, Qt.LeftButton)
+    assert not c.loader.busy and not dc.cancel.isVisible() and dc.regenerate.isVisible()
+    assert window.status.message() == "Stopped waiting for sleepy; back to moons and its model"
+    assert dc.dataset_id() == "moons" and c.raw_fields() == form_before
+    assert c.can_train()
+    assert_model_unchanged(window, before)
+    c.step()  # the run goes on from where it was, on the same data
+    qtbot.waitUntil(lambda: c.snapshot.step == before.steps + 1, timeout=WAIT_MS)
+    np.testing.assert_array_equal(c.worker.trainer.X_train, before.X_train)
+
+
+def test_cancel_when_no_dataset_was_ever_loaded_says_what_to_do(qtbot, make_window):
+    window = make_window(dataset="sleepy", dataset_params={}, wait_ready=False)
+    c, dc = window.controller, window.dataset_controls
+    qtbot.waitUntil(lambda: c.loader.busy and dc.cancel.isVisible(), timeout=WAIT_MS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    qtbot.keyClick(window.view.boundary, Qt.Key_Escape)  # the Cancel button's shortcut
+    qtbot.waitUntil(lambda: not c.loader.busy, timeout=WAIT_MS)
+    assert "Stopped waiting for sleepy: choose a dataset" in window.status.message()
+    assert_train_disabled(window)
+    assert window.isVisible()
+    dc.combo.setCurrentIndex(dc.combo.findData("moons"))
+    qtbot.waitUntil(c.can_train, timeout=WAIT_MS)
 
 
 def test_closing_while_a_plugin_hangs_does_not_wait_for_it(qtbot, make_window):
