@@ -420,6 +420,26 @@ class Trainer:
         with self._lock:
             return {name: p.data for name, p in self._named}
 
+    def set_parameter_values(self, values: dict[str, float]) -> None:
+        """Start from these weights (by name, as parameter_values() gives them).
+
+        ValueError names a missing, unexpected or non-finite weight; nothing
+        changes unless every weight fits. The step count and history stay.
+        """
+        with self._lock:
+            names = [name for name, _ in self._named]
+            missing = [n for n in names if n not in values]
+            extra = sorted(set(values) - set(names))
+            if missing or extra:
+                what = f"missing {missing[0]!r}" if missing else f"unexpected {extra[0]!r}"
+                raise ValueError(f"the weights do not fit this network: {what}")
+            for name in names:
+                value = values[name]
+                if not isinstance(value, (int, float)) or not math.isfinite(value):
+                    raise ValueError(f"weight {name!r} is {value!r}, not a finite number")
+            for name, p in self._named:
+                p.data = float(values[name])
+
     # ------------------------------------------------------------------ sessions
 
     def state_dict(self) -> dict[str, Any]:

@@ -11,7 +11,8 @@ training steps and answers with signals (queued to the GUI thread):
 * snapshotReady(TrainingSnapshot)   at most 20 per second, and never a new
   one before the GUI called snapshot_consumed() for the last (no pile-up
   when the GUI is busy); plus one after every state change
-* fileDone(kind, path, error)  a save/export finished ("" error = success)
+* modelOpened(path, TrainConfig)  a model file became the run (then fileDone)
+* fileDone(kind, path, error)  a save/export/open finished ("" error = success)
 
 Snapshots hold numbers and fresh numpy arrays only: never a live Value.
 While training, sys.setswitchinterval(0.001) lets the GUI thread take the
@@ -65,6 +66,7 @@ class TrainingWorker(QObject):
 
     configured = Signal(object)
     configFailed = Signal(str, str)
+    modelOpened = Signal(str, object)
     snapshotReady = Signal(object)
     fileDone = Signal(str, str, str)
 
@@ -126,6 +128,15 @@ class TrainingWorker(QObject):
     def export_model(self, path: str) -> None:
         """Write the model file (engine.modelio format)."""
         self._commands.put(("export_model", path))
+
+    def open_model(
+        self, path: str, config: TrainConfig, dataset: Any, limits: tuple[int, int]
+    ) -> None:
+        """Make a model file's network and weights the run (microgui.model_open); step 0.
+
+        limits: the window's (max neurons per layer, max hidden layers).
+        """
+        self._commands.put(("open_model", (path, config, dataset, limits)))
 
     def stop(self) -> None:
         """End the loop; the thread finishes after the current step."""
@@ -302,6 +313,26 @@ class TrainingWorker(QObject):
         self.configured.emit(self._training_data(trainer, dataset))
         self._emit_snapshot(self._stopped_state(), force=True)
         self.fileDone.emit("open_session", path, "")
+
+    def _do_open_model(self, arg: tuple[str, TrainConfig, Any, tuple[int, int]]) -> None:
+        from engine.modelio import ModelFileError
+        from microgui.model_open import ModelOpenError, trainer_for_model
+
+        path, config, dataset, (max_neurons, max_layers) = arg
+        self._set_running(False)
+        try:
+            trainer = trainer_for_model(path, config, dataset, max_neurons, max_layers)
+        except (ModelFileError, ModelOpenError, ConfigError, ValueError) as exc:
+            if self.trainer is not None:
+                self._emit_snapshot(self._stopped_state(), force=True)  # the kept run
+            self.fileDone.emit("open_model", path, window_message(exc))
+            return
+        self.trainer = trainer
+        self.builder.set_data(trainer, dataset)
+        self.configured.emit(self._training_data(trainer, dataset))
+        self.modelOpened.emit(path, trainer.config)
+        self._emit_snapshot("idle", force=True)
+        self.fileDone.emit("open_model", path, "")
 
     def _do_export_model(self, path: str) -> None:
         from engine.modelio import save_model

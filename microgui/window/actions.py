@@ -13,6 +13,7 @@ class WindowActions:
     """Every menu action, so the controller can connect and enable them."""
 
     open_session: QAction
+    open_model: QAction
     save_session: QAction
     export_model: QAction
     export_boundary: QAction
@@ -40,6 +41,12 @@ def build_actions(window: QMainWindow) -> WindowActions:
     """Create the actions and the File / Train / View menus of `window`."""
     actions = WindowActions(
         open_session=_action(window, "&Open session…", "Load a saved session", "Ctrl+O"),
+        open_model=_action(
+            window,
+            "Open mo&del…",
+            "Start from a model file's network and weights, on the data shown",
+            "Ctrl+Shift+O",
+        ),
         save_session=_action(window, "&Save session…", "Save config, model and history", "Ctrl+S"),
         export_model=_action(window, "Export &model…", "Save the model as JSON (engine.modelio)"),
         export_boundary=_action(window, "Export &boundary as PNG…", "Save the boundary plot"),
@@ -58,7 +65,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     actions.show_test.setChecked(True)
     menu_bar = window.menuBar()
     file_menu = menu_bar.addMenu("&File")
-    for action in (actions.open_session, actions.save_session):
+    for action in (actions.open_session, actions.open_model, actions.save_session):
         file_menu.addAction(action)
     file_menu.addSeparator()
     for action in (

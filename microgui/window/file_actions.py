@@ -1,4 +1,4 @@
-"""FileActions: open/save sessions, export the model, export plots as PNG."""
+"""FileActions: open/save sessions, open/export models, export plots as PNG."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine.session import SessionFileError, read_session
 from microgui.drawn_data import DrawnData
+from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 
 JSON_FILTER = "JSON files (*.json);;All files (*)"
@@ -27,11 +28,13 @@ class FileActions(QObject):
         w = controller.w
         a = w.actions
         a.open_session.triggered.connect(self.open_session_dialog)
+        a.open_model.triggered.connect(self.open_model_dialog)
         a.save_session.triggered.connect(self.save_session_dialog)
         a.export_model.triggered.connect(self.export_model_dialog)
         a.export_boundary.triggered.connect(self.export_boundary_dialog)
         a.export_plots.triggered.connect(self.export_plots_dialog)
         controller.worker.fileDone.connect(self._on_file_done)
+        controller.worker.modelOpened.connect(self._on_model_opened)
         self.pending_session: Any = None
         self._before_open: tuple | None = None
 
@@ -45,6 +48,12 @@ class FileActions(QObject):
         path, _ = QFileDialog.getOpenFileName(self.c.w, "Open session", "", JSON_FILTER)
         if path:
             self.open_session_file(path)
+
+    def open_model_dialog(self) -> None:
+        """Ask for a model file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open model", "", JSON_FILTER)
+        if path:
+            self.open_model_file(path)
 
     def save_session_dialog(self) -> None:
         """Ask for a file name and save the session."""
@@ -115,6 +124,27 @@ class FileActions(QObject):
         self.c.apply_changes()
         return True
 
+    def open_model_file(self, path: str) -> bool:
+        """Start from a model file's network and weights, on the data and settings shown.
+
+        False (and a message) when there is no data to open it onto; the worker
+        reads and checks the file, and `finished` reports the outcome. A model
+        that does not fit changes nothing.
+        """
+        c = self.c
+        if c.loader.busy or c.dataset is None or c.config is None:
+            self._report("open_model", path, "no data yet: wait for the dataset, then open it")
+            return False
+        c.pause()
+        c.worker.open_model(path, c.config, c.dataset, (MAX_NEURONS, MAX_LAYERS))
+        return True
+
+    def _on_model_opened(self, _path: str, config: Any) -> None:
+        """The worker runs the model now: show its network in the form."""
+        c = self.c
+        c.bring_back((config, c.dataset, c.drawn, config, c.init_seed))
+        c.mark_applied()
+
     def take_pending_session(self) -> Any:
         """The session waiting for its data (the controller asks when the data is ready)."""
         session, self.pending_session = self.pending_session, None
@@ -146,17 +176,18 @@ class FileActions(QObject):
         self._report(kind, path, error)
 
     def _report(self, kind: str, path: str, error: str) -> None:
-        what = {
-            "session": "Saved session to",
-            "open_session": "Opened session",
-            "model": "Exported model to",
-            "boundary": "Saved boundary plot to",
-            "plots": "Saved plots to",
-        }.get(kind, "Saved")
+        done = {
+            "session": "Saved session to {}",
+            "open_session": "Opened session {}",
+            "open_model": "Opened model {}: training starts from its weights",
+            "model": "Exported model to {}",
+            "boundary": "Saved boundary plot to {}",
+            "plots": "Saved plots to {}",
+        }.get(kind, "Saved {}")
         if error:
             self.c.w.status.set_message(error, error=True)
         else:
-            self.c.w.status.set_message(f"{what} {path}")
+            self.c.w.status.set_message(done.format(path))
         self.finished.emit(kind, path, error)
 
 

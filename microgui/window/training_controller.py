@@ -345,6 +345,10 @@ class TrainingController(QObject):
             f"Stopped waiting for {waited_for}; back to {self.config.dataset} and its model"
         )
 
+    def mark_applied(self) -> None:
+        """The setup shown now is the one the worker runs (e.g. after opening a model)."""
+        self._sent = self.applied = self.setup()
+
     def setup(self) -> tuple:
         """What bring_back() needs to show this setup again."""
         return (self.config, self.dataset, self.drawn, self.base_config, self.init_seed)

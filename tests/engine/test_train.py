@@ -465,3 +465,25 @@ def test_reset_with_a_new_init_seed_changes_only_the_weights():
     assert trainer.parameter_values() != first
     assert trainer.config.init_seed == 99
     assert np.array_equal(trainer.X_test, test_rows)
+
+
+def test_set_parameter_values_loads_weights_by_name_or_changes_nothing():
+    X, y = moons()
+    config = TrainConfig(layers=(3,), test_fraction=0, steps=5)
+    source = Trainer(config.replace(init_seed=11), X, y, "binary")
+    run(source, 2)
+    target = Trainer(config, X, y, "binary")
+    original = target.parameter_values()
+    assert original != source.parameter_values()
+    for bad, says in (
+        ({k: v for k, v in list(source.parameter_values().items())[1:]}, "missing"),
+        (dict(source.parameter_values(), **{"layers.9.neurons.0.b": 0.0}), "unexpected"),
+        (dict(source.parameter_values(), **{"layers.0.neurons.0.b": math.nan}), "finite"),
+    ):
+        with pytest.raises(ValueError, match=says):
+            target.set_parameter_values(bad)
+        assert target.parameter_values() == original  # all or nothing
+    target.set_parameter_values(source.parameter_values())
+    assert target.parameter_values() == source.parameter_values()
+    assert target.steps_done == 0
+    np.testing.assert_array_equal(target.predict(X), source.predict(X))  # the same function

@@ -27,6 +27,8 @@ from gui_fault_helpers import (
 )
 from PySide6.QtWidgets import QFileDialog
 
+from engine.modelio import model_to_dict
+from engine.nn import MLP
 from microgui.widgets.validation import invalid_reason, is_invalid
 
 pytestmark = pytest.mark.usefixtures("dialogs")  # message boxes are recorded, never block
@@ -196,6 +198,125 @@ def test_the_open_session_menu_action_reports_a_bad_file(qtbot, make_window, tmp
     assert len(asked) == 1 and "truncated or corrupt" in done.args[2]
     assert "truncated or corrupt" in window.status.message()
     assert_model_unchanged(window, before)
+
+
+def good_model(qtbot, window, folder: Path) -> tuple[Path, dict]:
+    """A model exported by this window."""
+    path = folder / "good-model.json"
+    with qtbot.waitSignal(window.controller.files.finished, timeout=WAIT_MS) as exported:
+        window.controller.files.export_model_file(str(path))
+    assert exported.args[2] == ""
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def model_weight_as(token: str):
+    def corrupt(d: dict) -> str:
+        d["parameters"][next(iter(d["parameters"]))] = "WEIGHT"
+        return json.dumps(d).replace('"WEIGHT"', token)
+
+    return corrupt
+
+
+def other_network(nin: int, nouts: list[int]):
+    """A valid model file of another shape, written by the engine itself."""
+
+    def write(_d: dict) -> str:
+        return json.dumps(model_to_dict(MLP(nin, nouts, seed=3)))
+
+    return write
+
+
+# name -> (content made from the good model's JSON, what the message says)
+BAD_MODELS = {
+    "truncated": (lambda d: json.dumps(d)[:300], "truncated or corrupt"),
+    "not JSON": (lambda d: "weights: 1, 2, 3", "not valid JSON"),
+    "binary": (lambda d: b"\x89PNG\r\n\x1a\n\xff\xfe", "not a text"),
+    "empty": (lambda d: "", "empty"),
+    "a JSON list": (lambda d: "[1, 2, 3]", "must hold a JSON object"),
+    "another format": (changed(lambda d: d.update(format="x")), "not a microgui model"),
+    "future version": (changed(lambda d: d.update(format_version=99)), "upgrade microgui"),
+    "NaN weight": (model_weight_as("NaN"), "needs finite weights"),
+    "text weight": (model_weight_as('"0.5"'), "must be a number"),
+    "infinite weight": (model_weight_as("1e999"), "needs finite weights"),
+    "layer count": (
+        changed(lambda d: d["architecture"].update(nouts=[4, 1])),
+        "layer-count mismatch",
+    ),
+    # Good files that do not fit the window's data or limits.
+    "3 inputs": (other_network(3, [4, 1]), "takes 3 inputs but moons has 2 features"),
+    "3 outputs": (other_network(2, [4, 3]), "gives 3 outputs but moons"),
+    "600 neurons": (other_network(2, [600, 1]), "at most 512 neurons"),
+}
+
+
+@pytest.mark.parametrize("case", [*BAD_MODELS, *BAD_PATHS])
+def test_opening_a_bad_model_reports_it_and_keeps_the_model(
+    qtbot, make_window, tmp_path, monkeypatch, dialogs, case
+):
+    window = trained_window(qtbot, make_window)
+    c = window.controller
+    good_path, good = good_model(qtbot, window, tmp_path)
+    path = tmp_path / f"bad-{case.replace(' ', '-')}.json"
+    if case in BAD_MODELS:
+        content = BAD_MODELS[case][0](good)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    else:
+        path = bad_session_file(tmp_path, case, (good_path, good), monkeypatch)
+    before, form = run_state(window), form_values(window)
+    reads = record_opens(monkeypatch)
+    with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
+        assert c.files.open_model_file(str(path))
+    if case == "1 GB":
+        assert str(path) not in reads, "the 1 GB file was opened; it must be refused from stat()"
+    kind, reported_path, error = done.args
+    assert (kind, reported_path) == ("open_model", str(path)) and error
+    assert "\n" not in error and str(path) in error
+    assert (PATH_SAYS.get(case) or BAD_MODELS[case][1]) in error
+    settled(qtbot, window)
+    assert window.status.message() == error
+    assert window.status.message_label.colour.name() == ERROR_RED
+    assert dialogs == [] and window.isVisible()
+    assert_model_unchanged(window, before)
+    assert form_values(window) == form
+    c.step()  # the kept run goes on
+    qtbot.waitUntil(lambda: c.snapshot.step == before.steps + 1, timeout=WAIT_MS)
+
+
+def test_a_good_model_opens_with_its_network_and_weights_on_the_data_shown(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    source = trained_window(qtbot, make_window, layers=[5, 3], activation="tanh")
+    path, _ = good_model(qtbot, source, tmp_path)
+    trained = run_state(source).params
+    window = trained_window(qtbot, make_window, layers=[4, 4], lr=0.2)
+    c = window.controller
+    split = run_state(window).X_train
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "JSON"))
+    )
+    with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
+        window.actions.open_model.trigger()  # File > Open model…
+    assert done.args == ["open_model", str(path), ""]
+    settled(qtbot, window)
+    assert window.status.message() == f"Opened model {path}: training starts from its weights"
+    now = run_state(window)
+    assert now.params == trained and now.steps == 0  # its weights, a new run
+    np.testing.assert_array_equal(now.X_train, split)  # on this window's data
+    assert now.config.layers == (5, 3) and now.config.activation == "tanh"
+    assert now.config.lr == 0.2  # the training settings stay the window's
+    assert window.model_controls.layers.text() == "5,3"
+    assert window.model_controls.activation.currentText() == "tanh"
+    assert c.can_train()
+    c.step()
+    qtbot.waitUntil(lambda: c.snapshot.step == 1, timeout=WAIT_MS)
+    window.training_controls.lr.setText("0.1")  # an optimisation setting: continues
+    window.training_controls.changed.emit()
+    settled(qtbot, window)
+    wait_ready_state(qtbot, window)
+    assert run_state(window).steps == 1
 
 
 @pytest.mark.parametrize("kind", ["session", "model"])

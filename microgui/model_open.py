@@ -1,0 +1,62 @@
+"""Open a model file (engine.modelio JSON) as the starting weights of the window's run.
+
+The model brings its network (hidden layers, activation, initialisation) and
+its weights; the data and the training settings stay the window's. Runs in
+the worker thread: a model file may hold millions of weights. Everything
+that does not fit is a ModelOpenError in one line naming the file, the
+mismatch and what to do; nothing is changed until the whole model fits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.config import TrainConfig
+from engine.modelio import load_model
+from engine.train import Trainer
+
+
+class ModelOpenError(ValueError):
+    """The model file is fine but cannot be used with this window's data or limits."""
+
+
+def trainer_for_model(
+    path: str,
+    base: TrainConfig,
+    dataset: Any,
+    max_neurons: int,
+    max_layers: int,
+) -> Trainer:
+    """A Trainer of `base` on `dataset` whose network and weights are the model file's.
+
+    Raises engine.modelio.ModelFileError (the file), ModelOpenError (the fit)
+    or engine.config.ConfigError (e.g. the size guard).
+    """
+    model, _config = load_model(path)
+    name = Path(path)
+    features = dataset.X.shape[1] if dataset.X.ndim == 2 else 1
+    if model.nin != features:
+        raise ModelOpenError(
+            f"{name}: the model takes {model.nin} inputs but {base.dataset} has {features} features; "
+            f"choose a dataset with {model.nin} features, then open the model again"
+        )
+    hidden = tuple(model.nouts[:-1])
+    if not hidden or len(hidden) > max_layers or max(hidden) > max_neurons:
+        shape = ",".join(map(str, hidden)) or "none"
+        raise ModelOpenError(
+            f"{name}: the model has hidden layers {shape}; the window trains 1 to {max_layers} layers "
+            f"of at most {max_neurons} neurons (train it with 'microgui train' instead)"
+        )
+    config = base.replace(layers=hidden, activation=model.activation, init=model.init)
+    trainer = Trainer(
+        config, dataset.X, dataset.y, dataset.task, n_classes=len(dataset.class_names)
+    )
+    if trainer.nout != model.nouts[-1]:
+        raise ModelOpenError(
+            f"{name}: the model gives {model.nouts[-1]} outputs but {base.dataset} "
+            f"({trainer.task}, loss {trainer.loss_name}) needs {trainer.nout}; "
+            "choose a dataset (or loss) it was trained for"
+        )
+    trainer.set_parameter_values({n: p.data for n, p in model.named_parameters()})
+    return trainer
