@@ -38,6 +38,7 @@ from typing import Any
 from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import SCHEDULES
+from engine.size_guard import SizeError
 from microgui.presets import PRESETS, preset_names
 from microgui.train_run import (
     EXIT_BAD_INPUT,
@@ -73,13 +74,13 @@ class _Unset:
 UNSET = _Unset()
 
 
-def _number(text: str) -> float:
+def _number(text: str, expected: str = "a number") -> float:
     """A float option; a decimal comma ("1,5") gets a hint instead of argparse's bare refusal."""
     try:
         return float(text)
     except ValueError:
         hint = "; use a decimal point, e.g. 1.5" if "," in text else ""
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number{hint}") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {expected}{hint}") from None
 
 
 _number.__name__ = "number"
@@ -91,12 +92,13 @@ def _optional(kind: type) -> Any:
     def parse(text: str) -> Any:
         if text.strip().lower() in _NONE_WORDS:
             return UNSET
+        if kind is float:
+            return _number(text, "a number or 'none'")
         try:
             return kind(text)
         except ValueError:
-            hint = "; use a decimal point, e.g. 1.5" if kind is float and "," in text else ""
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a {'whole number' if kind is int else 'number'} or 'none'{hint}"
+                f"{text!r} is not a {'whole number' if kind is int else 'number'} or 'none'"
             ) from None
 
     parse.__name__ = f"{kind.__name__} or none"
@@ -365,5 +367,12 @@ def run_train(args: argparse.Namespace) -> int:
 def _option_name(exc: Exception) -> str:
     """The error with a config field shown as the option that sets it (lr -> --lr)."""
     if isinstance(exc, ConfigError) and exc.field in _CONFIG_OPTIONS.values():
-        return f"--{exc.field.replace('_', '-')}: {exc.message}"
+        option = f"--{exc.field.replace('_', '-')}"
+        message = exc.message
+        if isinstance(exc, SizeError):
+            message = exc.with_advice(
+                "use fewer samples, a smaller --batch-size or smaller --layers, "
+                f"or raise {option} if you have the memory and patience"
+            )
+        return f"{option}: {message}"
     return str(exc)

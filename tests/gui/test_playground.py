@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 
 import pytest
+from micrograd_readme_example import micrograd_readme
 from PySide6.QtCore import QPoint, Qt
 
 from microgui.playground.playground_widget import PlaygroundWidget
@@ -18,25 +19,6 @@ def playground(qtbot):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def micrograd_readme():
-    from micrograd.engine import Value
-
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.backward()
-    return a, b, g
 
 
 def test_readme_preset_shows_micrographs_numbers(playground):

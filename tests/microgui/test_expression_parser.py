@@ -10,6 +10,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from micrograd_readme_example import README_EXAMPLE, micrograd_readme
 
 from microgui.playground.expression_parser import (
     MAX_CHARS,
@@ -18,19 +19,6 @@ from microgui.playground.expression_parser import (
     detect_inputs,
     parse_expression,
 )
-
-README_EXAMPLE = """a = Value(-4.0)
-b = Value(2.0)
-c = a + b
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f"""
 
 
 @contextlib.contextmanager
@@ -54,22 +42,7 @@ def no_code_execution():
 
 
 def test_readme_example_matches_micrograd_exactly():
-    from micrograd.engine import Value as MicrogradValue
-
-    a = MicrogradValue(-4.0)
-    b = MicrogradValue(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.backward()
-
+    a, b, g = micrograd_readme()
     with no_code_execution():
         result = parse_expression(README_EXAMPLE)
     assert result.output_name == "g"
