@@ -19,7 +19,6 @@ from __future__ import annotations
 import faulthandler
 import os
 import random
-import sys
 import threading
 import time
 
@@ -293,7 +292,9 @@ def assert_controls_match_the_trainer(window) -> None:
 
 
 @pytest.mark.slow
-def test_random_ui_actions_leave_a_consistent_window(qtbot, make_window, monkeypatch, capsys):
+def test_random_ui_actions_leave_a_consistent_window(
+    qtbot, make_window, monkeypatch, capsys, terminal_stderr
+):
     from microgui.graph_explorer import install_graph_explorer
 
     with capsys.disabled():
@@ -308,16 +309,16 @@ def test_random_ui_actions_leave_a_consistent_window(qtbot, make_window, monkeyp
     effects = effect_counters(window)
 
     def hung() -> None:
-        print(f"UI fuzz hung: MICROGUI_FUZZ_SEED={SEED}; last actions:", file=sys.__stderr__)
-        print("\n".join(fuzzer.log[-30:]), file=sys.__stderr__, flush=True)
-        faulthandler.dump_traceback(file=sys.__stderr__)
+        print(f"UI fuzz hung: MICROGUI_FUZZ_SEED={SEED}; last actions:", file=terminal_stderr)
+        print("\n".join(fuzzer.log[-30:]), file=terminal_stderr, flush=True)
+        faulthandler.dump_traceback(file=terminal_stderr)
         os._exit(1)
 
     watchdog = threading.Timer(HANG_LIMIT_S, hung)
     watchdog.daemon = True
     watchdog.start()
     # The backstop needs no GIL (a deadlock may hold it): every stack, then exit.
-    faulthandler.dump_traceback_later(HANG_LIMIT_S + 30, exit=True, file=sys.__stderr__)
+    faulthandler.dump_traceback_later(HANG_LIMIT_S + 30, exit=True, file=terminal_stderr)
     try:
         count = fuzzer.run(FUZZ_SECONDS)
         fuzzer.repair_and_pause()
@@ -333,7 +334,6 @@ def test_random_ui_actions_leave_a_consistent_window(qtbot, make_window, monkeyp
             f"last actions:\n{last}"
         ) from exc
     finally:
-        watchdog.cancel()
-        faulthandler.cancel_dump_traceback_later()
+        watchdog.cancel()  # the backstop stays armed through teardown (conftest cancels it)
     print(f"UI fuzz: {count} actions, seed {SEED}, effects {effects}")
     assert count > 50
