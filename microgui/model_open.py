@@ -38,15 +38,17 @@ def trainer_for_model(
     features = dataset.X.shape[1] if dataset.X.ndim == 2 else 1
     if model.nin != features:
         raise ModelOpenError(
-            f"{name}: the model takes {model.nin} inputs but {base.dataset} has {features} features; "
-            f"choose a dataset with {model.nin} features, then open the model again"
+            f"{name}: the model takes {model.nin} inputs but {base.dataset} has "
+            f"{features} features; choose a dataset with {model.nin} features, "
+            "then open the model again"
         )
     hidden = tuple(model.nouts[:-1])
     if not hidden or len(hidden) > max_layers or max(hidden) > max_neurons:
         shape = ",".join(map(str, hidden)) or "none"
         raise ModelOpenError(
-            f"{name}: the model has hidden layers {shape}; the window trains 1 to {max_layers} layers "
-            f"of at most {max_neurons} neurons (train it with 'microgui train' instead)"
+            f"{name}: the model has hidden layers {shape}; the window trains 1 to "
+            f"{max_layers} layers of at most {max_neurons} neurons "
+            "(train it with 'microgui train' instead)"
         )
     config = base.replace(layers=hidden, activation=model.activation, init=model.init)
     trainer = Trainer(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from microgui.presets import preset_names
+
 
 @dataclass
 class WindowActions:
@@ -26,6 +28,7 @@ class WindowActions:
     log_scale: QAction
     show_test: QAction
     discretize: QAction
+    presets: dict[str, QAction]
 
 
 def _action(window: QMainWindow, text: str, tip: str, shortcut: str | None = None) -> QAction:
@@ -59,6 +62,10 @@ def build_actions(window: QMainWindow) -> WindowActions:
         log_scale=_action(window, "&Log-scale loss", "Logarithmic loss axis"),
         show_test=_action(window, "Show &test points", "Show the held-out points"),
         discretize=_action(window, "&Discretize output", "Hard class regions"),
+        presets={
+            name: _action(window, name, f"Start a fresh run with the {name} preset")
+            for name in preset_names()
+        },
     )
     for checkable in (actions.log_scale, actions.show_test, actions.discretize):
         checkable.setCheckable(True)
@@ -80,6 +87,10 @@ def build_actions(window: QMainWindow) -> WindowActions:
     train_menu = menu_bar.addMenu("&Train")
     for action in (actions.train, actions.step, actions.reset):
         train_menu.addAction(action)
+    train_menu.addSeparator()
+    presets_menu = train_menu.addMenu("&Presets")
+    for action in actions.presets.values():
+        presets_menu.addAction(action)
     view_menu = menu_bar.addMenu("&View")
     for action in (actions.log_scale, actions.show_test, actions.discretize):
         view_menu.addAction(action)

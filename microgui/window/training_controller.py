@@ -89,6 +89,8 @@ class TrainingController(QObject):
         a.step.triggered.connect(self.step)
         a.reset.triggered.connect(self.reset)
         a.quit.triggered.connect(w.close)
+        for name, action in a.presets.items():
+            action.triggered.connect(lambda _checked=False, n=name: self.load_preset(n))
         view = w.view
         a.log_scale.toggled.connect(view.log_check.setChecked)
         view.log_check.toggled.connect(a.log_scale.setChecked)
@@ -329,6 +331,22 @@ class TrainingController(QObject):
         self.configured_ok = False
         self.mark_field("dataset_params", message)
         self.w.status.set_message(message, error=True)
+
+    def load_preset(self, name: str) -> None:
+        """Show preset `name` in the form and start a fresh run of it (Train starts it)."""
+        from microgui.presets import preset_config
+
+        config = preset_config(name)
+        if config.dataset not in self.w.registry.datasets:
+            self.w.status.set_message(
+                f"Preset {name} needs the dataset {config.dataset!r}, which no plugin offers",
+                error=True,
+            )
+            return
+        self.pause()
+        self.fill_form(config)
+        self.apply_changes()
+        self.w.status.set_message(f"Preset {name}: press Train (Space) to run it")
 
     def cancel_generation(self) -> None:
         """Stop waiting for a dataset; the data and model the worker holds come back."""

@@ -301,3 +301,30 @@ def test_network_hover_shows_a_neurons_activation_map(qtbot, make_window):
     qtbot.mouseMove(network, QPoint(int(centre.x()), int(centre.y())))
     qtbot.waitUntil(network.popup.isVisible, timeout=WAIT_MS)
     assert "layer 2, neuron 1" in network.popup.caption.text()
+
+
+def test_the_presets_menu_starts_micrograds_demo_in_the_window(qtbot, make_window, registry):
+    """Train > Presets > micrograd-demo: the form shows the demo and the run is the demo's.
+
+    The demo itself is checked step by step against micrograd==0.1.0 in
+    tests/engine/test_micrograd_demo.py; here the window must run that same configuration.
+    """
+    from engine.train import Trainer
+    from microgui.presets import preset_config
+
+    window = make_window(layers=[3], lr=0.3)
+    c = window.controller
+    window.actions.presets["micrograd-demo"].trigger()
+    assert window.status.message() == "Preset micrograd-demo: press Train (Space) to run it"
+    wait_ready_state(qtbot, window)
+    assert window.model_controls.layers.text() == "16,16"
+    assert window.training_controls.loss.currentText() == "hinge"
+    assert window.dataset_controls.seed.value() == 1337
+    assert window.dataset_controls.test_fraction.value() == 0.0
+    assert c.worker.trainer.config == preset_config("micrograd-demo")
+    c.start(until_step=5)
+    qtbot.waitUntil(lambda: c.snapshot.step == 5 and c.state == "paused", timeout=WAIT_MS)
+    dataset = registry.generate("moons", {"n_samples": 100, "noise": 0.1}, 1337)
+    reference = Trainer(preset_config("micrograd-demo"), dataset.X, dataset.y, "binary")
+    losses = [reference.step().loss for _ in range(5)]
+    assert list(c.snapshot.history["train_loss"]) == losses
