@@ -17,6 +17,20 @@ from PySide6.QtWidgets import QApplication
 from microgui.widgets.validation import invalid_reason
 
 ERROR_RED = "#b3261e"  # the status bar's colour for errors (widgets/status_bar.py)
+# A drop-in dataset plugin whose generate() sleeps for ten minutes (a hung plugin).
+TEN_MINUTES_PLUGIN = """\
+import time
+from microgui.hookspecs import DatasetSpec, hookimpl
+
+
+def generate(params, seed):
+    time.sleep(600)
+
+
+@hookimpl
+def microgui_datasets():
+    return [DatasetSpec("sleepy", "Sleepy", "Takes ten minutes", "binary", (), generate)]
+"""
 
 
 @dataclass

@@ -18,6 +18,7 @@ import sys
 import time
 
 import pytest
+from gui_fault_helpers import TEN_MINUTES_PLUGIN
 
 CLOSE_TO_EXIT_LIMIT_S = 2.0
 HANG_TIMEOUT_S = 120
@@ -93,20 +94,6 @@ timer.start()
 QTimer.singleShot(60_000, give_up)
 sys.argv[1:] = ["--offscreen", *sys.argv[2:]]
 run()  # exactly what the `microgui` program does
-"""
-
-TEN_MINUTES_PLUGIN = """\
-import time
-from microgui.hookspecs import DatasetSpec, hookimpl
-
-
-def generate(params, seed):
-    time.sleep(600)
-
-
-@hookimpl
-def microgui_datasets():
-    return [DatasetSpec("sleepy", "Sleepy", "Takes ten minutes", "binary", (), generate)]
 """
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from conftest import WAIT_MS
 from gui_fault_helpers import (
+    TEN_MINUTES_PLUGIN,
     assert_model_unchanged,
     assert_train_disabled,
     run_state,
@@ -26,21 +27,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.modelio import load_model
-
-TEN_MINUTES_PLUGIN = """\
-import time
-import numpy as np
-from microgui.hookspecs import Dataset, DatasetSpec, hookimpl
-
-
-def generate(params, seed):
-    time.sleep(600)
-
-
-@hookimpl
-def microgui_datasets():
-    return [DatasetSpec("sleepy", "Sleepy", "Takes ten minutes", "binary", (), generate)]
-"""
 
 
 @pytest.fixture(scope="module")
