@@ -13,6 +13,9 @@ spec or an id another plugin already took is reported (status "failed") and
 its bad parts left out; every other plugin still loads. At generate time,
 bad parameters are refused before the plugin runs, and anything the plugin
 raises or returns wrong becomes a :class:`PluginError` naming the plugin.
+A plugin whose import or ``microgui_datasets()`` hangs (waiting for the
+network, say) is abandoned after ``load_timeout`` seconds and reported, so
+it cannot keep the app from starting.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from microgui.plugin_registry import (
     PluginError,
     PluginRegistry,
     PluginReport,
+    call_with_timeout,
     describe_exception,
     source_file,
 )
@@ -56,6 +60,18 @@ __all__ = [
 ]
 
 KNOWN_HOOKS = ("microgui_datasets",)
+#: Seconds a plugin's import, and then its microgui_datasets(), may take (a cold import of
+#: scikit-learn takes a few); MICROGUI_PLUGIN_LOAD_TIMEOUT overrides it.
+PLUGIN_LOAD_TIMEOUT_S = 60.0
+_HUNG_HINT = "; it was skipped (does it wait for the network or for input?)"
+
+
+def _default_load_timeout() -> float:
+    try:
+        value = float(os.environ.get("MICROGUI_PLUGIN_LOAD_TIMEOUT", PLUGIN_LOAD_TIMEOUT_S))
+    except ValueError:
+        return PLUGIN_LOAD_TIMEOUT_S
+    return value if value > 0 else PLUGIN_LOAD_TIMEOUT_S
 
 
 class PluginManager:
@@ -64,7 +80,9 @@ class PluginManager:
     ``plugin_dirs``: extra drop-in folders (``--plugins-dir``), searched
     before ``$MICROGUI_PLUGIN_PATH`` and the per-user folder.
     ``include_entry_points`` / ``include_default_dirs`` exist so tests and
-    tools can load an exact set of plugins.
+    tools can load an exact set of plugins. ``load_timeout``: seconds a
+    plugin's import or ``microgui_datasets()`` may take before it is abandoned
+    (default PLUGIN_LOAD_TIMEOUT_S or $MICROGUI_PLUGIN_LOAD_TIMEOUT).
     """
 
     def __init__(
@@ -73,10 +91,12 @@ class PluginManager:
         *,
         include_entry_points: bool = True,
         include_default_dirs: bool = True,
+        load_timeout: float | None = None,
     ) -> None:
         self.plugin_dirs = list(plugin_dirs or ())
         self.include_entry_points = include_entry_points
         self.include_default_dirs = include_default_dirs
+        self.load_timeout = load_timeout or _default_load_timeout()
 
     def candidates(self, registry: PluginRegistry) -> list[PluginCandidate]:
         """Every plugin to try, in load order; missing named folders become warnings."""
@@ -115,7 +135,12 @@ class PluginManager:
         report: PluginReport,
     ) -> None:
         try:
-            plugin = candidate.load()
+            plugin = call_with_timeout(
+                candidate.load, self.load_timeout, f"importing {candidate.location}"
+            )
+        except TimeoutError as exc:
+            report.fail(f"{exc}{_HUNG_HINT}")
+            return
         except (Exception, SystemExit) as exc:
             report.fail(f"import failed: {describe_exception(exc, candidate.location)}")
             return
@@ -145,7 +170,7 @@ class PluginManager:
                 f"contract version {CONTRACT_VERSION} has: {', '.join(KNOWN_HOOKS)}"
             )
         if "microgui_datasets" in hook_names:
-            self._collect_datasets(plugin, manager, registry, report)
+            self._collect_datasets(plugin, manager, registry, report, self.load_timeout)
         elif callable(getattr(plugin, "microgui_datasets", None)):
             report.fail("microgui_datasets is missing its @hookimpl decorator")
         elif not unknown:
@@ -160,6 +185,7 @@ class PluginManager:
         manager: pluggy.PluginManager,
         registry: PluginRegistry,
         report: PluginReport,
+        timeout: float,
     ) -> None:
         # Call this plugin's implementation alone so one plugin raising cannot
         # abort the whole hook call for every other plugin.
@@ -167,7 +193,12 @@ class PluginManager:
             if impl.plugin is not plugin:
                 continue
             try:
-                specs = impl.function()
+                specs = call_with_timeout(
+                    impl.function, timeout, f"{report.name}'s microgui_datasets()"
+                )
+            except TimeoutError as exc:
+                report.fail(f"{exc}{_HUNG_HINT}")
+                continue
             except (Exception, SystemExit) as exc:
                 near = source_file(impl.function)
                 report.fail(f"microgui_datasets raised {describe_exception(exc, near)}")
@@ -193,10 +224,12 @@ def load_plugins(
     *,
     include_entry_points: bool = True,
     include_default_dirs: bool = True,
+    load_timeout: float | None = None,
 ) -> PluginRegistry:
     """Find, import and check every plugin; see :class:`PluginManager` for the arguments."""
     return PluginManager(
         plugin_dirs,
         include_entry_points=include_entry_points,
         include_default_dirs=include_default_dirs,
+        load_timeout=load_timeout,
     ).load()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
+import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -239,3 +241,37 @@ def test_a_plugin_whose_attributes_explode_is_contained(folder):
     weird = report(registry, "weird")
     assert weird.status == "failed" and "RuntimeError: no " in weird.error
     assert_rest_works(registry)
+
+
+HANGS_FOREVER = "import threading\nthreading.Event().wait()  # never set: only abandoning helps\n"
+
+
+@pytest.mark.parametrize("where", ["import", "microgui_datasets"])
+def test_a_plugin_that_hangs_while_loading_is_abandoned_and_reported(folder, where):
+    """Waiting for the network at import (or in its hook) must not keep the app from starting."""
+    if where == "import":
+        write(folder, "stuck", HEADER + HANGS_FOREVER)
+    else:
+        source = HEADER + "\n\n@hookimpl\ndef microgui_datasets():\n"
+        write(folder, "stuck", source + textwrap.indent(HANGS_FOREVER, "    "))
+    load_plugins(include_default_dirs=False)  # warm: a cold scikit-learn import alone takes ~1 s
+    registry = load_plugins([folder], include_default_dirs=False, load_timeout=2.0)
+    stuck = report(registry, "stuck")
+    assert stuck.status == "failed"
+    what = "importing" if where == "import" else "stuck's microgui_datasets()"
+    assert what in stuck.error and "took longer than 2 s" in stuck.error
+    assert "skipped (does it wait for the network or for input?)" in stuck.error
+    assert_rest_works(registry)
+    hung = [t for t in threading.enumerate() if t.name.startswith("microgui-plugin")]
+    assert hung and all(t.daemon for t in hung)  # never waited for at exit
+
+
+def test_the_plugin_load_timeout_can_be_set_from_the_environment(folder, monkeypatch):
+    from microgui.plugin_manager import PLUGIN_LOAD_TIMEOUT_S, PluginManager
+
+    monkeypatch.setenv("MICROGUI_PLUGIN_LOAD_TIMEOUT", "2.5")
+    assert PluginManager().load_timeout == 2.5
+    for bad in ("soon", "0", "-1"):  # never "no timeout" by mistake
+        monkeypatch.setenv("MICROGUI_PLUGIN_LOAD_TIMEOUT", bad)
+        assert PluginManager().load_timeout == PLUGIN_LOAD_TIMEOUT_S
+    assert PluginManager(load_timeout=7).load_timeout == 7
