@@ -1,8 +1,10 @@
 """UI fuzz: 60 s of random real actions on the window, then the controls must match the trainer.
 
 Actions are what a user does: Train, Pause, Step, Reset, choose a dataset, Regenerate, type
-layer sizes and learning rates (valid and invalid), change combos and the speed, click training
-points on the boundary plot, open the Graph tab and click nodes, collapse and expand, open the
+layer sizes and learning rates (valid and invalid), type numbers into spin boxes (refused ones
+too), change combos and the speed, Cancel a dataset being generated, load the micrograd-demo
+preset, export the model and open an earlier one (File > Open model), click training points on
+the boundary plot, open the Graph tab and click nodes, collapse and expand, open the
 Playground and type expressions. After each action the event loop runs for a random short
 while; the worker must take every command (no deadlock) within a generous bound. pytest-qt
 fails the test on any exception in a slot or virtual method; thread exceptions are recorded too.
@@ -36,6 +38,7 @@ HANG_LIMIT_S = FUZZ_SECONDS + 240  # a frozen GUI thread ends the run with every
 LAYER_TEXTS_VALID = ("2", "4", "3,3", "6,2", "8,4,2", "1", "5,5")
 LAYER_TEXTS_BAD = ("", "abc", "16,,16", "0", "-4", "1e9", "16;16", "10000", ",".join(["512"] * 8))
 LR_TEXTS = ("0.1", "0.05", "1e-3", "0.3", "0", "-1", "nan", "inf", "1,5", "x")
+SPIN_TEXTS = ("0.3", "0", "1", "-2", "abc", "2.5", "50", "100000", "0.255")
 EXPRESSIONS = (
     "a * b + b**3",
     "(a*b).relu() - a/2",
@@ -58,10 +61,11 @@ SHOWN_FIELDS = (
 class Fuzzer:
     """Picks and performs random user actions on one window (with Graph and Playground tabs)."""
 
-    def __init__(self, qtbot, window, rng: random.Random) -> None:
-        self.qtbot, self.w, self.rng = qtbot, window, rng
+    def __init__(self, qtbot, window, rng: random.Random, folder) -> None:
+        self.qtbot, self.w, self.rng, self.folder = qtbot, window, rng, folder
         self.c = window.controller
         self.log: list[str] = []
+        self.models: list = []  # model files exported so far (other networks, other data)
         self.datasets = [d for d in window.registry.datasets if d != "csv"]
         self.actions = [
             (6, self.train), (4, self.pause), (6, self.step), (3, self.reset),
@@ -69,6 +73,8 @@ class Fuzzer:
             (3, self.type_lr), (2, self.choose_combo), (1, self.choose_speed),
             (1, self.toggle_view), (4, self.click_point), (4, self.click_node),
             (2, self.collapse), (3, self.type_expression), (2, self.show_training),
+            (3, self.type_number), (1, self.cancel_generation), (1, self.preset),
+            (2, self.model_file),
         ]  # fmt: skip
 
     # -------------------------------------------------------------- driving
@@ -133,6 +139,45 @@ class Fuzzer:
         text = self.rng.choice(texts)
         self.type_into(self.w.model_controls.layers.text_edit, text)
         return repr(text)
+
+    def type_number(self) -> str:
+        """Type into a spin box and leave it: refused numbers are put back and said."""
+        self.show_training()
+        dc, tc = self.w.dataset_controls, self.w.training_controls
+        spin = self.rng.choice([dc.test_fraction, tc.batch_size, tc.steps])
+        text = self.rng.choice(SPIN_TEXTS)
+        self.w.activateWindow()
+        spin.setFocus()
+        spin.selectAll()
+        self.qtbot.keyClicks(spin, text)
+        self.qtbot.keyClick(spin, Qt.Key_Tab)
+        return f"{spin.accessibleName()} {text!r}"
+
+    def cancel_generation(self) -> str:
+        """Choose a dataset and press Cancel while it is being generated."""
+        self.show_training()
+        note = self.choose_dataset()
+        self.c.apply_changes()  # the debounce fires now: the generation starts
+        cancel = self.w.dataset_controls.cancel
+        if not cancel.isVisible():
+            return f"{note}, nothing to cancel"
+        self.click(cancel)
+        return f"{note}, cancelled"
+
+    def preset(self) -> None:
+        self.w.actions.presets["micrograd-demo"].trigger()
+
+    def model_file(self) -> str:
+        """Export the model, or open one exported earlier (it may not fit the data now)."""
+        files = self.c.files
+        if self.models and self.rng.random() < 0.6:
+            path = self.rng.choice(self.models)
+            files.open_model_file(str(path))
+            return f"open {path.name}"
+        path = self.folder / f"model-{len(self.models)}.json"
+        files.export_model_file(str(path))
+        self.models.append(path)
+        return f"export {path.name}"
 
     def type_lr(self) -> str:
         text = self.rng.choice(LR_TEXTS)
@@ -293,7 +338,7 @@ def assert_controls_match_the_trainer(window) -> None:
 
 @pytest.mark.slow
 def test_random_ui_actions_leave_a_consistent_window(
-    qtbot, make_window, monkeypatch, capsys, terminal_stderr
+    qtbot, make_window, monkeypatch, capsys, terminal_stderr, tmp_path
 ):
     from microgui.graph_explorer import install_graph_explorer
 
@@ -305,7 +350,7 @@ def test_random_ui_actions_leave_a_consistent_window(
     )
     window = make_window()
     install_graph_explorer(window)
-    fuzzer = Fuzzer(qtbot, window, random.Random(SEED))
+    fuzzer = Fuzzer(qtbot, window, random.Random(SEED), tmp_path)
     effects = effect_counters(window)
 
     def hung() -> None:
