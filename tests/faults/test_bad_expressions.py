@@ -13,6 +13,7 @@ import ast
 import builtins
 import math
 import os
+import threading
 
 import pytest
 
@@ -52,7 +53,10 @@ HOSTILE = {
 class Spy:
     """Replaces dangerous callables with recorders, only inside ``with spy:``.
 
-    Kept to that window so that pytest's own lazy imports do not count.
+    Kept to that window so that pytest's own lazy imports do not count, and to
+    the thread that entered it: the parser and the Playground evaluate in the
+    caller's thread, while a window's background threads (worker, loaders) may
+    use numpy meanwhile, whose lazy imports call ``__import__``.
     ``compile`` is recorded unless it only parses (``ast.parse`` calls it with
     PyCF_ONLY_AST, which builds a syntax tree and cannot run anything);
     getattr only for names starting with '_' (``__class__``...), since the
@@ -63,10 +67,11 @@ class Spy:
         self.calls: list[str] = []
         self._saved: list[tuple[object, str, object]] = []
         self._active = False
+        self._thread = threading.get_ident()
 
     def _recorder(self, name: str, real, when=lambda args, kwargs: True):
         def recorder(*args, **kwargs):
-            if self._active and when(args, kwargs):
+            if self._active and threading.get_ident() == self._thread and when(args, kwargs):
                 # No repr() of arbitrary arguments: a module's repr calls getattr again.
                 shown = repr(args[0]) if args and isinstance(args[0], str) else "..."
                 self.calls.append(f"{name}({shown})")
@@ -81,6 +86,7 @@ class Spy:
         setattr(owner, name, self._recorder(shown, fake or real, when))
 
     def __enter__(self) -> Spy:
+        self._thread = threading.get_ident()
         for name in ("eval", "exec", "__import__", "open", "breakpoint", "input"):
             self._replace(builtins, name)
         self._replace(
