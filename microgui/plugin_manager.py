@@ -44,6 +44,7 @@ from microgui.plugin_registry import (
     PluginReport,
     call_with_timeout,
     describe_exception,
+    seconds_from_environment,
     source_file,
 )
 from microgui.plugin_validation import check_dataset_spec
@@ -64,14 +65,6 @@ KNOWN_HOOKS = ("microgui_datasets",)
 #: scikit-learn takes a few); MICROGUI_PLUGIN_LOAD_TIMEOUT overrides it.
 PLUGIN_LOAD_TIMEOUT_S = 60.0
 _HUNG_HINT = "; it was skipped (does it wait for the network or for input?)"
-
-
-def _default_load_timeout() -> float:
-    try:
-        value = float(os.environ.get("MICROGUI_PLUGIN_LOAD_TIMEOUT", PLUGIN_LOAD_TIMEOUT_S))
-    except ValueError:
-        return PLUGIN_LOAD_TIMEOUT_S
-    return value if value > 0 else PLUGIN_LOAD_TIMEOUT_S
 
 
 class PluginManager:
@@ -96,7 +89,9 @@ class PluginManager:
         self.plugin_dirs = list(plugin_dirs or ())
         self.include_entry_points = include_entry_points
         self.include_default_dirs = include_default_dirs
-        self.load_timeout = load_timeout or _default_load_timeout()
+        self.load_timeout = load_timeout or seconds_from_environment(
+            "MICROGUI_PLUGIN_LOAD_TIMEOUT", PLUGIN_LOAD_TIMEOUT_S
+        )
 
     def candidates(self, registry: PluginRegistry) -> list[PluginCandidate]:
         """Every plugin to try, in load order; missing named folders become warnings."""

@@ -8,6 +8,7 @@ wrong into a :class:`PluginError` naming the plugin.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import traceback
@@ -117,6 +118,18 @@ def describe_exception(exc: BaseException, near: str | None = None) -> str:
     if isinstance(exc, SyntaxError) and exc.filename:
         text = f"SyntaxError: {exc.msg} (at {Path(exc.filename).name} line {exc.lineno})"
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+def seconds_from_environment(name: str, default: float) -> float:
+    """``$name`` as a timeout in seconds; ``default`` unless it is a finite number > 0.
+
+    Never "no timeout" by mistake (0, a typo, "inf"): a hung plugin must stay abandonable.
+    """
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
 
 
 def call_with_timeout(function: Any, timeout: float | None, what: str) -> Any:

@@ -24,6 +24,7 @@ from engine.history import StepResult
 from engine.modelio import ModelFileError, save_model
 from engine.session import SessionFileError, read_session, save_session, trainer_from_session
 from engine.train import Trainer
+from microgui.plugin_registry import seconds_from_environment
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -83,7 +84,7 @@ def _typed(kind: str, key: str, value: Any) -> Any:
 
 
 #: Seconds a dataset plugin may take to generate before `microgui train` gives up.
-DATASET_TIMEOUT_S = float(os.environ.get("MICROGUI_DATASET_TIMEOUT", "300"))
+DATASET_TIMEOUT_S = seconds_from_environment("MICROGUI_DATASET_TIMEOUT", 300.0)
 
 
 def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:

@@ -315,14 +315,13 @@ class TrainingWorker(QObject):
         self.fileDone.emit("open_session", path, "")
 
     def _do_open_model(self, arg: tuple[str, TrainConfig, Any, tuple[int, int]]) -> None:
-        from engine.modelio import ModelFileError
-        from microgui.model_open import ModelOpenError, trainer_for_model
+        from microgui.model_open import trainer_for_model
 
         path, config, dataset, (max_neurons, max_layers) = arg
         self._set_running(False)
         try:
             trainer = trainer_for_model(path, config, dataset, max_neurons, max_layers)
-        except (ModelFileError, ModelOpenError, ConfigError, ValueError) as exc:
+        except ValueError as exc:  # ModelFileError, ModelOpenError and ConfigError are ValueErrors
             if self.trainer is not None:
                 self._emit_snapshot(self._stopped_state(), force=True)  # the kept run
             self.fileDone.emit("open_model", path, window_message(exc))

@@ -271,7 +271,7 @@ def test_the_plugin_load_timeout_can_be_set_from_the_environment(folder, monkeyp
 
     monkeypatch.setenv("MICROGUI_PLUGIN_LOAD_TIMEOUT", "2.5")
     assert PluginManager().load_timeout == 2.5
-    for bad in ("soon", "0", "-1"):  # never "no timeout" by mistake
+    for bad in ("soon", "0", "-1", "inf", "nan"):  # never "no timeout" by mistake
         monkeypatch.setenv("MICROGUI_PLUGIN_LOAD_TIMEOUT", bad)
         assert PluginManager().load_timeout == PLUGIN_LOAD_TIMEOUT_S
     assert PluginManager(load_timeout=7).load_timeout == 7
