@@ -48,9 +48,13 @@ def good_session(qtbot, window, folder: Path) -> tuple[Path, dict]:
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
-def first_weight_as(token: str):
+def first_weight_as(token: str, *where: str):
+    """The file's JSON with its first weight (in d[where[0]][where[1]]...) written as `token`."""
+
     def corrupt(d: dict) -> str:
-        weights = d["trainer"]["parameters"]
+        weights = d
+        for key in where:
+            weights = weights[key]
         weights[next(iter(weights))] = "WEIGHT"
         return json.dumps(d).replace('"WEIGHT"', token)
 
@@ -65,19 +69,24 @@ def changed(change):
     return corrupt
 
 
+# Contents that are no JSON at all: the same rows and messages for sessions and models.
+NOT_JSON = {
+    "not JSON": (lambda d: "weights: 1, 2, 3", "not valid JSON"),
+    "binary": (lambda d: b"\x89PNG\r\n\x1a\n\xff\xfe", "not a text"),
+    "empty": (lambda d: "", "empty"),
+}
+SESSION_WEIGHTS = ("trainer", "parameters")
 # name -> (content made from the good session's JSON, what the message says). Rows refused when
 # the file is read come first; the rest are refused by the worker while restoring.
 BAD_SESSIONS = {
     "truncated": (lambda d: json.dumps(d)[:2000], "truncated or corrupt"),
-    "not JSON": (lambda d: "weights: 1, 2, 3", "not valid JSON"),
-    "binary": (lambda d: b"\x89PNG\r\n\x1a\n\xff\xfe", "not a text"),
-    "empty": (lambda d: "", "empty"),
+    **NOT_JSON,
     "a JSON list": (lambda d: "[1, 2, 3]", "not a microgui session"),
     "another format": (changed(lambda d: d.update(format="x")), "not a microgui session"),
     "future version": (changed(lambda d: d.update(format_version=99)), "newer microgui"),
-    "NaN weight": (first_weight_as("NaN"), "NaN is not a valid JSON number"),
-    "text weight": (first_weight_as('"0.5"'), "not a number"),
-    "infinite weight": (first_weight_as("1e999"), "not a finite number"),
+    "NaN weight": (first_weight_as("NaN", *SESSION_WEIGHTS), "NaN is not a valid JSON number"),
+    "text weight": (first_weight_as('"0.5"', *SESSION_WEIGHTS), "not a number"),
+    "infinite weight": (first_weight_as("1e999", *SESSION_WEIGHTS), "not a finite number"),
     "layer count": (changed(lambda d: d["config"].update(layers=[16])), "does not exist"),
     "other data": (changed(lambda d: d["config"].update(seed=7)), "different data"),
 }
@@ -85,7 +94,8 @@ REFUSED_BY_THE_WORKER = ("text weight", "infinite weight", "layer count", "other
 BAD_PATHS = ("1 GB", "missing", "folder", "unreadable")
 
 
-def bad_session_file(folder: Path, case: str, good: tuple[Path, dict], monkeypatch) -> Path:
+def bad_file(folder: Path, case: str, good: tuple[Path, dict], monkeypatch, contents: dict) -> Path:
+    """The file of `case`: a bad path (BAD_PATHS), or a content of `contents` made from `good`."""
     path = folder / f"bad-{case.replace(' ', '-')}.json"
     if case == "1 GB":
         with open(path, "wb") as f:
@@ -103,7 +113,7 @@ def bad_session_file(folder: Path, case: str, good: tuple[Path, dict], monkeypat
 
         monkeypatch.setattr(pathlib.Path, "open", refuse)
     elif case != "missing":
-        content = BAD_SESSIONS[case][0](json.loads(json.dumps(good[1])))
+        content = contents[case][0](json.loads(json.dumps(good[1])))
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -155,7 +165,7 @@ def test_opening_a_bad_session_reports_it_and_keeps_the_model(
     window = trained_window(qtbot, make_window)
     c = window.controller
     good = good_session(qtbot, window, tmp_path)
-    path = bad_session_file(tmp_path, case, good, monkeypatch)
+    path = bad_file(tmp_path, case, good, monkeypatch, BAD_SESSIONS)
     before, form = run_state(window), form_values(window)
     reads = record_opens(monkeypatch)
     with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
@@ -209,14 +219,6 @@ def good_model(qtbot, window, folder: Path) -> tuple[Path, dict]:
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
-def model_weight_as(token: str):
-    def corrupt(d: dict) -> str:
-        d["parameters"][next(iter(d["parameters"]))] = "WEIGHT"
-        return json.dumps(d).replace('"WEIGHT"', token)
-
-    return corrupt
-
-
 def other_network(nin: int, nouts: list[int]):
     """A valid model file of another shape, written by the engine itself."""
 
@@ -229,15 +231,13 @@ def other_network(nin: int, nouts: list[int]):
 # name -> (content made from the good model's JSON, what the message says)
 BAD_MODELS = {
     "truncated": (lambda d: json.dumps(d)[:300], "truncated or corrupt"),
-    "not JSON": (lambda d: "weights: 1, 2, 3", "not valid JSON"),
-    "binary": (lambda d: b"\x89PNG\r\n\x1a\n\xff\xfe", "not a text"),
-    "empty": (lambda d: "", "empty"),
+    **NOT_JSON,
     "a JSON list": (lambda d: "[1, 2, 3]", "must hold a JSON object"),
     "another format": (changed(lambda d: d.update(format="x")), "not a microgui model"),
     "future version": (changed(lambda d: d.update(format_version=99)), "upgrade microgui"),
-    "NaN weight": (model_weight_as("NaN"), "needs finite weights"),
-    "text weight": (model_weight_as('"0.5"'), "must be a number"),
-    "infinite weight": (model_weight_as("1e999"), "needs finite weights"),
+    "NaN weight": (first_weight_as("NaN", "parameters"), "needs finite weights"),
+    "text weight": (first_weight_as('"0.5"', "parameters"), "must be a number"),
+    "infinite weight": (first_weight_as("1e999", "parameters"), "needs finite weights"),
     "layer count": (
         changed(lambda d: d["architecture"].update(nouts=[4, 1])),
         "layer-count mismatch",
@@ -256,15 +256,7 @@ def test_opening_a_bad_model_reports_it_and_keeps_the_model(
     window = trained_window(qtbot, make_window)
     c = window.controller
     good_path, good = good_model(qtbot, window, tmp_path)
-    path = tmp_path / f"bad-{case.replace(' ', '-')}.json"
-    if case in BAD_MODELS:
-        content = BAD_MODELS[case][0](good)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    else:
-        path = bad_session_file(tmp_path, case, (good_path, good), monkeypatch)
+    path = bad_file(tmp_path, case, (good_path, good), monkeypatch, BAD_MODELS)
     before, form = run_state(window), form_values(window)
     reads = record_opens(monkeypatch)
     with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
