@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from fault_helpers import PERMISSIONS_IGNORED, assert_one_line_error, deny_reading
+from read_only_folder import READ_ONLY_FAILURES, read_only
 
 from engine.config import TrainConfig
 from engine.modelio import ModelFileError, load_model, save_model
@@ -231,27 +232,13 @@ def save_refused(kind: FileKind, path: Path) -> str:
     return text
 
 
-@pytest.mark.parametrize("fails", ["creating the temporary file", "renaming it over the target"])
+@pytest.mark.parametrize("fails", READ_ONLY_FAILURES)
 def test_saving_into_a_read_only_folder_keeps_the_previous_file(kind, tmp_path, fails):
     folder = tmp_path / "read-only"
     folder.mkdir()
     path, _ = saved(kind, folder)
     before = path.read_bytes()
-    real_open = os.open
-
-    def no_new_files(file, flags, *args, **kwargs):
-        if flags & os.O_CREAT and Path(file).parent == folder:
-            raise PermissionError(13, "Permission denied", os.fspath(file))
-        return real_open(file, flags, *args, **kwargs)
-
-    def no_rename(src, dst, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", os.fspath(dst))
-
-    with pytest.MonkeyPatch.context() as patch:
-        if fails == "creating the temporary file":
-            patch.setattr(os, "open", no_new_files)
-        else:
-            patch.setattr(os, "replace", no_rename)
+    with read_only(folder, fails):
         text = save_refused(kind, path)
     assert "permission denied" in text.lower() and "read-only" in text
     assert_previous_file_intact(kind, path, before)

@@ -26,6 +26,7 @@ from gui_fault_helpers import (
     trained_window,
 )
 from PySide6.QtWidgets import QFileDialog
+from read_only_folder import READ_ONLY_FAILURES, read_only
 
 from engine.modelio import model_to_dict
 from engine.nn import MLP
@@ -312,7 +313,7 @@ def test_a_good_model_opens_with_its_network_and_weights_on_the_data_shown(
 
 
 @pytest.mark.parametrize("kind", ["session", "model"])
-@pytest.mark.parametrize("fails", ["creating the temporary file", "renaming it over the target"])
+@pytest.mark.parametrize("fails", READ_ONLY_FAILURES)
 def test_saving_into_a_read_only_folder_keeps_the_previous_file(
     qtbot, make_window, tmp_path, kind, fails
 ):
@@ -329,23 +330,8 @@ def test_saving_into_a_read_only_folder_keeps_the_previous_file(
     window.controller.step()
     qtbot.waitUntil(lambda: window.controller.snapshot.step == 4, timeout=WAIT_MS)
     before = run_state(window)
-    real_open = os.open
-
-    def no_new_files(file, flags, *args, **kwargs):  # emulated: root writes anywhere
-        if flags & os.O_CREAT and Path(file).parent == folder:
-            raise PermissionError(13, "Permission denied", os.fspath(file))
-        return real_open(file, flags, *args, **kwargs)
-
-    def no_rename(src, dst, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", os.fspath(dst))
-
-    with pytest.MonkeyPatch.context() as patch:
-        if fails == "creating the temporary file":
-            patch.setattr(os, "open", no_new_files)
-        else:
-            patch.setattr(os, "replace", no_rename)
-        with qtbot.waitSignal(files.finished, timeout=WAIT_MS) as done:
-            save(str(path))
+    with read_only(folder, fails), qtbot.waitSignal(files.finished, timeout=WAIT_MS) as done:
+        save(str(path))
     error = done.args[2]
     assert f"cannot save the {kind} to {path}" in error and "read-only" in error
     assert window.status.message() == error
