@@ -1,6 +1,7 @@
-"""micrograd's README example for every test folder: the text, and the same code on micrograd.
+"""micrograd's README example for every test folder: the text, and the same program as code.
 
-A copy independent of the app's playground preset. Importable as ``micrograd_readme_example``
+A copy independent of the app's playground preset; the code runs on any Value class (micrograd's,
+engine.Value). Importable as ``micrograd_readme_example``
 from any test module because tests/conftest.py puts tests/ on sys.path (pytest's default
 "prepend" import mode).
 """
@@ -21,15 +22,13 @@ g = f / 2.0
 g += 10.0 / f"""
 
 
-def micrograd_readme():
-    """README_EXAMPLE written out with micrograd's own Value, backpropagated: (a, b, g).
+def readme_example(value_class):
+    """README_EXAMPLE written out as code with `value_class`, backpropagated: (a, b, g).
 
     Code, not exec() of the text: nothing in this repository runs text as code.
     """
-    from micrograd.engine import Value
-
-    a = Value(-4.0)
-    b = Value(2.0)
+    a = value_class(-4.0)
+    b = value_class(2.0)
     c = a + b
     d = a * b + b**3
     c += c + 1
@@ -42,3 +41,10 @@ def micrograd_readme():
     g += 10.0 / f
     g.backward()
     return a, b, g
+
+
+def micrograd_readme():
+    """readme_example on micrograd's own Value: the reference numbers."""
+    from micrograd.engine import Value
+
+    return readme_example(Value)
