@@ -225,13 +225,27 @@ def test_each_builtin_dataset_can_be_chosen(qtbot, make_window):
     window = make_window()
     c = window.controller
     combo = window.dataset_controls.combo
+    # The worker sends a new run's data, then its first snapshot: until that
+    # snapshot arrives, c.snapshot is still the previous dataset's (CI saw a
+    # 2-feature boundary checked against a 1-feature dataset). Wait for it.
+    events: list[str] = []
+    window.dataChanged.connect(lambda _data: events.append("data"))
+    window.snapshotChanged.connect(lambda _snapshot: events.append("snapshot"))
     tested = 0
     for dataset_id, spec in window.registry.datasets.items():
         if any(p.kind == "path" for p in spec.params):
             continue  # the CSV plugin needs a file: see the next test
-        combo.setCurrentIndex(combo.findData(dataset_id))
+        index = combo.findData(dataset_id)
+        changed = index != combo.currentIndex()  # the first may be chosen already
+        events.clear()
+        combo.setCurrentIndex(index)
         qtbot.waitUntil(
-            lambda d=dataset_id: c.config.dataset == d and c.can_train(), timeout=WAIT_MS
+            lambda d=dataset_id, changed=changed: (
+                c.config.dataset == d
+                and c.can_train()
+                and (not changed or ("data" in events and events[-1] == "snapshot"))
+            ),
+            timeout=WAIT_MS,
         )
         assert window.dataset_controls.description.text() == spec.description
         assert set(window.dataset_controls.params.editors) == {p.name for p in spec.params}
