@@ -21,7 +21,8 @@ it cannot keep the app from starting.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 
 import pluggy
 
@@ -64,6 +65,16 @@ KNOWN_HOOKS = ("microgui_datasets",)
 #: Seconds a plugin's import, and then its microgui_datasets(), may take (a cold import of
 #: scikit-learn takes a few); MICROGUI_PLUGIN_LOAD_TIMEOUT overrides it.
 PLUGIN_LOAD_TIMEOUT_S = 60.0
+#: A plugin still importing after this many seconds is named on stderr: at start-up
+#: nothing is on screen yet, and a silent minute looks like a hang of microgui itself.
+PLUGIN_SLOW_NOTICE_S = 10.0
+
+
+def say_on_stderr(message: str) -> None:
+    """The default for ``on_slow``: one line on stderr, where every front end reports."""
+    print(f"microgui: {message}", file=sys.stderr, flush=True)
+
+
 _HUNG_HINT = "; it was skipped (does it wait for the network or for input?)"
 
 
@@ -76,6 +87,8 @@ class PluginManager:
     tools can load an exact set of plugins. ``load_timeout``: seconds a
     plugin's import or ``microgui_datasets()`` may take before it is abandoned
     (default PLUGIN_LOAD_TIMEOUT_S or $MICROGUI_PLUGIN_LOAD_TIMEOUT).
+    ``on_slow``: told (one message) about each import or hook call still
+    running after ``slow_after`` seconds; None to stay silent.
     """
 
     def __init__(
@@ -85,8 +98,12 @@ class PluginManager:
         include_entry_points: bool = True,
         include_default_dirs: bool = True,
         load_timeout: float | None = None,
+        on_slow: Callable[[str], None] | None = say_on_stderr,
+        slow_after: float = PLUGIN_SLOW_NOTICE_S,
     ) -> None:
         self.plugin_dirs = list(plugin_dirs or ())
+        self.on_slow = on_slow
+        self.slow_after = slow_after
         self.include_entry_points = include_entry_points
         self.include_default_dirs = include_default_dirs
         self.load_timeout = load_timeout or seconds_from_environment(
@@ -131,7 +148,11 @@ class PluginManager:
     ) -> None:
         try:
             plugin = call_with_timeout(
-                candidate.load, self.load_timeout, f"importing {candidate.location}"
+                candidate.load,
+                self.load_timeout,
+                f"importing {candidate.location}",
+                on_slow=self.on_slow,
+                slow_after=self.slow_after,
             )
         except TimeoutError as exc:
             report.fail(f"{exc}{_HUNG_HINT}")
@@ -174,8 +195,8 @@ class PluginManager:
             # Nothing usable: keep it out of any later hook call.
             manager.unregister(plugin)
 
-    @staticmethod
     def _collect_datasets(
+        self,
         plugin: object,
         manager: pluggy.PluginManager,
         registry: PluginRegistry,
@@ -189,7 +210,11 @@ class PluginManager:
                 continue
             try:
                 specs = call_with_timeout(
-                    impl.function, timeout, f"{report.name}'s microgui_datasets()"
+                    impl.function,
+                    timeout,
+                    f"{report.name}'s microgui_datasets()",
+                    on_slow=self.on_slow,
+                    slow_after=self.slow_after,
                 )
             except TimeoutError as exc:
                 report.fail(f"{exc}{_HUNG_HINT}")
@@ -220,6 +245,8 @@ def load_plugins(
     include_entry_points: bool = True,
     include_default_dirs: bool = True,
     load_timeout: float | None = None,
+    on_slow: Callable[[str], None] | None = say_on_stderr,
+    slow_after: float = PLUGIN_SLOW_NOTICE_S,
 ) -> PluginRegistry:
     """Find, import and check every plugin; see :class:`PluginManager` for the arguments."""
     return PluginManager(
@@ -227,4 +254,6 @@ def load_plugins(
         include_entry_points=include_entry_points,
         include_default_dirs=include_default_dirs,
         load_timeout=load_timeout,
+        on_slow=on_slow,
+        slow_after=slow_after,
     ).load()

@@ -12,7 +12,7 @@ import math
 import os
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,11 +132,20 @@ def seconds_from_environment(name: str, default: float) -> float:
     return value if math.isfinite(value) and value > 0 else default
 
 
-def call_with_timeout(function: Any, timeout: float | None, what: str) -> Any:
+def call_with_timeout(
+    function: Any,
+    timeout: float | None,
+    what: str,
+    *,
+    on_slow: Callable[[str], None] | None = None,
+    slow_after: float = 0.0,
+) -> Any:
     """Run ``function()`` here, or in a daemon thread abandoned after ``timeout`` seconds.
 
     A daemon thread because Python cannot kill a thread: the app must be able
-    to exit while a hung plugin is still spinning.
+    to exit while a hung plugin is still spinning. ``on_slow`` gets one message
+    if the call is still running after ``slow_after`` seconds, so whoever is
+    waiting (nothing on screen yet at start-up) learns why and for how long.
     """
     if timeout is None:
         return function()
@@ -150,7 +159,13 @@ def call_with_timeout(function: Any, timeout: float | None, what: str) -> Any:
 
     worker = threading.Thread(target=run, name=f"microgui-plugin {what}", daemon=True)
     worker.start()
-    worker.join(timeout)
+    if on_slow is not None and 0 < slow_after < timeout:
+        worker.join(slow_after)
+        if worker.is_alive():
+            on_slow(f"{what} is taking long; it is skipped if not done within {timeout:g} s")
+        worker.join(timeout - slow_after)
+    else:
+        worker.join(timeout)
     if worker.is_alive():
         raise TimeoutError(f"{what} took longer than {timeout:g} s and was abandoned")
     if "error" in outcome:

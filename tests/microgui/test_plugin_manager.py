@@ -255,15 +255,39 @@ def test_a_plugin_that_hangs_while_loading_is_abandoned_and_reported(folder, whe
         source = HEADER + "\n\n@hookimpl\ndef microgui_datasets():\n"
         write(folder, "stuck", source + textwrap.indent(HANGS_FOREVER, "    "))
     load_plugins(include_default_dirs=False)  # warm: a cold scikit-learn import alone takes ~1 s
-    registry = load_plugins([folder], include_default_dirs=False, load_timeout=2.0)
+    told: list[str] = []
+    registry = load_plugins(
+        [folder], include_default_dirs=False, load_timeout=2.0, on_slow=told.append, slow_after=0.5
+    )
     stuck = report(registry, "stuck")
     assert stuck.status == "failed"
     what = "importing" if where == "import" else "stuck's microgui_datasets()"
     assert what in stuck.error and "took longer than 2 s" in stuck.error
+    # Start-up has nothing on screen yet: the wait is named while it happens, once.
+    assert len(told) == 1 and what in told[0] and "stuck" in told[0]
+    assert "skipped if not done within 2 s" in told[0]
     assert "skipped (does it wait for the network or for input?)" in stuck.error
     assert_rest_works(registry)
     hung = [t for t in threading.enumerate() if t.name.startswith("microgui-plugin")]
     assert hung and all(t.daemon for t in hung)  # never waited for at exit
+
+
+def test_a_slow_plugin_is_named_on_stderr_while_the_app_waits(folder, capfd):
+    """The front ends' default: a plugin still importing after slow_after is named on stderr."""
+    write(folder, "sluggish", "import time\ntime.sleep(1.5)\n" + dataset_plugin("sluggish_data"))
+    registry = load_plugins([folder], include_default_dirs=False, slow_after=0.3)
+    assert report(registry, "sluggish").status == "ok"  # slow is not broken
+    err = capfd.readouterr().err
+    assert err.count("microgui: importing") == 1 and "sluggish" in err
+    assert "it is skipped if not done within 60 s" in err
+
+
+def test_plugins_that_load_quickly_say_nothing(folder, capfd):
+    write(folder, "quick", dataset_plugin("quick_data"))
+    told: list[str] = []
+    registry = load_plugins([folder], include_default_dirs=False, on_slow=told.append)
+    assert report(registry, "quick").status == "ok"
+    assert told == [] and "microgui:" not in capfd.readouterr().err
 
 
 def test_the_plugin_load_timeout_can_be_set_from_the_environment(folder, monkeypatch):
