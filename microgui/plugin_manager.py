@@ -139,6 +139,12 @@ class PluginManager:
         registry.sort_datasets()
         return registry
 
+    def _call_in_time(self, function: Callable[[], object], what: str) -> object:
+        """``function()`` within the load timeout, telling ``on_slow`` if it drags on."""
+        return call_with_timeout(
+            function, self.load_timeout, what, on_slow=self.on_slow, slow_after=self.slow_after
+        )
+
     def _load_one(
         self,
         candidate: PluginCandidate,
@@ -147,13 +153,7 @@ class PluginManager:
         report: PluginReport,
     ) -> None:
         try:
-            plugin = call_with_timeout(
-                candidate.load,
-                self.load_timeout,
-                f"importing {candidate.location}",
-                on_slow=self.on_slow,
-                slow_after=self.slow_after,
-            )
+            plugin = self._call_in_time(candidate.load, f"importing {candidate.location}")
         except TimeoutError as exc:
             report.fail(f"{exc}{_HUNG_HINT}")
             return
@@ -186,7 +186,7 @@ class PluginManager:
                 f"contract version {CONTRACT_VERSION} has: {', '.join(KNOWN_HOOKS)}"
             )
         if "microgui_datasets" in hook_names:
-            self._collect_datasets(plugin, manager, registry, report, self.load_timeout)
+            self._collect_datasets(plugin, manager, registry, report)
         elif callable(getattr(plugin, "microgui_datasets", None)):
             report.fail("microgui_datasets is missing its @hookimpl decorator")
         elif not unknown:
@@ -201,7 +201,6 @@ class PluginManager:
         manager: pluggy.PluginManager,
         registry: PluginRegistry,
         report: PluginReport,
-        timeout: float,
     ) -> None:
         # Call this plugin's implementation alone so one plugin raising cannot
         # abort the whole hook call for every other plugin.
@@ -209,13 +208,7 @@ class PluginManager:
             if impl.plugin is not plugin:
                 continue
             try:
-                specs = call_with_timeout(
-                    impl.function,
-                    timeout,
-                    f"{report.name}'s microgui_datasets()",
-                    on_slow=self.on_slow,
-                    slow_after=self.slow_after,
-                )
+                specs = self._call_in_time(impl.function, f"{report.name}'s microgui_datasets()")
             except TimeoutError as exc:
                 report.fail(f"{exc}{_HUNG_HINT}")
                 continue
