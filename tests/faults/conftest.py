@@ -6,7 +6,8 @@ No Qt here: a row that needs the window lives in tests/gui/.
 from __future__ import annotations
 
 import pytest
-from fault_helpers import CliResult, OpenSpy
+from fault_helpers import CliResult
+from file_access import OpenSpy
 
 from microgui.cli import main as microgui_main
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fault_helpers import deny_reading
+from file_access import deny_reading
 
 from microgui.plugin_manager import PluginError, PluginRegistry, load_plugins
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fault_helpers import PERMISSIONS_IGNORED, assert_one_line_error, deny_reading
+from fault_helpers import PERMISSIONS_IGNORED, assert_one_line_error
+from file_access import deny_reading
 from read_only_folder import READ_ONLY_FAILURES, read_only
 
 from engine.config import TrainConfig

@@ -7,15 +7,13 @@ destroys the previous file. The list of rows is in tests/faults/README.md.
 
 from __future__ import annotations
 
-import builtins
 import json
-import os
-import pathlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import WAIT_MS, wait_ready_state
+from file_access import OpenSpy, deny_reading
 from gui_fault_helpers import (
     ERROR_RED,
     assert_model_unchanged,
@@ -105,14 +103,7 @@ def bad_file(folder: Path, case: str, good: tuple[Path, dict], monkeypatch, cont
         path.mkdir()
     elif case == "unreadable":  # emulated: root reads any file whatever its mode
         path.write_bytes(good[0].read_bytes())
-        real_open = pathlib.Path.open
-
-        def refuse(self, *args, **kwargs):
-            if os.path.abspath(self) == os.path.abspath(path):
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
-
-        monkeypatch.setattr(pathlib.Path, "open", refuse)
+        deny_reading(monkeypatch, path)
     elif case != "missing":
         content = contents[case][0](json.loads(json.dumps(good[1])))
         if isinstance(content, bytes):
@@ -120,29 +111,6 @@ def bad_file(folder: Path, case: str, good: tuple[Path, dict], monkeypatch, cont
         else:
             path.write_text(content, encoding="utf-8")
     return path
-
-
-def record_opens(monkeypatch) -> list[str]:
-    """Every path opened from now on through open(), os.open or Path.open."""
-    paths: list[str] = []
-    real_open, real_os_open, real_path_open = open, os.open, pathlib.Path.open
-
-    def spy_open(file, *args, **kwargs):
-        paths.append(os.fspath(file) if not isinstance(file, int) else "fd")
-        return real_open(file, *args, **kwargs)
-
-    def spy_os_open(file, *args, **kwargs):
-        paths.append(os.fspath(file))
-        return real_os_open(file, *args, **kwargs)
-
-    def spy_path_open(self, *args, **kwargs):
-        paths.append(os.fspath(self))
-        return real_path_open(self, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", spy_open)
-    monkeypatch.setattr(os, "open", spy_os_open)
-    monkeypatch.setattr(pathlib.Path, "open", spy_path_open)
-    return paths
 
 
 PATH_SAYS = {
@@ -168,13 +136,13 @@ def test_opening_a_bad_session_reports_it_and_keeps_the_model(
     good = good_session(qtbot, window, tmp_path)
     path = bad_file(tmp_path, case, good, monkeypatch, BAD_SESSIONS)
     before, form = run_state(window), form_values(window)
-    reads = record_opens(monkeypatch)
+    reads = OpenSpy(monkeypatch)
     with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
         opened = c.files.open_session_file(str(path))
     if case == "1 GB":
-        assert str(path) not in reads, "the 1 GB file was opened; it must be refused from stat()"
+        assert not reads.opened(path), "the 1 GB file was opened; it must be refused from stat()"
     elif case == "truncated":
-        assert str(path) in reads  # control: the spy does see a file being read
+        assert reads.opened(path)  # control: the spy does see a file being read
     kind, reported_path, error = done.args
     assert (kind, reported_path) == ("open_session", str(path)) and error
     assert opened == (case in REFUSED_BY_THE_WORKER)  # refused at once when the file is bad
@@ -259,11 +227,11 @@ def test_opening_a_bad_model_reports_it_and_keeps_the_model(
     good_path, good = good_model(qtbot, window, tmp_path)
     path = bad_file(tmp_path, case, (good_path, good), monkeypatch, BAD_MODELS)
     before, form = run_state(window), form_values(window)
-    reads = record_opens(monkeypatch)
+    reads = OpenSpy(monkeypatch)
     with qtbot.waitSignal(c.files.finished, timeout=WAIT_MS) as done:
         assert c.files.open_model_file(str(path))
     if case == "1 GB":
-        assert str(path) not in reads, "the 1 GB file was opened; it must be refused from stat()"
+        assert not reads.opened(path), "the 1 GB file was opened; it must be refused from stat()"
     kind, reported_path, error = done.args
     assert (kind, reported_path) == ("open_model", str(path)) and error
     assert "\n" not in error and str(path) in error
@@ -376,14 +344,7 @@ def test_a_bad_csv_is_reported_and_the_previous_dataset_stays(
     path = tmp_path / "data.csv"
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     if case == "unreadable":  # emulated: root reads any file whatever its mode
-        real_open = pathlib.Path.open
-
-        def refuse(self, *args, **kwargs):
-            if os.path.abspath(self) == os.path.abspath(path):
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
-
-        monkeypatch.setattr(pathlib.Path, "open", refuse)
+        deny_reading(monkeypatch, path)
     path_field = choose_csv(qtbot, window)
     path_field.setText(str(path))
     settled(qtbot, window)
