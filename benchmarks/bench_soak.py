@@ -90,9 +90,9 @@ def rss_bytes() -> int:
 
 def soak_trainer(steps: int):
     """A Trainer on micrograd's demo data and network, constant lr, ``steps`` steps."""
+    from engine.presets import preset_config
     from engine.train import Trainer
-    from microgui.plugin_manager import load_plugins
-    from microgui.presets import preset_config
+    from microgui.plugin_host.manager import load_plugins
 
     config = preset_config("micrograd-demo").replace(
         schedule="constant", lr=SOAK_LR, final_lr=None, steps=steps

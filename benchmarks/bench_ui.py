@@ -44,8 +44,8 @@ def _wait(app: QApplication, predicate, timeout_s: float) -> bool:
 
 def measure_timer_gaps(app: QApplication, seconds: float) -> dict[str, float]:
     """Gaps of a 10 ms GUI timer while the demo trains in the worker."""
-    from microgui.plugin_manager import load_plugins
-    from microgui.presets import preset_config
+    from engine.presets import preset_config
+    from microgui.plugin_host.manager import load_plugins
     from microgui.window.main_window import MainWindow
     from microgui.window.settings import WindowSettings
 
@@ -123,7 +123,7 @@ def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
 
 def measure_boundary_redraw(app: QApplication, repeats: int) -> dict[str, float]:
     """set_boundary of a 200 x 200 grid plus the repaint, in milliseconds."""
-    from microgui.snapshot import BoundaryGrid
+    from microgui.widgets.boundary_grid import BoundaryGrid
     from microgui.widgets.boundary_plot import DecisionBoundaryPlot
 
     plot = DecisionBoundaryPlot()

@@ -60,7 +60,7 @@ from engine.size_guard import (
 )
 from engine.stopping import divergence_message, first_nonfinite, loss_problem, stop_rule
 from engine.tasks import COMPATIBLE_LOSSES, DEFAULT_LOSSES, check_data, output_size, resolve_loss
-from engine.train_state import apply_trainer_state, trainer_state
+from engine.train_state import TrainerState, check_trainer_state
 
 __all__ = [
     "COMPATIBLE_LOSSES",
@@ -445,7 +445,19 @@ class Trainer:
     def state_dict(self) -> dict[str, Any]:
         """Everything that changes while training, as JSON-ready data (see engine.train_state)."""
         with self._lock:
-            return trainer_state(self)
+            state = TrainerState(
+                steps_done=self.steps_done,
+                parameters=[p.data for p in self._params],
+                optimizer=self.optimizer.state_dict(),
+                batch_rng=self._batch_rng,
+                best_loss=self._best,
+                since_best=self._since_best,
+                stop_reason=self.stop_reason,
+                message=self.message,
+                history=self.history,
+                previous=self._previous,
+            )
+            return state.to_dict([name for name, _ in self._named])
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore ``state_dict()`` output; ValueError says what does not fit.
@@ -453,4 +465,16 @@ class Trainer:
         Nothing changes unless the whole state is valid.
         """
         with self._lock:
-            apply_trainer_state(self, state)
+            names = [name for name, _ in self._named]
+            checked, optimizer = check_trainer_state(state, names, self._new_optimizer)
+            for p, value in zip(self._params, checked.parameters, strict=True):
+                p.data, p.grad = value, 0.0
+            self.optimizer = optimizer
+            self._batch_rng = checked.batch_rng
+            self.history = checked.history
+            self._previous = checked.previous
+            self.steps_done = checked.steps_done
+            self._best = checked.best_loss
+            self._since_best = checked.since_best
+            self.stop_reason = checked.stop_reason
+            self.message = checked.message

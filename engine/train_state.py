@@ -1,82 +1,105 @@
-"""A Trainer's changing state as JSON-ready data, and restoring it with full checks.
+"""A Trainer's changing state as JSON-ready data, and its checks before it is restored.
 
-Kept apart from engine.train so the training loop stays readable. The state
-holds the completed step count, every parameter by name, the optimizer state
-(momentum buffers / Adam moments and step), the minibatch RNG state (numpy's
-PCG64 state dict), the early-stopping counters, the stop reason, the history
-and the save point of the last finite step (used to roll back an exploding
-loss). Restoring validates all of it before changing anything.
+Kept apart from engine.train so the training loop stays readable, and it
+knows nothing of the Trainer: ``TrainerState`` holds the pieces (every
+parameter by name, the optimizer state, the minibatch RNG, the
+early-stopping counters, the stop reason, the history and the save point of
+the last finite step, used to roll back an exploding loss);
+``TrainerState.to_dict`` writes them, and ``check_trainer_state`` reads them
+back, validating all of it so that the Trainer changes nothing unless the
+whole state fits.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from engine.history import History, json_number
 
-if TYPE_CHECKING:
-    from engine.train import Trainer
-
-__all__ = ["apply_trainer_state", "trainer_state"]
+__all__ = ["TrainerState", "check_trainer_state"]
 
 _REQUIRED = ("steps_done", "parameters", "optimizer", "batch_rng", "history")
 
 
-def trainer_state(trainer: Trainer) -> dict[str, Any]:
-    """The state of ``trainer`` (call with its lock held)."""
-    previous = trainer._previous
-    return {
-        "steps_done": trainer.steps_done,
-        "parameters": {name: p.data for name, p in trainer._named},
-        "optimizer": trainer.optimizer.state_dict(),
-        "batch_rng": trainer._batch_rng.bit_generator.state,
-        "best_loss": json_number(trainer._best),
-        "since_best": trainer._since_best,
-        "stop_reason": trainer.stop_reason,
-        "message": trainer.message,
-        "history": trainer.history.to_dict(),
-        "previous": None if previous is None else list(previous),
-    }
+@dataclass
+class TrainerState:
+    """What changes while a Trainer trains; ``parameters`` in the network's order."""
+
+    steps_done: int
+    parameters: list[float]
+    optimizer: dict
+    batch_rng: np.random.Generator
+    best_loss: float
+    since_best: int
+    stop_reason: str
+    message: str
+    history: History
+    previous: tuple | None
+
+    def to_dict(self, names: list[str]) -> dict[str, Any]:
+        """JSON-ready data; ``names`` are the parameters' names, in order."""
+        previous = self.previous
+        return {
+            "steps_done": self.steps_done,
+            "parameters": dict(zip(names, self.parameters, strict=True)),
+            "optimizer": self.optimizer,
+            "batch_rng": self.batch_rng.bit_generator.state,
+            "best_loss": json_number(self.best_loss),
+            "since_best": self.since_best,
+            "stop_reason": self.stop_reason,
+            "message": self.message,
+            "history": self.history.to_dict(),
+            "previous": None if previous is None else list(previous),
+        }
 
 
-def apply_trainer_state(trainer: Trainer, state: Any) -> None:
-    """Restore ``trainer_state`` output into ``trainer``; ValueError names what does not fit."""
+def check_trainer_state(
+    state: Any, names: list[str], new_optimizer: Callable[[], Any]
+) -> tuple[TrainerState, Any]:
+    """Read ``TrainerState.to_dict`` output for a network with parameters ``names``.
+
+    Returns the checked state and a fresh optimizer (from ``new_optimizer()``)
+    that already holds the saved optimizer state. ValueError names what does
+    not fit; nothing outside is changed.
+    """
     if not isinstance(state, dict):
         raise ValueError(f"trainer state must be an object, got {type(state).__name__}")
     missing = [k for k in _REQUIRED if k not in state]
     if missing:
         raise ValueError(f"trainer state is missing {', '.join(missing)}")
-    names = [n for n, _ in trainer._named]
     values = _check_parameters(state["parameters"], names)
     steps = state["steps_done"]
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps_done must be a whole number >= 0, got {steps!r}")
-    optimizer = trainer._new_optimizer()
+    optimizer = new_optimizer()
     optimizer.load_state_dict(state["optimizer"])
     rng = _rng_from_state(state["batch_rng"])
     history = History.from_dict(state["history"])
-    previous = _check_previous(trainer, state.get("previous"), len(names))
+    previous = _check_previous(state.get("previous"), len(names), new_optimizer)
     best = state.get("best_loss")
     since = state.get("since_best", 0)
     if best is not None and not isinstance(best, (int, float)):
         raise ValueError(f"best_loss {best!r} is not a number")
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         raise ValueError(f"since_best {since!r} is not a whole number >= 0")
-    # Everything checked: apply.
-    for p, value in zip(trainer._params, values, strict=True):
-        p.data, p.grad = value, 0.0
-    trainer.optimizer = optimizer
-    trainer._batch_rng = rng
-    trainer.history = history
-    trainer._previous = previous
-    trainer.steps_done = steps
-    trainer._best = math.inf if best is None else float(best)
-    trainer._since_best = since
-    trainer.stop_reason = str(state.get("stop_reason") or "")
-    trainer.message = str(state.get("message") or "")
+    checked = TrainerState(
+        steps_done=steps,
+        parameters=values,
+        optimizer=state["optimizer"],
+        batch_rng=rng,
+        best_loss=math.inf if best is None else float(best),
+        since_best=since,
+        stop_reason=str(state.get("stop_reason") or ""),
+        message=str(state.get("message") or ""),
+        history=history,
+        previous=previous,
+    )
+    return checked, optimizer
 
 
 def _rng_from_state(state: Any) -> np.random.Generator:
@@ -88,7 +111,9 @@ def _rng_from_state(state: Any) -> np.random.Generator:
     return rng
 
 
-def _check_previous(trainer: Trainer, previous: Any, n_parameters: int) -> tuple | None:
+def _check_previous(
+    previous: Any, n_parameters: int, new_optimizer: Callable[[], Any]
+) -> tuple | None:
     if previous is None:
         return None
     if not (isinstance(previous, list) and len(previous) == 3 and isinstance(previous[0], list)):
@@ -96,7 +121,7 @@ def _check_previous(trainer: Trainer, previous: Any, n_parameters: int) -> tuple
     if len(previous[0]) != n_parameters:
         raise ValueError(f"'previous' has {len(previous[0])} values for {n_parameters} parameters")
     values = [_finite(v, "a value in 'previous'") for v in previous[0]]
-    trainer._new_optimizer().load_state_dict(previous[1])  # raises if it does not fit
+    new_optimizer().load_state_dict(previous[1])  # raises if it does not fit
     _rng_from_state(previous[2])
     return (values, previous[1], previous[2])
 

@@ -27,7 +27,7 @@ def initial_config(args: argparse.Namespace) -> TrainConfig | None:
     if not (preset or dataset or layers):
         return None
     if preset:
-        from microgui.presets import preset_config
+        from engine.presets import preset_config
 
         config = preset_config(preset)
     else:
@@ -50,7 +50,7 @@ def _application():
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from microgui.paths import resource_path
+    from microgui.desktop.paths import resource_path
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("microgui")
@@ -82,8 +82,8 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"microgui: {exc}", file=sys.stderr)
         return 2
     app = _application()
-    from microgui.error_handler import ExceptionHandler
-    from microgui.plugin_manager import load_plugins
+    from microgui.desktop.error_handler import ExceptionHandler
+    from microgui.plugin_host.manager import load_plugins
     from microgui.window.main_window import MainWindow
 
     registry = load_plugins(getattr(args, "plugins_dir", None))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from microgui import __version__
-from microgui.display import NO_DISPLAY_MESSAGE, has_display
+from microgui.desktop.display import NO_DISPLAY_MESSAGE, has_display
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -41,7 +41,7 @@ def _add_plugin_dir_option(parser: argparse.ArgumentParser, default: object) -> 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, subcommands included."""
-    from microgui import plugin_cli, train_cli
+    from microgui.commands import plugins_command, train_command
 
     parser = OneLineErrorParser(
         prog="microgui",
@@ -70,13 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=OneLineErrorParser
     )
     train = commands.add_parser(
-        "train", help="train headless from the command line", description=train_cli.__doc__
+        "train", help="train headless from the command line", description=train_command.__doc__
     )
     _add_plugin_dir_option(train, default=argparse.SUPPRESS)
-    train_cli.add_train_arguments(train)
+    train_command.add_train_arguments(train)
     plugins = commands.add_parser("plugins", help="list every dataset plugin found and its status")
     _add_plugin_dir_option(plugins, default=argparse.SUPPRESS)
-    plugin_cli.add_plugins_arguments(plugins)
+    plugins_command.add_plugins_arguments(plugins)
     return parser
 
 
@@ -84,11 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `microgui` command; returns the process exit code."""
     args = build_parser().parse_args(argv)
     if args.command == "train":
-        from microgui.train_cli import run_train
+        from microgui.commands.train_command import run_train
 
         return run_train(args)
     if args.command == "plugins":
-        from microgui.plugin_cli import run_plugins_command
+        from microgui.commands.plugins_command import run_plugins_command
 
         return run_plugins_command(args)
 

@@ -1,4 +1,4 @@
-"""File opens watched and refused, for the file tests of tests/faults and tests/gui.
+"""File opens watched and refused, for the file tests of tests/faults and tests/microgui.
 
 OpenSpy records what is opened (a 1 GB file must be refused from its size,
 never read). deny_reading emulates an unreadable file: CI runs as root, and

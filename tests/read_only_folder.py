@@ -1,4 +1,4 @@
-"""A read-only folder, emulated for the save tests of tests/faults and tests/gui.
+"""A read-only folder, emulated for the save tests of tests/faults and tests/microgui.
 
 CI runs as root, and root writes into any folder whatever its mode, so the
 refusal a read-only folder gives is injected instead: either creating the

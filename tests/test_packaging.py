@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, microgui, engine, plugins
 from importlib.metadata import entry_points
-from microgui.paths import resource_dir
+from microgui.desktop.paths import resource_dir
 res = resource_dir()
 print(json.dumps({
     "microgui": microgui.__file__,

@@ -1,4 +1,9 @@
-"""Fixtures for the window tests: isolated QSettings and a plugin registry without user plugins."""
+"""Qt fixtures for the window tests: isolated QSettings and a plugin registry without user plugins.
+
+Not a conftest: tests/microgui/conftest.py and tests/faults/conftest.py import the
+fixtures (the autouse ones apply to their folders only), and tests import WAIT_MS and
+wait_ready_state from here by name.
+"""
 
 from __future__ import annotations
 
@@ -24,22 +29,25 @@ def collect_garbage_after_the_test():
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, monkeypatch):
-    """Every test gets its own QSettings folder, never the user's real configuration."""
-    folder = tmp_path / "qsettings"
-    folder.mkdir()
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """Every test gets its own QSettings folder, never the user's real configuration.
+
+    Outside the test's tmp_path, which file tests expect to hold only their own files.
+    """
+    folder = tmp_path_factory.mktemp("qsettings")
+    home = tmp_path_factory.mktemp("xdg")
     QSettings.setDefaultFormat(QSettings.IniFormat)
     for scope in (QSettings.UserScope, QSettings.SystemScope):
         QSettings.setPath(QSettings.IniFormat, scope, str(folder))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     return folder
 
 
 @pytest.fixture(scope="session")
 def registry():
     """The built-in dataset plugins only (no per-user plugin folder)."""
-    from microgui.plugin_manager import load_plugins
+    from microgui.plugin_host.manager import load_plugins
 
     return load_plugins(include_default_dirs=False)
 

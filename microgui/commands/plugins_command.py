@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from microgui.plugin_manager import STATUS_OK, PluginError, PluginRegistry, load_plugins
+from microgui.plugin_host.manager import STATUS_OK, PluginError, PluginRegistry, load_plugins
 
 DEFAULT_CHECK_TIMEOUT = 30.0
 

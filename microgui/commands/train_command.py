@@ -38,9 +38,9 @@ from typing import Any
 from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import SCHEDULES
+from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
-from microgui.presets import PRESETS, preset_names
-from microgui.train_run import (
+from microgui.commands.train_run import (
     EXIT_BAD_INPUT,
     EXIT_DIVERGED,
     EXIT_INTERRUPTED,

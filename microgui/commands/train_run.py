@@ -24,7 +24,7 @@ from engine.history import StepResult
 from engine.modelio import ModelFileError, save_model
 from engine.session import SessionFileError, read_session, save_session, trainer_from_session
 from engine.train import Trainer
-from microgui.plugin_registry import seconds_from_environment
+from microgui.plugin_host.registry import seconds_from_environment
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -89,7 +89,7 @@ DATASET_TIMEOUT_S = seconds_from_environment("MICROGUI_DATASET_TIMEOUT", 300.0)
 
 def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:
     """(Dataset, typed dataset parameters) from the plugin registry; UserError if impossible."""
-    from microgui.plugin_manager import PluginError, load_plugins
+    from microgui.plugin_host.manager import PluginError, load_plugins
 
     registry = load_plugins(plugin_dirs)
     for warning in registry.warnings:
@@ -149,7 +149,7 @@ def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> 
         _save_session(trainer, args.session, quiet=True)
         written.append(f"session saved to {args.session}")
     if args.plot:
-        from microgui.plot_export import PlotError, export_plot
+        from microgui.commands.plot_export import PlotError, export_plot
 
         try:
             export_plot(

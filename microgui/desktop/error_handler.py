@@ -21,7 +21,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from microgui.paths import user_data_dir
+from microgui.desktop.paths import user_data_dir
 
 LOG_NAME = "microgui.log"
 logger = logging.getLogger("microgui")

@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# microgui/desktop/paths.py -> microgui/
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def resource_dir() -> Path:

@@ -129,7 +129,8 @@ def unfused_sample_loss(outputs: list[Value], loss: str, targets: tuple[float, .
     The trainer uses one fused node per loss; the graph view shows every
     scalar step instead (micrograd's demo writes the hinge as
     ``(1 + -y*score).relu()``), so the user can click into the loss too.
-    Values and gradients equal the fused loss's (tests/microgui/test_sample_graph.py).
+    Values and gradients equal the fused loss's
+    (tests/microgui/graph_explorer/test_sample_graph.py).
     """
     if loss == "hinge":
         (score,) = outputs

@@ -1,7 +1,7 @@
 """Where plugins come from: entry points and drop-in .py files.
 
 This module only *finds* plugin candidates and knows how to import each one;
-:mod:`microgui.plugin_manager` imports them one at a time and keeps a broken
+:mod:`microgui.plugin_host.manager` imports them one at a time and keeps a broken
 one from hurting the rest. Nothing here imports a plugin at module level.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from microgui.desktop.paths import user_config_dir
 from microgui.hookspecs import ENTRY_POINT_GROUP
-from microgui.paths import user_config_dir
 
 PLUGIN_PATH_VARIABLE = "MICROGUI_PLUGIN_PATH"
 BUILTIN_PACKAGE = "plugins"

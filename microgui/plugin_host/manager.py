@@ -28,14 +28,14 @@ import pluggy
 
 from microgui import hookspecs
 from microgui.hookspecs import CONTRACT_VERSION, PROJECT_NAME
-from microgui.plugin_discovery import (
+from microgui.plugin_host.discovery import (
     SOURCE_FILE,
     PluginCandidate,
     entry_point_candidates,
     file_candidates,
     plugin_search_dirs,
 )
-from microgui.plugin_registry import (
+from microgui.plugin_host.registry import (
     DEFAULT_DATASET_ID,
     MAX_MESSAGE,
     STATUS_FAILED,
@@ -48,7 +48,7 @@ from microgui.plugin_registry import (
     seconds_from_environment,
     source_file,
 )
-from microgui.plugin_validation import check_dataset_spec
+from microgui.plugin_host.validation import check_dataset_spec
 
 __all__ = [
     "DEFAULT_DATASET_ID",

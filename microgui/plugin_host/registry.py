@@ -1,6 +1,6 @@
 """The registry of loaded datasets, per-plugin reports, and safe generation.
 
-:class:`PluginRegistry` is what :func:`microgui.plugin_manager.load_plugins`
+:class:`PluginRegistry` is what :func:`microgui.plugin_host.manager.load_plugins`
 returns. Its ``generate`` refuses bad parameters before a plugin runs, can
 abandon a plugin that hangs, and turns anything a plugin raises or returns
 wrong into a :class:`PluginError` naming the plugin.
@@ -21,7 +21,7 @@ import pluggy
 
 from microgui import hookspecs
 from microgui.hookspecs import Dataset, DatasetError, DatasetSpec
-from microgui.plugin_validation import ContractError, check_dataset, check_seed, resolve_params
+from microgui.plugin_host.validation import ContractError, check_dataset, check_seed, resolve_params
 
 DEFAULT_DATASET_ID = "moons"
 STATUS_OK = "ok"

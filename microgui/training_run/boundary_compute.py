@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.fast import mlp_forward_numpy, model_weight_arrays
-from microgui.snapshot import BoundaryGrid
+from microgui.widgets.boundary_grid import BoundaryGrid
 
 EXTENT_MARGIN = 0.12
 NEURON_MAP_RESOLUTION = 24

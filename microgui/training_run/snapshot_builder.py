@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from microgui.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
-from microgui.snapshot import HISTORY_KEYS, TrainingSnapshot
+from microgui.training_run.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
+from microgui.training_run.snapshot import HISTORY_KEYS, TrainingSnapshot
 from microgui.widgets.boundary_image import boundary_rgba
 
 BOUNDARY_RESOLUTION = 100

@@ -36,8 +36,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
-from microgui.snapshot import TrainingData
-from microgui.snapshot_builder import SnapshotBuilder
+from microgui.training_run.snapshot import TrainingData
+from microgui.training_run.snapshot_builder import SnapshotBuilder
 
 SNAPSHOT_INTERVAL_S = 1.0 / 20.0  # within the issue's 'at most about 30 per second'
 TRAINING_SWITCH_INTERVAL_S = 0.001
@@ -132,7 +132,7 @@ class TrainingWorker(QObject):
     def open_model(
         self, path: str, config: TrainConfig, dataset: Any, limits: tuple[int, int]
     ) -> None:
-        """Make a model file's network and weights the run (microgui.model_open); step 0.
+        """Make a model file's network and weights the run (training_run.model_open); step 0.
 
         limits: the window's (max neurons per layer, max hidden layers).
         """
@@ -173,7 +173,7 @@ class TrainingWorker(QObject):
         """An unexpected error: pause, hand it to the app's handler, and keep serving."""
         exc_type, exc, tb = sys.exc_info()
         self._set_running(False)
-        sys.excepthook(exc_type, exc, tb)  # logged and shown by microgui.error_handler
+        sys.excepthook(exc_type, exc, tb)  # logged and shown by microgui.desktop.error_handler
         if self.trainer is not None:
             with contextlib.suppress(Exception):  # a snapshot that fails too is not news
                 message = f"{exc_type.__name__}: {exc}"
@@ -315,7 +315,7 @@ class TrainingWorker(QObject):
         self.fileDone.emit("open_session", path, "")
 
     def _do_open_model(self, arg: tuple[str, TrainConfig, Any, tuple[int, int]]) -> None:
-        from microgui.model_open import trainer_for_model
+        from microgui.training_run.model_open import trainer_for_model
 
         path, config, dataset, (max_neurons, max_layers) = arg
         self._set_running(False)

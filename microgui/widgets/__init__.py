@@ -1,21 +1,31 @@
-"""One widget per job; each takes data through small setters and knows nothing of training."""
+"""One widget per job; each takes data through small setters and knows nothing of training.
 
-from microgui.widgets.boundary_plot import DecisionBoundaryPlot
-from microgui.widgets.layer_sizes_editor import LayerSizesEditor
-from microgui.widgets.loss_plot import LossPlot
-from microgui.widgets.metric_plot import MetricPlot
-from microgui.widgets.network_view import NetworkView
-from microgui.widgets.param_form import ParamForm
-from microgui.widgets.speed_control import SpeedControl
-from microgui.widgets.status_bar import TrainingStatusBar
+The widget classes are imported on first use, so that the plain-data modules
+here (boundary_grid, boundary_image, colors) can be used by the worker
+without loading Qt's widget modules.
+"""
 
-__all__ = [
-    "DecisionBoundaryPlot",
-    "LayerSizesEditor",
-    "LossPlot",
-    "MetricPlot",
-    "NetworkView",
-    "ParamForm",
-    "SpeedControl",
-    "TrainingStatusBar",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WIDGETS = {
+    "DecisionBoundaryPlot": "boundary_plot",
+    "LayerSizesEditor": "layer_sizes_editor",
+    "LossPlot": "loss_plot",
+    "MetricPlot": "metric_plot",
+    "NetworkView": "network_view",
+    "ParamForm": "param_form",
+    "SpeedControl": "speed_control",
+    "TrainingStatusBar": "status_bar",
+}
+
+__all__ = sorted(_WIDGETS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WIDGETS:
+        module = importlib.import_module(f"microgui.widgets.{_WIDGETS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from microgui.snapshot import BoundaryGrid
+from microgui.widgets.boundary_grid import BoundaryGrid
 from microgui.widgets.colors import class_rgba, diverging_rgba
 
 # The heat map is drawn paler than the data points so the points stay readable on top.

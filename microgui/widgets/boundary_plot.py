@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from microgui.snapshot import BoundaryGrid
+from microgui.widgets.boundary_grid import BoundaryGrid
 from microgui.widgets.boundary_image import boundary_rgba, grid_index, image_rect
 from microgui.widgets.colors import class_rgb, diverging_rgba
 from microgui.widgets.plot_style import style_plot_item

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from microgui.presets import preset_names
+from engine.presets import preset_names
 
 
 @dataclass

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from microgui.drawn_data import DrawnData
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
+from microgui.window.drawn_data import DrawnData
 
 DRAW_DEBOUNCE_MS = 120
 

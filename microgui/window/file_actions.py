@@ -9,9 +9,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine.session import SessionFileError, read_session
-from microgui.drawn_data import DrawnData
 from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
+from microgui.window.drawn_data import DrawnData
 
 JSON_FILTER = "JSON files (*.json);;All files (*)"
 PNG_FILTER = "PNG images (*.png)"

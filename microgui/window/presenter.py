@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from microgui.boundary_compute import plot_extent
-from microgui.snapshot import TrainingData, TrainingSnapshot
+from microgui.training_run.boundary_compute import plot_extent
+from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 
 HEAVY_PARTS = ("boundary", "loss", "network", "metric")
 

@@ -1,7 +1,7 @@
 """Persist the last configuration and the window geometry with QSettings.
 
 Organisation and application are both "microgui". Tests point QSettings at
-a temporary folder (tests/gui/conftest.py) so they never touch the user's
+a temporary folder (tests/window_fixtures.py) so they never touch the user's
 real configuration.
 """
 

@@ -15,13 +15,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from engine.config import ConfigError, TrainConfig
-from microgui.dataset_loader import DatasetLoader
-from microgui.drawn_data import DrawnData
-from microgui.snapshot import TrainingData, TrainingSnapshot
+from microgui.training_run.dataset_loader import DatasetLoader
+from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
+from microgui.training_run.worker import WorkerHandle
 from microgui.widgets.validation import is_invalid, mark_invalid
 from microgui.window.config_form import config_from_fields, fields_from_config
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
-from microgui.worker import WorkerHandle
+from microgui.window.drawn_data import DrawnData
 
 DEBOUNCE_MS = 250
 DRAW_DEBOUNCE_MS = 120
@@ -334,7 +334,7 @@ class TrainingController(QObject):
 
     def load_preset(self, name: str) -> None:
         """Show preset `name` in the form and start a fresh run of it (Train starts it)."""
-        from microgui.presets import preset_config
+        from engine.presets import preset_config
 
         config = preset_config(name)
         if config.dataset not in self.w.registry.datasets:

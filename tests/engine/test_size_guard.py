@@ -69,7 +69,9 @@ def test_big_networks_are_refused_with_the_estimate_before_anything_is_built():
     assert info.value.field == "max_nodes" and isinstance(info.value, ConfigError)
     assert f"needs {estimate_nodes(config, 1000, 2, 1):,} nodes" in message
     assert "MB" in message and "a smaller batch size" in message and "raise the limit" in message
-    assert "--" not in message  # options are the command line's words (microgui.train_cli)
+    assert (
+        "--" not in message
+    )  # options are the command line's words (microgui.commands.train_command)
 
 
 def test_work_limit_and_raising_the_limits():

@@ -1,6 +1,6 @@
 """Fixtures of the fault matrix: isolated user folders, ``microgui train`` in-process, open spy.
 
-No Qt here: a row that needs the window lives in tests/gui/.
+The window rows (test_window_*.py) also use the Qt fixtures of tests/window_fixtures.py.
 """
 
 from __future__ import annotations
@@ -8,6 +8,14 @@ from __future__ import annotations
 import pytest
 from fault_helpers import CliResult
 from file_access import OpenSpy
+from window_fixtures import (  # noqa: F401  (the window rows' fixtures, found by name)
+    collect_garbage_after_the_test,
+    dialogs,
+    isolated_settings,
+    make_window,
+    registry,
+    settings_file,
+)
 
 from microgui.cli import main as microgui_main
 

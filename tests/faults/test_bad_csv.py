@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from file_access import deny_reading
 
-from microgui.plugin_manager import PluginError, PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginError, PluginRegistry, load_plugins
 
 GOOD = "größe,width,animal\n1.5,2.0,cat\n-0.25,3.5,dog\n2.0,-1.0,cat\n0.0,0.5,dog\n3.25,1e-3,dog\n"
 EXPECTED_X = np.array([[1.5, 2.0], [-0.25, 3.5], [2.0, -1.0], [0.0, 0.5], [3.25, 1e-3]])

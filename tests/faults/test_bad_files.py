@@ -32,7 +32,7 @@ from engine.modelio import ModelFileError, load_model, save_model
 from engine.nn import MLP
 from engine.session import SessionFileError, load_session, save_session
 from engine.train import Trainer
-from microgui.plugin_manager import load_plugins
+from microgui.plugin_host.manager import load_plugins
 
 ONE_GB = 1 << 30
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fault_helpers import assert_one_line_error
 
-from microgui.plugin_manager import PluginError, PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginError, PluginRegistry, load_plugins
 
 HEADER = """\
 import time
@@ -167,7 +167,7 @@ def test_a_ten_minute_generate_is_abandoned_after_the_timeout(registry):
 
 EXIT_SCRIPT = """\
 import sys
-from microgui.plugin_manager import PluginError, load_plugins
+from microgui.plugin_host.manager import PluginError, load_plugins
 registry = load_plugins([sys.argv[1]], include_default_dirs=False)
 try:
     registry.generate("sleepy", None, 0, timeout=1)

@@ -21,9 +21,9 @@ from sklearn.datasets import make_moons
 
 from engine.config import TrainConfig
 from engine.modelio import load_model, save_model
+from engine.presets import preset_config
 from engine.session import load_session, save_session
 from engine.train import Trainer, TrainingFinished
-from microgui.presets import preset_config
 
 PARAMETER = r"layers\.\d+\.neurons\.\d+\.(?:w\.\d+|b)"
 

@@ -62,7 +62,7 @@ def test_the_last_steps_are_no_slower_than_the_first(figures):
 
 
 def test_the_soak_config_is_the_demo_with_a_constant_lr():
-    from microgui.presets import preset_config
+    from engine.presets import preset_config
 
     module = bench_soak()
     trainer = module.soak_trainer(20_000)

@@ -18,7 +18,7 @@ import sys
 import time
 
 import pytest
-from gui_fault_helpers import TEN_MINUTES_PLUGIN
+from window_fault_helpers import TEN_MINUTES_PLUGIN
 
 CLOSE_TO_EXIT_LIMIT_S = 2.0
 HANG_TIMEOUT_S = 120

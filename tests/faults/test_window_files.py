@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS, wait_ready_state
 from file_access import OpenSpy, deny_reading
-from gui_fault_helpers import (
+from PySide6.QtWidgets import QFileDialog
+from read_only_folder import READ_ONLY_FAILURES, read_only
+from window_fault_helpers import (
     ERROR_RED,
     assert_model_unchanged,
     assert_one_message_at,
@@ -23,8 +24,7 @@ from gui_fault_helpers import (
     settled,
     trained_window,
 )
-from PySide6.QtWidgets import QFileDialog
-from read_only_folder import READ_ONLY_FAILURES, read_only
+from window_fixtures import WAIT_MS, wait_ready_state
 
 from engine.modelio import model_to_dict
 from engine.nn import MLP

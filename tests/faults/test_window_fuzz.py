@@ -26,8 +26,8 @@ import time
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS, wait_ready_state
 from PySide6.QtCore import QPoint, Qt
+from window_fixtures import WAIT_MS, wait_ready_state
 
 from microgui.widgets.validation import is_invalid
 from microgui.window.config_form import config_from_fields

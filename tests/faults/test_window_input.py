@@ -10,8 +10,8 @@ is in tests/faults/README.md.
 from __future__ import annotations
 
 import pytest
-from conftest import WAIT_MS, wait_ready_state
-from gui_fault_helpers import (
+from PySide6.QtCore import Qt
+from window_fault_helpers import (
     ERROR_RED,
     assert_model_unchanged,
     assert_one_message_at,
@@ -22,7 +22,7 @@ from gui_fault_helpers import (
     type_into_spin,
     type_text,
 )
-from PySide6.QtCore import Qt
+from window_fixtures import WAIT_MS, wait_ready_state
 
 from microgui.widgets.validation import is_invalid
 

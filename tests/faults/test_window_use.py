@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS
-from gui_fault_helpers import (
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from window_fault_helpers import (
     TEN_MINUTES_PLUGIN,
     assert_model_unchanged,
     assert_train_disabled,
@@ -23,8 +24,7 @@ from gui_fault_helpers import (
     trained_window,
     worker_caught_up,
 )
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from window_fixtures import WAIT_MS
 
 from engine.modelio import load_model
 
@@ -32,7 +32,7 @@ from engine.modelio import load_model
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
     """The built-in datasets plus a drop-in plugin whose generate sleeps for ten minutes."""
-    from microgui.plugin_manager import load_plugins
+    from microgui.plugin_host.manager import load_plugins
 
     folder = tmp_path_factory.mktemp("plugins")
     (folder / "ten_minutes.py").write_text(TEN_MINUTES_PLUGIN, encoding="utf-8")
@@ -124,7 +124,7 @@ def test_closing_while_a_plugin_hangs_does_not_wait_for_it(qtbot, make_window):
     qtbot.waitUntil(lambda: window.controller.loader.busy, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: any("sleepy" in t.name for t in threading.enumerate()), timeout=WAIT_MS)
     sleeping = set(threading.enumerate()) - before  # the loader's and the plugin's threads
-    window.close()  # returns while the plugin still sleeps (the exit time: test_faults_exit)
+    window.close()  # returns while the plugin still sleeps (the exit time: test_window_exit)
     assert not window.isVisible()
     assert not window.controller.handle.thread.isRunning()
     assert sleeping and all(t.is_alive() and t.daemon for t in sleeping)  # exit won't wait
@@ -232,7 +232,7 @@ def test_divergence_pauses_and_the_last_finite_model_saves_and_loads_back(
 
 @pytest.fixture
 def handler(window_with_playground, tmp_path):
-    from microgui.error_handler import ExceptionHandler
+    from microgui.desktop.error_handler import ExceptionHandler
 
     window = window_with_playground
     handler = ExceptionHandler(lambda: window, log_path=tmp_path / "microgui.log").install()

@@ -1,4 +1,4 @@
-"""Helpers of the GUI fault-matrix modules (tests/gui/test_faults_*.py).
+"""Helpers of the GUI fault-matrix modules (tests/faults/test_window_*.py).
 
 They compare what the worker's trainer holds before and after a bad input, wait for the
 debounced form check and the worker, and type as a user would.
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from conftest import WAIT_MS
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from window_fixtures import WAIT_MS
 
 from microgui.widgets.validation import invalid_reason
 

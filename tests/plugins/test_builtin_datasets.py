@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import make_circles, make_moons
 
 from microgui.hookspecs import TASKS, Dataset, DatasetSpec
-from microgui.plugin_manager import PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginRegistry, load_plugins
 
 GENERATED = [
     "moons",
@@ -33,7 +33,7 @@ def registry() -> PluginRegistry:
 
 
 def assert_valid(data: Dataset, n_samples: int) -> None:
-    """Checks written independently of microgui.plugin_validation."""
+    """Checks written independently of microgui.plugin_host.validation."""
     assert data.task in TASKS
     assert data.X.dtype == np.float64 and data.X.ndim == 2
     assert data.X.shape[0] == n_samples and data.y.shape == (n_samples,)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
-from microgui.plugin_manager import PluginError, PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginError, PluginRegistry, load_plugins
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "sample_data"
 

@@ -21,7 +21,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "example_plugin"
 
 PROBE = """
 import json
-from microgui.plugin_manager import load_plugins
+from microgui.plugin_host.manager import load_plugins
 registry = load_plugins(include_default_dirs=False)
 data = registry.generate("checkerboard", {"n_samples": 50}, seed=1)
 print(json.dumps({

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from microgui.plugin_manager import PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginRegistry, load_plugins
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from microgui.plugin_cli import check_datasets
-from microgui.plugin_manager import load_plugins
+from microgui.commands.plugins_command import check_datasets
+from microgui.plugin_host.manager import load_plugins
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 

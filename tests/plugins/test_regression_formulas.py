@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from microgui.plugin_manager import PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginRegistry, load_plugins
 from plugins.regression_datasets import gaussian_surface
 
 BUMPS = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]

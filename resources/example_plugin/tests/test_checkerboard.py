@@ -3,7 +3,7 @@
 import numpy as np
 from microgui_example_plugin import generate_checkerboard
 
-from microgui.plugin_manager import load_plugins
+from microgui.plugin_host import load_plugins
 
 
 def test_microgui_finds_the_plugin_through_its_entry_point():

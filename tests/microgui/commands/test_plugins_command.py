@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from microgui.plugin_cli import add_plugins_arguments, run_plugins_command
+from microgui.commands.plugins_command import add_plugins_arguments, run_plugins_command
 
 GOOD = """\
 import numpy as np
@@ -97,7 +97,7 @@ def test_missing_plugin_folder_is_a_warning(tmp_path: Path):
 
 
 def test_wired_into_the_microgui_command(tmp_path: Path, capsys):
-    pytest.importorskip("microgui.train_cli", reason="the CLI is wired up by the lead")
+    pytest.importorskip("microgui.commands.train_command", reason="the CLI is wired up by the lead")
     from microgui.cli import main
 
     (tmp_path / "good.py").write_text(GOOD)

@@ -21,12 +21,12 @@ import pytest
 from sklearn.datasets import make_moons
 
 from engine.modelio import load_model
+from engine.presets import PRESETS, preset_config
 from engine.session import read_session
 from engine.train import Trainer
 from microgui.cli import build_parser, main
-from microgui.plugin_manager import load_plugins
-from microgui.presets import PRESETS, preset_config
-from microgui.train_cli import build_config
+from microgui.commands.train_command import build_config
+from microgui.plugin_host.manager import load_plugins
 
 PARAM_NAME = re.compile(r"layers\.\d+\.neurons\.\d+\.(w\.\d+|b)")
 STEP_KEYS = {
@@ -315,7 +315,7 @@ def test_diverged_run_in_process_returns_3(capsys):
 
 
 def test_keyboard_interrupt_during_data_loading_is_130(monkeypatch, capsys):
-    import microgui.train_run as train_run
+    import microgui.commands.train_run as train_run
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

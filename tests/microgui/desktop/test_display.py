@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from microgui.display import NO_DISPLAY_MESSAGE, has_display
+from microgui.desktop.display import NO_DISPLAY_MESSAGE, has_display
 
 
 def _env_without_display() -> dict[str, str]:

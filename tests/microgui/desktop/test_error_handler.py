@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from microgui.error_handler import ExceptionHandler
+from microgui.desktop.error_handler import ExceptionHandler
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Shared helpers for the plugin manager tests: write drop-in plugin files and load them.
 
-Plain functions, not conftest fixtures: a tests/microgui/conftest.py would replace the
-``conftest`` module that tests/gui imports ``WAIT_MS`` from when both folders are run
-together (``pytest tests/gui/test_worker.py tests/microgui``).
+Plain functions, not conftest fixtures: each test writes the plugin it needs, with its own
+source, and loads it into its own registry.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from microgui.plugin_manager import PluginRegistry, load_plugins
+from microgui.plugin_host.manager import PluginRegistry, load_plugins
 
 HEADER = """\
 import numpy as np

@@ -16,7 +16,7 @@ import pytest
 from plugin_test_helpers import HEADER, dataset_plugin, load, report, write
 from plugin_test_helpers import assert_rest_works as assert_good_plugin_works
 
-from microgui.plugin_manager import DEFAULT_DATASET_ID, PluginRegistry, load_plugins
+from microgui.plugin_host.manager import DEFAULT_DATASET_ID, PluginRegistry, load_plugins
 
 BUILTIN_IDS = {
     "moons",
@@ -291,7 +291,7 @@ def test_plugins_that_load_quickly_say_nothing(folder, capfd):
 
 
 def test_the_plugin_load_timeout_can_be_set_from_the_environment(folder, monkeypatch):
-    from microgui.plugin_manager import PLUGIN_LOAD_TIMEOUT_S, PluginManager
+    from microgui.plugin_host.manager import PLUGIN_LOAD_TIMEOUT_S, PluginManager
 
     monkeypatch.setenv("MICROGUI_PLUGIN_LOAD_TIMEOUT", "2.5")
     assert PluginManager().load_timeout == 2.5

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from plugin_test_helpers import HEADER, assert_rest_works, dataset_plugin, load, report, write
 
-from microgui.plugin_manager import PluginError
+from microgui.plugin_host.manager import PluginError
 
 
 @pytest.fixture

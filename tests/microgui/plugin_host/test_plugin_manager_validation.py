@@ -1,4 +1,4 @@
-"""Unit checks of microgui.plugin_validation: parameter coercion and result checks."""
+"""Unit checks of microgui.plugin_host.validation: parameter coercion and result checks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from microgui.hookspecs import Dataset, DatasetSpec, ParamSpec
-from microgui.plugin_validation import (
+from microgui.plugin_host.validation import (
     ContractError,
     check_dataset,
     check_dataset_spec,

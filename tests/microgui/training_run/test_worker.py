@@ -7,16 +7,16 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS
 from PySide6.QtCore import QObject, Signal, Slot
+from window_fixtures import WAIT_MS
 
 from engine.config import TrainConfig
 from engine.fast import mlp_forward_numpy
 from engine.value import Value
-from microgui.boundary_compute import compute_boundary, neuron_maps
-from microgui.snapshot import TrainingSnapshot
-from microgui.snapshot_builder import thin_indices
-from microgui.worker import TRAINING_SWITCH_INTERVAL_S, WorkerHandle
+from microgui.training_run.boundary_compute import compute_boundary, neuron_maps
+from microgui.training_run.snapshot import TrainingSnapshot
+from microgui.training_run.snapshot_builder import thin_indices
+from microgui.training_run.worker import TRAINING_SWITCH_INTERVAL_S, WorkerHandle
 
 
 class Relay(QObject):
@@ -204,7 +204,7 @@ class _SlowThenFastRegistry:
 
 
 def test_dataset_loader_delivers_only_the_newest_request(qtbot, registry):
-    from microgui.dataset_loader import DatasetLoader
+    from microgui.training_run.dataset_loader import DatasetLoader
 
     slow = _SlowThenFastRegistry(registry)
     loader = DatasetLoader(slow)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from microgui.snapshot import BoundaryGrid
 from microgui.widgets import (
     DecisionBoundaryPlot,
     LayerSizesEditor,
@@ -17,6 +16,7 @@ from microgui.widgets import (
     SpeedControl,
     TrainingStatusBar,
 )
+from microgui.widgets.boundary_grid import BoundaryGrid
 from microgui.widgets.boundary_image import boundary_rgba, grid_index
 from microgui.widgets.validation import invalid_reason, is_invalid
 

@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from window_fixtures import WAIT_MS
 
 from engine.modelio import load_model
-from microgui.drawn_data import DrawnData
+from microgui.window.drawn_data import DrawnData
 
 
 def _train_to(qtbot, window, steps):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import WAIT_MS, wait_ready_state
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
+from window_fixtures import WAIT_MS, wait_ready_state
 
 from engine.fast import mlp_forward_numpy
 from microgui.widgets.validation import invalid_reason, is_invalid
@@ -323,8 +323,8 @@ def test_the_presets_menu_starts_micrograds_demo_in_the_window(qtbot, make_windo
     The demo itself is checked step by step against micrograd==0.1.0 in
     tests/engine/test_micrograd_demo.py; here the window must run that same configuration.
     """
+    from engine.presets import preset_config
     from engine.train import Trainer
-    from microgui.presets import preset_config
 
     window = make_window(layers=[3], lr=0.3)
     c = window.controller
