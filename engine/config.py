@@ -25,17 +25,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.features import FeatureError, parse_features
 from engine.losses import LOSSES
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import OPTIMIZERS, SCHEDULES
+from engine.scaling import SCALING_CHOICES
 
 __all__ = [
+    "EXECUTIONS",
     "LOSS_NAMES",
     "MAX_LAYERS",
     "MAX_LAYER_SIZE",
     "MAX_SEED",
     "OPTIMIZER_NAMES",
     "REGULARIZERS",
+    "SCALING_CHOICES",
     "ConfigError",
     "TrainConfig",
     "parse_layers",
@@ -45,6 +49,9 @@ __all__ = [
 LOSS_NAMES: tuple[str, ...] = ("auto", *LOSSES)
 REGULARIZERS: tuple[str, ...] = ("none", "l1", "l2")
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(OPTIMIZERS)
+#: "scalar" builds micrograd's graph (the definition), "vectorized" runs the same
+#: math on numpy arrays; "auto" picks by the size of a step (engine.size_guard).
+EXECUTIONS: tuple[str, ...] = ("auto", "scalar", "vectorized")
 MAX_LAYER_SIZE = 4096
 MAX_LAYERS = 64
 MAX_STEPS = 100_000_000
@@ -151,6 +158,14 @@ class TrainConfig:
     defaults (see engine.optim.make_schedule). ``max_nodes`` and ``max_work``
     are the size guard: nodes in one step's graph and parameter-input
     products per step (see engine.size_guard).
+
+    ``features``: the network's inputs computed from the raw ones (engine.
+    features: "x1", "x1^2", "x1*x2", "sin(x1)"), () for the raw inputs.
+    ``scaling``: "none", "standardize", "minmax" or "auto" (standardize when
+    the dataset asks for it or its features are far from unit scale, see
+    engine.scaling), fitted on the training split. ``execution``: "scalar"
+    (micrograd's graph), "vectorized" (the same math with numpy) or "auto"
+    (vectorized when a step is big enough to gain, see engine.size_guard).
     """
 
     dataset: str = "moons"
@@ -180,6 +195,9 @@ class TrainConfig:
     divergence_factor: float | None = 1e6
     max_nodes: int = 2_000_000
     max_work: int = 20_000_000
+    features: tuple[str, ...] = ()
+    scaling: str = "auto"
+    execution: str = "auto"
 
     # ------------------------------------------------------------------ checks
 
@@ -267,6 +285,9 @@ class TrainConfig:
             )
         _integer("max_nodes", self.max_nodes, 1, 10**12)
         _integer("max_work", self.max_work, 1, 10**15)
+        self.features = _features(self.features)
+        _choice("scaling", self.scaling, SCALING_CHOICES)
+        _choice("execution", self.execution, EXECUTIONS)
         return self
 
     @property
@@ -287,6 +308,9 @@ class TrainConfig:
         d["layers"] = list(self.layers) if not isinstance(self.layers, str) else self.layers
         d["betas"] = list(self.betas)
         d["dataset_params"] = dict(self.dataset_params)
+        d["features"] = (
+            list(self.features) if isinstance(self.features, (list, tuple)) else self.features
+        )
         return d
 
     @classmethod
@@ -308,6 +332,8 @@ class TrainConfig:
             values["layers"] = tuple(values["layers"])
         if isinstance(values.get("betas"), list):
             values["betas"] = tuple(values["betas"])
+        if isinstance(values.get("features"), list):
+            values["features"] = tuple(values["features"])
         config = cls(**values)
         return config.validate() if validate else config
 
@@ -381,6 +407,16 @@ def _integer(name: str, value: object, low: int, high: int, note: str = "") -> N
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
     if not low <= value <= high:
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
+
+
+def _features(value: object) -> tuple[str, ...]:
+    """Feature names in canonical order, from text ("x1,x1^2") or a list; () = raw inputs."""
+    if not isinstance(value, (str, list, tuple)):
+        raise ConfigError("features", f"{_fmt(value)} is not a list of features, e.g. 'x1,x1^2'")
+    try:
+        return tuple(f.name for f in parse_features(value))
+    except FeatureError as exc:
+        raise ConfigError("features", str(exc)) from None
 
 
 def _check_dataset_params(params: object) -> None:

@@ -35,6 +35,8 @@ class StepResult:
     regression ``accuracy`` holds R² and ``rmse`` the root mean squared
     error. Test metrics use the same weights as the forward pass (None
     without a test set). ``nodes`` counts the nodes of the step's graph.
+    ``execution`` says which computed the step: "scalar" (the graph, whose
+    size ``nodes`` counts) or "vectorized" (numpy; ``nodes`` is 0).
     ``finite`` is False when the loss, a gradient or an updated parameter
     was NaN or infinite; then ``message`` says which, and ``stop_reason`` is
     "diverged". ``stop_reason`` is "" while training continues, else one of
@@ -54,6 +56,7 @@ class StepResult:
     test_rmse: float | None = None
     message: str = ""
     stop_reason: str = ""
+    execution: str = "scalar"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: non-finite numbers become None."""
@@ -81,7 +84,10 @@ FIELDS = (
     "finite",
     *_OPTIONAL_FLOATS,
     *_TEXTS,
+    "execution",
 )
+#: Executions by their code in the history's "vectorized" column.
+_EXECUTIONS = ("scalar", "vectorized")
 
 
 def _nan_if_none(value: float | None) -> float:
@@ -99,6 +105,7 @@ class History:
         self._floats = {name: array("d") for name in (*_FLOATS, *_OPTIONAL_FLOATS)}
         self._ints = {name: array("q") for name in _INTS}
         self._finite = array("b")
+        self._vectorized = array("b")  # 1 where the step ran vectorized
         # Text is rare (the last step, a divergence): keep it sparse.
         self._texts: dict[str, dict[int, str]] = {name: {} for name in _TEXTS}
 
@@ -115,6 +122,7 @@ class History:
         for name in _INTS:
             self._ints[name].append(int(getattr(result, name)))
         self._finite.append(1 if result.finite else 0)
+        self._vectorized.append(1 if result.execution == "vectorized" else 0)
         for name in _TEXTS:
             if getattr(result, name):
                 self._texts[name][i] = getattr(result, name)
@@ -125,7 +133,12 @@ class History:
 
     def truncate(self, n: int) -> None:
         """Keep the first ``n`` steps only (also repairs a half-finished append)."""
-        for column in (*self._floats.values(), *self._ints.values(), self._finite):
+        for column in (
+            *self._floats.values(),
+            *self._ints.values(),
+            self._finite,
+            self._vectorized,
+        ):
             del column[n:]
         for texts in self._texts.values():
             for i in [i for i in texts if i >= n]:
@@ -142,7 +155,8 @@ class History:
         values.update({name: _none_if_nan(self._floats[name][i]) for name in _OPTIONAL_FLOATS})
         values.update({name: self._ints[name][i] for name in _INTS})
         values.update({name: self._texts[name].get(i, "") for name in _TEXTS})
-        return StepResult(finite=bool(self._finite[i]), **values)
+        execution = _EXECUTIONS[self._vectorized[i]]
+        return StepResult(finite=bool(self._finite[i]), execution=execution, **values)
 
     def __iter__(self) -> Iterator[StepResult]:
         return (self[i] for i in range(len(self)))
@@ -155,6 +169,8 @@ class History:
             return np.array(self._ints[name], dtype=np.int64)
         if name == "finite":
             return np.array(self._finite, dtype=bool)
+        if name == "vectorized":
+            return np.array(self._vectorized, dtype=bool)
         raise KeyError(f"unknown history column {name!r}; columns: {', '.join(FIELDS[:-2])}")
 
     # ------------------------------------------------------------------ JSON
@@ -166,6 +182,7 @@ class History:
         }
         d.update({name: list(column) for name, column in self._ints.items()})
         d["finite"] = [bool(v) for v in self._finite]
+        d["vectorized"] = list(self._vectorized)
         d.update(
             {name: {str(i): t for i, t in texts.items()} for name, texts in self._texts.items()}
         )
@@ -188,6 +205,13 @@ class History:
             for name in _INTS:
                 history._ints[name] = array("q", [int(v) for v in d[name]])
             history._finite = array("b", [1 if v else 0 for v in d["finite"]])
+            # Sessions from before the vectorized execution have no such column.
+            vectorized = d.get("vectorized")
+            if vectorized is None:
+                vectorized = [0] * n
+            if not isinstance(vectorized, list) or len(vectorized) != n:
+                raise ValueError(f"history column 'vectorized' is not {n} entries long")
+            history._vectorized = array("b", [1 if v else 0 for v in vectorized])
             for name in _TEXTS:
                 texts = d.get(name, {}) or {}
                 history._texts[name] = {int(i): str(t) for i, t in texts.items()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["ieee_div", "ieee_exp", "ieee_log", "ieee_pow", "stable_sigmoid"]
+__all__ = ["ieee_cos", "ieee_div", "ieee_exp", "ieee_log", "ieee_pow", "ieee_sin", "stable_sigmoid"]
 
 _INF = math.inf
 _NAN = math.nan
@@ -60,6 +60,22 @@ def ieee_log(x: float) -> float:
         return _log(x)
     except ValueError:
         return -_INF if x == 0.0 else _NAN
+
+
+def ieee_sin(x: float) -> float:
+    """sin(x); nan for ±inf (math.sin raises there)."""
+    try:
+        return math.sin(x)
+    except ValueError:
+        return _NAN
+
+
+def ieee_cos(x: float) -> float:
+    """cos(x); nan for ±inf (math.cos raises there)."""
+    try:
+        return math.cos(x)
+    except ValueError:
+        return _NAN
 
 
 def stable_sigmoid(x: float) -> float:

@@ -52,20 +52,30 @@ class Optimizer:
         return self.lr if lr is None else _check_lr(lr)
 
     def _check_state(self, d: dict, keys: Sequence[str]) -> None:
-        if not isinstance(d, dict) or d.get("type") != self.kind:
-            raise ValueError(f"not a {self.kind} optimizer state: {str(d)[:80]}")
-        missing = [k for k in keys if k not in d]
-        if missing:
-            raise ValueError(f"{self.kind} optimizer state is missing {', '.join(missing)}")
+        check_state(self.kind, d, keys)
 
     def _check_buffer(self, name: str, buf: object) -> list[float]:
-        if not isinstance(buf, list) or len(buf) != len(self.params):
-            size = len(buf) if isinstance(buf, list) else type(buf).__name__
-            raise ValueError(
-                f"{self.kind} optimizer state {name!r} has {size} entries "
-                f"for {len(self.params)} parameters; it belongs to another model"
-            )
-        return [float(v) for v in buf]
+        return check_buffer(self.kind, name, buf, len(self.params))
+
+
+def check_state(kind: str, d: object, keys: Sequence[str]) -> None:
+    """ValueError unless ``d`` is a ``kind`` optimizer state with every key of ``keys``."""
+    if not isinstance(d, dict) or d.get("type") != kind:
+        raise ValueError(f"not a {kind} optimizer state: {str(d)[:80]}")
+    missing = [k for k in keys if k not in d]
+    if missing:
+        raise ValueError(f"{kind} optimizer state is missing {', '.join(missing)}")
+
+
+def check_buffer(kind: str, name: str, buf: object, size: int) -> list[float]:
+    """A saved per-parameter buffer as floats; ValueError if it is not ``size`` long."""
+    if not isinstance(buf, list) or len(buf) != size:
+        have = len(buf) if isinstance(buf, list) else type(buf).__name__
+        raise ValueError(
+            f"{kind} optimizer state {name!r} has {have} entries "
+            f"for {size} parameters; it belongs to another model"
+        )
+    return [float(v) for v in buf]
 
 
 class SGD(Optimizer):

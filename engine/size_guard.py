@@ -22,6 +22,20 @@ the estimate into the seconds and megabytes quoted in the error message;
 they are rough by design (a factor of two either way). The default limits
 (TrainConfig.max_nodes = 2 million, max_work = 20 million) keep one step
 under about 1 GB and roughly 15 seconds.
+
+The vectorized execution (engine.executions) builds no graph: a step keeps
+a few arrays of ``batch x layer width`` floats and does three multiply-adds
+per parameter-input product (forward, and two in backward) in numpy's
+compiled loops. It is held to the same budgets of time and memory, which
+lets it take VECTORIZED_WORK_FACTOR times the products (measured:
+benchmarks/bench_vectorized.py) and refuses only what would not fit in the
+memory the scalar limits allow.
+
+``choose_execution`` resolves the config's "auto": the scalar graph while a
+step is small (micrograd's demo, the built-in 2-D datasets: the graph is
+what the sandbox is for, and it costs milliseconds), vectorized from
+AUTO_VECTORIZED_WORK products per step, where the scalar step starts to
+take longer than the eye waits between two frames.
 """
 
 from __future__ import annotations
@@ -32,14 +46,17 @@ from dataclasses import dataclass
 from engine.config import ConfigError, TrainConfig
 
 __all__ = [
+    "AUTO_VECTORIZED_WORK",
     "BYTES_PER_NODE",
     "BYTES_PER_PRODUCT",
     "GENERIC_ADVICE",
     "SECONDS_PER_NODE",
     "SECONDS_PER_PRODUCT",
+    "VECTORIZED_WORK_FACTOR",
     "SizeError",
     "SizeEstimate",
     "check_size",
+    "choose_execution",
     "estimate_nodes",
     "estimate_size",
     "estimate_unfused_nodes",
@@ -50,6 +67,12 @@ SECONDS_PER_NODE = 3.5e-6
 SECONDS_PER_PRODUCT = 1.5e-7
 BYTES_PER_PRODUCT = 40.0
 BYTES_PER_NODE = 150.0
+#: Vectorized: seconds per product (three multiply-adds) and floats kept per
+#: sample and layer unit (sum, output, gradient, a temporary).
+VECTOR_SECONDS_PER_PRODUCT = 1.5e-9
+VECTOR_FLOATS_PER_UNIT = 4
+VECTORIZED_WORK_FACTOR = 100
+AUTO_VECTORIZED_WORK = 100_000
 GENERIC_ADVICE = (
     "use fewer samples, a smaller batch size or smaller layers, "
     "or raise the limit if you have the memory and patience"
@@ -75,25 +98,41 @@ class SizeError(ConfigError):
 
 @dataclass(frozen=True)
 class SizeEstimate:
-    """What one training step of a configuration costs (estimates)."""
+    """What one training step of a configuration costs (estimates).
+
+    ``nodes`` are those of the scalar graph (0 for the vectorized execution,
+    which builds none); ``floats`` the vectorized step's working arrays.
+    """
 
     nodes: int
     work: int
     parameters: int
     batch: int
+    execution: str = "scalar"
+    floats: int = 0
 
     @property
     def megabytes(self) -> float:
-        """Approximate peak memory of one step's graph."""
+        """Approximate peak memory of one step (the graph, or the arrays)."""
+        if self.execution == "vectorized":
+            return (self.floats + 8 * self.parameters) * 8 / 1e6
         return (self.nodes * BYTES_PER_NODE + self.work * BYTES_PER_PRODUCT) / 1e6
 
     @property
     def seconds(self) -> float:
         """Approximate seconds per step on this engine."""
+        if self.execution == "vectorized":
+            return self.work * VECTOR_SECONDS_PER_PRODUCT
         return self.nodes * SECONDS_PER_NODE + self.work * SECONDS_PER_PRODUCT
 
     def describe(self) -> str:
         """One phrase for messages: nodes, products, memory and time."""
+        if self.execution == "vectorized":
+            return (
+                f"{self.work:,} parameter-input products per step, vectorized "
+                f"(batch {self.batch} x {self.parameters:,} parameters; "
+                f"about {self.megabytes:,.0f} MB and {self.seconds:.2g} s per step)"
+            )
         return (
             f"{self.nodes:,} nodes and {self.work:,} parameter-input products per step "
             f"(batch {self.batch} x {self.parameters:,} parameters; "
@@ -148,20 +187,47 @@ def estimate_unfused_nodes(
     return n_samples * per_sample + _parameter_count(sizes)
 
 
-def estimate_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> SizeEstimate:
-    """Nodes, work, parameter count and batch of one step."""
+def estimate_size(
+    config: TrainConfig, n_samples: int, nin: int, nout: int, execution: str = "scalar"
+) -> SizeEstimate:
+    """Nodes (or working floats), work, parameter count and batch of one step."""
     sizes = _sizes(config, nin, nout)
+    batch = batch_samples(config, n_samples)
+    vectorized = execution == "vectorized"
     return SizeEstimate(
-        nodes=estimate_nodes(config, n_samples, nin, nout),
+        nodes=0 if vectorized else estimate_nodes(config, n_samples, nin, nout),
         work=estimate_work(config, n_samples, nin, nout),
         parameters=_parameter_count(sizes),
-        batch=batch_samples(config, n_samples),
+        batch=batch,
+        execution="vectorized" if vectorized else "scalar",
+        floats=batch * (2 * sizes[0] + VECTOR_FLOATS_PER_UNIT * sum(sizes[1:]))
+        if vectorized
+        else 0,
     )
 
 
-def check_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> SizeEstimate:
-    """The estimate, or SizeError (field max_nodes or max_work) when over a limit."""
+def choose_execution(config: TrainConfig, n_samples: int, nin: int, nout: int) -> tuple[str, str]:
+    """The execution the config means for this data, and why when "auto" chose it."""
+    if config.execution != "auto":
+        return config.execution, ""
     estimate = estimate_size(config, n_samples, nin, nout)
+    size = f"{estimate.batch:,} samples x {estimate.parameters:,} parameters per step"
+    if estimate.work >= AUTO_VECTORIZED_WORK:
+        return "vectorized", f"auto: {size}"
+    return "scalar", f"auto: {size}, small enough for the scalar graph"
+
+
+def check_size(
+    config: TrainConfig, n_samples: int, nin: int, nout: int, execution: str = "scalar"
+) -> SizeEstimate:
+    """The estimate, or SizeError (field max_nodes or max_work) when over a limit.
+
+    The vectorized execution may do VECTORIZED_WORK_FACTOR times ``max_work``
+    products, in the memory the scalar limits allow.
+    """
+    estimate = estimate_size(config, n_samples, nin, nout, execution)
+    if execution == "vectorized":
+        return _check_vectorized(config, estimate)
     if estimate.nodes > config.max_nodes:
         raise SizeError(
             "max_nodes",
@@ -173,5 +239,24 @@ def check_size(config: TrainConfig, n_samples: int, nin: int, nout: int) -> Size
             "max_work",
             f"this network needs {estimate.describe()}, over the limit of "
             f"{config.max_work:,} products",
+        )
+    return estimate
+
+
+def _check_vectorized(config: TrainConfig, estimate: SizeEstimate) -> SizeEstimate:
+    limit = config.max_work * VECTORIZED_WORK_FACTOR
+    if estimate.work > limit:
+        raise SizeError(
+            "max_work",
+            f"this network needs {estimate.describe()}, over the vectorized limit of "
+            f"{limit:,} products ({VECTORIZED_WORK_FACTOR} x max_work)",
+        )
+    budget = (config.max_nodes * BYTES_PER_NODE + config.max_work * BYTES_PER_PRODUCT) / 1e6
+    if estimate.megabytes > budget:
+        raise SizeError(
+            "max_nodes",
+            f"this network needs {estimate.describe()}, over the memory the limits allow "
+            f"({budget:,.0f} MB for max_nodes {config.max_nodes:,} and max_work "
+            f"{config.max_work:,})",
         )
     return estimate

@@ -12,41 +12,33 @@ target accuracy (R² for regression), patience and the number of steps.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from engine.config import TrainConfig
 from engine.history import StepResult
-from engine.value import Value
 
-__all__ = ["divergence_message", "first_nonfinite", "loss_problem", "stop_rule"]
+__all__ = ["divergence_message", "loss_problem", "stop_rule"]
 
 
 def loss_problem(
     loss: float,
     first_loss: float | None,
     factor: float | None,
-    named: Sequence[tuple[str, Value]],
+    largest: Callable[[], tuple[str, float]],
 ) -> str:
-    """Why ``loss`` counts as diverged ("" if it does not), naming the largest parameter."""
+    """Why ``loss`` counts as diverged ("" if it does not), naming the largest parameter.
+
+    ``largest()`` gives (name, value) of the parameter largest in size; it is
+    called only when there is something to report.
+    """
     if math.isfinite(loss):
         if not factor or first_loss is None or loss <= factor * max(first_loss, 1.0):
             return ""
         what = f"the loss {loss:.3g} exploded past {factor:g} times the first loss {first_loss:.3g}"
     else:
         what = f"the loss is {loss} although every parameter is finite"
-    name, value = max(((n, p.data) for n, p in named), key=lambda item: abs(item[1]))
+    name, value = largest()
     return f"{what} (largest parameter: {name} = {value:.3g})"
-
-
-def first_nonfinite(named: Sequence[tuple[str, Value]], attribute: str) -> tuple[str, float] | None:
-    """(name, value) of the first parameter whose ``attribute`` ("grad"/"data") is NaN/inf."""
-    values = [getattr(p, attribute) for _, p in named]
-    if math.isfinite(sum(values)):  # the common case, one pass in C
-        return None
-    for (name, _), value in zip(named, values, strict=True):
-        if not math.isfinite(value):
-            return name, value
-    return None  # only the sum overflowed
 
 
 def divergence_message(step: int, problem: str, kept: str, lr: float) -> str:

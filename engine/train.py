@@ -1,11 +1,18 @@
 """The one training loop of microgui: the GUI worker and ``microgui train`` both drive it.
 
 ``Trainer(config, X, y, task)`` takes the data as arrays (the engine never
-imports the plugin system), splits it with the config's seed, refuses
-networks too big for a scalar engine (engine.size_guard), builds the MLP and
-its optimizer, and then does exactly what micrograd's demo.ipynb does per
-``step()``: forward the batch through the scalar graph, loss (+ penalty),
-zero_grad, backward, optimizer update with the scheduled learning rate.
+imports the plugin system), splits it with the config's seed, fits the
+preprocessing (input features and scaling, engine.preprocessing) on the
+training split, refuses networks too big for the chosen execution
+(engine.size_guard), builds the MLP and its optimizer, and then does exactly
+what micrograd's demo.ipynb does per ``step()``: forward the batch through
+the network, loss (+ penalty), zero_grad, backward, optimizer update with
+the scheduled learning rate. The scalar execution does it on micrograd's
+graph of Values, the vectorized one with numpy on the same numbers
+(engine.executions); ``execution`` says which runs.
+
+``X`` is always the raw data: ``X_train``/``X_test`` are raw rows,
+``Z_train``/``Z_test`` the network's inputs, and ``predict`` takes raw rows.
 
 Guarantees:
 
@@ -22,7 +29,7 @@ Guarantees:
   way the parameters are put back to the last ones that gave a finite,
   non-exploded loss, so they can be inspected and saved.
 * Thread safety: ``step()``, ``reset()``, ``state_dict()``,
-  ``load_state_dict()``, ``predict()`` and ``weight_arrays()`` hold one
+  ``load_state_dict()``, ``predict()``, ``model`` and ``weight_arrays()`` hold one
   lock, so calls from another thread wait until the current step has
   finished. ``pause()``, ``resume()`` and ``stop()`` only set flags that
   ``run()`` checks between steps, so they return at once.
@@ -43,22 +50,24 @@ from typing import Any
 import numpy as np
 
 from engine.config import ConfigError, TrainConfig
-from engine.fast import mlp_forward_numpy, model_weight_arrays
-from engine.graph import topological_order
+from engine.executions import json_ready, make_execution
+from engine.features import FeatureError
 from engine.history import History, StepResult
-from engine.losses import LOSSES, l1_penalty, l2_penalty
 from engine.metrics import encode_targets, loss_numpy, penalty_numpy, scores
 from engine.nn import MLP
-from engine.optim import OPTIMIZERS, make_schedule
+from engine.optim import make_schedule
+from engine.preprocessing import Preprocessor
+from engine.scaling import resolve_scaling
 from engine.size_guard import (
     SizeError,
     SizeEstimate,
     check_size,
+    choose_execution,
     estimate_nodes,
     estimate_size,
     estimate_work,
 )
-from engine.stopping import divergence_message, first_nonfinite, loss_problem, stop_rule
+from engine.stopping import divergence_message, loss_problem, stop_rule
 from engine.tasks import COMPATIBLE_LOSSES, DEFAULT_LOSSES, check_data, output_size, resolve_loss
 from engine.train_state import TrainerState, check_trainer_state
 
@@ -95,7 +104,16 @@ class Trainer:
         y: np.ndarray,
         task: str,
         n_classes: int | None = None,
+        *,
+        preprocessor: Preprocessor | None = None,
+        scaling_hint: str = "",
+        feature_names: tuple[str, ...] = (),
     ) -> None:
+        """``preprocessor``: use this fitted one (a model file's) instead of fitting.
+
+        ``scaling_hint``: the dataset's suggested scaling for "auto" ("" = decide
+        from the data); ``feature_names``: the raw columns' names, for messages.
+        """
         self.config = dataclasses.replace(  # a private copy
             config, dataset_params=dict(config.dataset_params)
         ).validate()
@@ -108,9 +126,12 @@ class Trainer:
             self.X.tobytes() + self.y.tobytes() + task.encode()
         ).hexdigest()[:32]
         self._split()
-        self.size: SizeEstimate = check_size(
-            self.config, len(self.y_train), self.X.shape[1], self.nout
+        self._preprocess(preprocessor, scaling_hint, feature_names)
+        n_train, nin = len(self.y_train), self.preprocessor.n_outputs
+        self.execution, self.execution_reason = choose_execution(
+            self.config, n_train, nin, self.nout
         )
+        self.size: SizeEstimate = check_size(self.config, n_train, nin, self.nout, self.execution)
         self._lock = threading.RLock()
         self._flags = threading.Lock()
         self._unpaused = threading.Event()
@@ -133,22 +154,65 @@ class Trainer:
         test, train = np.sort(order[:n_test]), np.sort(order[n_test:])  # keep data order
         self.X_train, self.y_train = self.X[train], self.y[train]
         self.X_test, self.y_test = self.X[test], self.y[test]
-        self._train_rows = self.X_train.tolist()
-        self._train_targets = encode_targets(self.y_train, self.task, self.loss_name).tolist()
+        self._train_targets = encode_targets(self.y_train, self.task, self.loss_name)
         self._test_targets = encode_targets(self.y_test, self.task, self.loss_name)
+
+    def _preprocess(
+        self, given: Preprocessor | None, hint: str, feature_names: tuple[str, ...]
+    ) -> None:
+        """Fit features and scaling on the training split (or take ``given``)."""
+        cfg, d = self.config, self.X.shape[1]
+        if given is not None:
+            if given.n_inputs != d:
+                raise ConfigError(
+                    "features",
+                    f"the preprocessing takes {given.n_inputs} inputs but the data has {d}",
+                )
+            self.preprocessor = given
+            self.scaling_reason = ""
+            self.config = dataclasses.replace(
+                cfg, features=given.config_features, scaling=given.scaler.kind
+            )
+        else:
+            scaling, self.scaling_reason = resolve_scaling(
+                cfg.scaling, self.X_train, hint, feature_names
+            )
+            try:
+                self.preprocessor = Preprocessor.fit(self.X_train, cfg.features, scaling)
+            except FeatureError as exc:
+                raise ConfigError("features", str(exc)) from None
+        self.Z_train = self.preprocessor.transform(self.X_train)
+        self.Z_test = self.preprocessor.transform(self.X_test)
+
+    @property
+    def scaling(self) -> str:
+        """The scaling in use ("auto" resolved): "none", "standardize" or "minmax"."""
+        return self.preprocessor.scaler.kind
 
     def _build(self) -> None:
         cfg = self.config
-        self.model = MLP(
-            self.X.shape[1],
+        model = MLP(
+            self.preprocessor.n_outputs,
             [*cfg.layers, self.nout],
             activation=cfg.activation,
             init=cfg.init,
             seed=cfg.weight_seed,
         )
-        self._named = self.model.named_parameters()
-        self._params = [p for _, p in self._named]
-        self.optimizer = self._new_optimizer()
+        if cfg.optimizer == "adam":
+            optimizer = {"kind": "adam", "lr": cfg.lr, "betas": cfg.betas}
+        else:
+            optimizer = {"kind": "sgd", "lr": cfg.lr, "momentum": cfg.momentum}
+        self._run = make_execution(
+            self.execution,
+            model,
+            self.Z_train,
+            self._train_targets,
+            self.loss_name,
+            cfg.reg,
+            cfg.reg_strength,
+            optimizer,
+        )
+        self.parameter_names = list(self._run.names)
         self.schedule: Callable[[int], float] = make_schedule(
             cfg.schedule, cfg.lr, cfg.steps, cfg.final_lr, cfg.step_size, cfg.gamma
         )
@@ -159,14 +223,18 @@ class Trainer:
         self.message = ""
         self._best = math.inf
         self._since_best = 0
-        self._nodes: int | None = None
         self._previous: tuple | None = None  # save point of the last finite step
 
-    def _new_optimizer(self) -> Any:
-        cfg = self.config
-        if cfg.optimizer == "adam":
-            return OPTIMIZERS["adam"](self._params, lr=cfg.lr, betas=cfg.betas)
-        return OPTIMIZERS["sgd"](self._params, lr=cfg.lr, momentum=cfg.momentum)
+    @property
+    def model(self) -> MLP:
+        """The MLP with the current weights (read it between steps, or hold ``lock``)."""
+        with self._lock:
+            return self._run.model
+
+    @property
+    def optimizer(self) -> Any:
+        """The optimizer (engine.optim's, or engine.optim_arrays' when vectorized)."""
+        return self._run.optimizer
 
     # ------------------------------------------------------------------ state
 
@@ -232,70 +300,54 @@ class Trainer:
         self.stop_reason, self.message = books[5:]
         self.history.truncate(n)
 
-    def _save_point(self) -> tuple[list[float], dict, dict]:
-        return (
-            [p.data for p in self._params],
-            self.optimizer.state_dict(),
-            self._batch_rng.bit_generator.state,
-        )
+    def _save_point(self) -> tuple:
+        """Weights, optimizer state and minibatch RNG before a step (in the execution's form)."""
+        return (*self._run.save_point(), self._batch_rng.bit_generator.state)
 
-    def _restore(self, saved: tuple[list[float], dict, dict]) -> None:
+    def _restore(self, saved: tuple) -> None:
         data, optimizer_state, rng_state = saved
-        for p, value in zip(self._params, data, strict=True):
-            p.data = value
-            p.grad = 0.0
-        self.optimizer.load_state_dict(optimizer_state)
+        self._run.restore((data, optimizer_state))
         self._batch_rng.bit_generator.state = rng_state
 
-    def _batch(self) -> tuple[list, list, np.ndarray]:
-        n = len(self._train_rows)
+    def _batch(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """The step's training rows (indices; None for all of them) and their labels."""
+        n = len(self.y_train)
         size = self.config.batch_size
         if not size or size >= n:
-            return self._train_rows, self._train_targets, self.y_train
+            return None, self.y_train
         # micrograd's demo: a random subset, np.random.permutation(n)[:batch_size]
-        chosen = self._batch_rng.permutation(n)[:size].tolist()
-        rows, targets = self._train_rows, self._train_targets
-        return [rows[i] for i in chosen], [targets[i] for i in chosen], self.y_train[chosen]
+        chosen = self._batch_rng.permutation(n)[:size]
+        return chosen, self.y_train[chosen]
 
     def _compute_step(self, k: int, start: float, saved: tuple) -> tuple[StepResult, bool]:
         """The step's result, and whether the previous step's update was undone."""
         cfg = self.config
-        rows, targets, y_batch = self._batch()
-        outputs = self.model.forward_batch(rows)
-        total = LOSSES[self.loss_name](outputs, targets)
-        if cfg.reg == "l2":
-            total = total + l2_penalty(self._params, cfg.reg_strength)
-        elif cfg.reg == "l1":
-            total = total + l1_penalty(self._params, cfg.reg_strength)
-        if self.nout == 1:
-            out = np.array([o.data for o in outputs], dtype=np.float64).reshape(-1, 1)
-        else:
-            out = np.array([[v.data for v in row] for row in outputs], dtype=np.float64)
+        run = self._run
+        rows, y_batch = self._batch()
+        loss, out = run.forward(rows)
         accuracy, rmse = scores(out, y_batch, self.task, self.loss_name)
         test = self._test_metrics()  # same weights as the forward pass
-        if self._nodes is None:  # constant from step to step: count once
-            self._nodes = len(topological_order(total))
         lr = self.schedule(k)
-        loss = total.data
-        common = dict(step=k, loss=loss, accuracy=accuracy, rmse=rmse, lr=lr, nodes=self._nodes)
+        common = dict(step=k, loss=loss, accuracy=accuracy, rmse=rmse, lr=lr, nodes=run.nodes)
         common.update(test)
+        common["execution"] = run.name
         first = self.history[0].loss if len(self.history) else None
-        problem = loss_problem(loss, first, cfg.divergence_factor, self._named)
+        problem = loss_problem(loss, first, cfg.divergence_factor, run.largest_parameter)
         kept_step, rolled_back = k, False
         if problem:
+            run.discard()
             # These weights already gave a bad loss: go back to those of the step before.
             if self._previous is not None:
                 self._restore(self._previous)
                 kept_step, rolled_back = k - 1, True
         else:
-            self.optimizer.zero_grad()
-            total.backward()
-            bad = first_nonfinite(self._named, "grad")
+            run.backward()
+            bad = run.grads_nonfinite()
             if bad:
                 problem = f"the gradient of {bad[0]} is {bad[1]} (loss {loss:.6g})"
             else:
-                self.optimizer.step(lr)
-                bad = first_nonfinite(self._named, "data")
+                run.update(lr)
+                bad = run.values_nonfinite()
                 if bad:
                     problem = f"parameter {bad[0]} became {bad[1]} in the update (loss {loss:.6g})"
                     self._restore(saved)
@@ -318,8 +370,8 @@ class Trainer:
             return {}
         cfg = self.config
         with np.errstate(all="ignore"):  # overflow is reported by the training loss
-            outputs = mlp_forward_numpy(self.model, self.X_test, exact=False)
-        penalty = penalty_numpy([p.data for p in self._params], cfg.reg, cfg.reg_strength)
+            outputs = self._run.predict(self.Z_test)
+        penalty = penalty_numpy(self._run.parameter_values(), cfg.reg, cfg.reg_strength)
         loss = loss_numpy(outputs, self._test_targets, self.loss_name) + penalty
         accuracy, rmse = scores(outputs, self.y_test, self.task, self.loss_name)
         return {"test_loss": loss, "test_accuracy": accuracy, "test_rmse": rmse}
@@ -406,19 +458,30 @@ class Trainer:
     # ------------------------------------------------------------------ reading
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Raw model outputs (n, nout) for the rows of X, via the numpy fast path."""
+        """Raw model outputs (n, nout) for raw rows X (preprocessed as in training), by numpy."""
+        Z = self.preprocessor.transform(X)
         with self._lock:
-            return mlp_forward_numpy(self.model, X)
+            return self._run.predict(Z)
+
+    def predict_inputs(self, Z: np.ndarray) -> np.ndarray:
+        """Raw model outputs (n, nout) for network inputs Z (already preprocessed)."""
+        with self._lock:
+            return self._run.predict(Z)
 
     def weight_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Copies of the weights per layer (W (nout, nin), b (nout,)), safe to hand to a GUI."""
         with self._lock:
-            return model_weight_arrays(self.model)
+            return self._run.weight_arrays()
 
     def parameter_values(self) -> dict[str, float]:
         """Every parameter by name."""
         with self._lock:
-            return {name: p.data for name, p in self._named}
+            return dict(zip(self.parameter_names, self._run.parameter_values(), strict=True))
+
+    def gradients(self) -> dict[str, float]:
+        """Every parameter's gradient from the last step's backward, by name."""
+        with self._lock:
+            return dict(zip(self.parameter_names, self._run.gradients().tolist(), strict=True))
 
     def set_parameter_values(self, values: dict[str, float]) -> None:
         """Start from these weights (by name, as parameter_values() gives them).
@@ -427,7 +490,7 @@ class Trainer:
         changes unless every weight fits. The step count and history stay.
         """
         with self._lock:
-            names = [name for name, _ in self._named]
+            names = self.parameter_names
             missing = [n for n in names if n not in values]
             extra = sorted(set(values) - set(names))
             if missing or extra:
@@ -437,8 +500,7 @@ class Trainer:
                 value = values[name]
                 if not isinstance(value, (int, float)) or not math.isfinite(value):
                     raise ValueError(f"weight {name!r} is {value!r}, not a finite number")
-            for name, p in self._named:
-                p.data = float(values[name])
+            self._run.set_parameter_values([float(values[name]) for name in names])
 
     # ------------------------------------------------------------------ sessions
 
@@ -447,7 +509,7 @@ class Trainer:
         with self._lock:
             state = TrainerState(
                 steps_done=self.steps_done,
-                parameters=[p.data for p in self._params],
+                parameters=list(self._run.parameter_values()),
                 optimizer=self.optimizer.state_dict(),
                 batch_rng=self._batch_rng,
                 best_loss=self._best,
@@ -455,9 +517,10 @@ class Trainer:
                 stop_reason=self.stop_reason,
                 message=self.message,
                 history=self.history,
-                previous=self._previous,
+                previous=None if self._previous is None else json_ready(self._previous),
+                preprocessing=self.preprocessor.to_dict(),
             )
-            return state.to_dict([name for name, _ in self._named])
+            return state.to_dict(self.parameter_names)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore ``state_dict()`` output; ValueError says what does not fit.
@@ -465,11 +528,11 @@ class Trainer:
         Nothing changes unless the whole state is valid.
         """
         with self._lock:
-            names = [name for name, _ in self._named]
-            checked, optimizer = check_trainer_state(state, names, self._new_optimizer)
-            for p, value in zip(self._params, checked.parameters, strict=True):
-                p.data, p.grad = value, 0.0
-            self.optimizer = optimizer
+            checked, optimizer = check_trainer_state(
+                state, self.parameter_names, self._run.new_optimizer, self.preprocessor
+            )
+            self._run.set_parameter_values(checked.parameters)
+            self._run.optimizer = optimizer
             self._batch_rng = checked.batch_rng
             self.history = checked.history
             self._previous = checked.previous

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from engine.history import History, json_number
+from engine.preprocessing import PreprocessingError, Preprocessor
 
 __all__ = ["TrainerState", "check_trainer_state"]
 
@@ -40,6 +41,7 @@ class TrainerState:
     message: str
     history: History
     previous: tuple | None
+    preprocessing: dict | None = None
 
     def to_dict(self, names: list[str]) -> dict[str, Any]:
         """JSON-ready data; ``names`` are the parameters' names, in order."""
@@ -55,23 +57,33 @@ class TrainerState:
             "message": self.message,
             "history": self.history.to_dict(),
             "previous": None if previous is None else list(previous),
+            "preprocessing": self.preprocessing,
         }
 
 
 def check_trainer_state(
-    state: Any, names: list[str], new_optimizer: Callable[[], Any]
+    state: Any,
+    names: list[str],
+    new_optimizer: Callable[[], Any],
+    preprocessor: Preprocessor | None = None,
 ) -> tuple[TrainerState, Any]:
     """Read ``TrainerState.to_dict`` output for a network with parameters ``names``.
 
     Returns the checked state and a fresh optimizer (from ``new_optimizer()``)
     that already holds the saved optimizer state. ValueError names what does
-    not fit; nothing outside is changed.
+    not fit; nothing outside is changed. With ``preprocessor`` (the
+    trainer's), the state's preprocessing must be the same: weights trained
+    on other features or another scaling mean something else. A state
+    without one (saved before preprocessing existed) was trained on the raw
+    inputs.
     """
     if not isinstance(state, dict):
         raise ValueError(f"trainer state must be an object, got {type(state).__name__}")
     missing = [k for k in _REQUIRED if k not in state]
     if missing:
         raise ValueError(f"trainer state is missing {', '.join(missing)}")
+    if preprocessor is not None:
+        _check_preprocessing(state.get("preprocessing"), preprocessor)
     values = _check_parameters(state["parameters"], names)
     steps = state["steps_done"]
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
@@ -98,8 +110,24 @@ def check_trainer_state(
         message=str(state.get("message") or ""),
         history=history,
         previous=previous,
+        preprocessing=state.get("preprocessing"),
     )
     return checked, optimizer
+
+
+def _check_preprocessing(saved: Any, current: Preprocessor) -> None:
+    if saved is None:
+        theirs = Preprocessor.identity(current.n_inputs)
+    else:
+        try:
+            theirs = Preprocessor.from_dict(saved)
+        except PreprocessingError as exc:
+            raise ValueError(str(exc)) from None
+    if theirs != current:
+        raise ValueError(
+            f"the state was trained on other inputs ({theirs.describe()}) than this run "
+            f"gives its network ({current.describe()})"
+        )
 
 
 def _rng_from_state(state: Any) -> np.random.Generator:

@@ -53,7 +53,15 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 
-from engine.ieee import ieee_div, ieee_exp, ieee_log, ieee_pow, stable_sigmoid
+from engine.ieee import (
+    ieee_cos,
+    ieee_div,
+    ieee_exp,
+    ieee_log,
+    ieee_pow,
+    ieee_sin,
+    stable_sigmoid,
+)
 
 __all__ = ["Value", "fused_node", "vsum"]
 
@@ -255,6 +263,11 @@ class Value:
     def sigmoid(self) -> Value:
         s = stable_sigmoid(self.data)
         return _node(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def sin(self) -> Value:
+        # d sin(a)/da = cos(a); TensorFlow Playground's sin(X1) input feature
+        a = self.data
+        return _node(ieee_sin(a), (self,), (ieee_cos(a),), "sin")
 
     def exp(self) -> Value:
         e = ieee_exp(self.data)

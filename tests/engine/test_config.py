@@ -126,6 +126,14 @@ _BAD_VALUES = [
     ("divergence_factor", 1.0, "> 1"),
     ("max_nodes", 0, "whole number from 1"),
     ("max_work", -5, "whole number from 1"),
+    ("features", "x1^3", "only squares"),
+    ("features", "cos(x1)", "sin is the only function"),
+    ("features", "__import__('os')", "xK, xK^2, xJ*xK or sin(xK)"),
+    ("features", "x0", "numbered from x1"),
+    ("features", 7, "not a list of features"),
+    ("scaling", "standardise", "did you mean 'standardize'"),
+    ("scaling", "zscore", "auto, none, standardize, minmax"),
+    ("execution", "gpu", "auto, scalar, vectorized"),
 ]
 
 

@@ -62,7 +62,7 @@ def test_unfused_estimate_equals_the_graph_view_graph(layers, activation):
 def test_big_networks_are_refused_with_the_estimate_before_anything_is_built():
     X = np.random.default_rng(0).normal(size=(1000, 2))
     y = (X[:, 0] > 0).astype(float)
-    config = TrainConfig(layers=(4096, 4096), test_fraction=0)
+    config = TrainConfig(layers=(4096, 4096), test_fraction=0, execution="scalar")
     with pytest.raises(SizeError) as info:  # raised before 16 million weights are drawn
         Trainer(config, X, y, "binary")
     message = str(info.value)
@@ -89,3 +89,40 @@ def test_work_limit_and_raising_the_limits():
     # A minibatch bounds the graph whatever the data size.
     small = check_size(config.replace(batch_size=16), 20_000, 2, 1)
     assert small.batch == 16 and small.work == 16 * 4001
+
+
+# ---------------------------------------------------------------------- per execution
+
+
+def test_auto_runs_small_steps_scalar_and_big_ones_vectorized():
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=0)
+    demo = Trainer(TrainConfig(test_fraction=0), X, y, "binary")  # micrograd's demo size
+    assert demo.execution == "scalar" and "small enough" in demo.execution_reason
+    X, y = make_moons(n_samples=2000, noise=0.1, random_state=0)
+    big = Trainer(TrainConfig(test_fraction=0, layers=(64, 64)), X, y, "binary")
+    assert big.execution == "vectorized"
+    assert big.execution_reason == "auto: 2,000 samples x 4,417 parameters per step"
+    assert big.size.nodes == 0 and big.size.execution == "vectorized"
+    chosen = Trainer(TrainConfig(test_fraction=0, execution="scalar"), X, y, "binary")
+    assert chosen.execution == "scalar" and chosen.execution_reason == ""
+    assert big.step().execution == "vectorized" and chosen.step().execution == "scalar"
+
+
+def test_the_vectorized_limits_follow_what_numpy_can_do():
+    # 100,000 rows x 64 features with 64,64 layers: far over the scalar limits ...
+    config = TrainConfig(layers=(64, 64), test_fraction=0)
+    with pytest.raises(SizeError) as info:
+        check_size(config, 100_000, 64, 1, "scalar")
+    assert info.value.field == "max_nodes"
+    # ... and well within the vectorized ones: a few hundred MB, about a second per step.
+    estimate = check_size(config, 100_000, 64, 1, "vectorized")
+    assert estimate.work == 100_000 * (65 * 64 + 65 * 64 + 65)
+    assert 50 < estimate.megabytes < 1000 and estimate.seconds < 5
+    # The vectorized execution is held to the same time and memory budgets.
+    with pytest.raises(SizeError) as info:
+        check_size(config.replace(layers=(4096, 4096)), 100_000, 64, 1, "vectorized")
+    assert info.value.field == "max_work"
+    assert "vectorized limit of 2,000,000,000 products (100 x max_work)" in str(info.value)
+    with pytest.raises(SizeError) as info:
+        check_size(config.replace(layers=(4096,) * 8), 10, 64, 1, "vectorized")
+    assert info.value.field == "max_nodes" and "memory the limits allow" in str(info.value)

@@ -263,7 +263,9 @@ def _crafted_trainer(lr: float) -> Trainer:
     """One input of about 1e200 and hand-set weights: finite loss, overflowing gradients."""
     X = np.array([[1e200], [2e200]])
     y = np.array([0.0, 1.0])
-    config = TrainConfig(layers=(2,), reg="none", lr=lr, test_fraction=0, divergence_factor=None)
+    config = TrainConfig(
+        layers=(2,), reg="none", lr=lr, test_fraction=0, divergence_factor=None, scaling="none"
+    )
     trainer = Trainer(config, X, y, "binary")
     for name, p in trainer.model.named_parameters():
         p.data = 1e-200 if name.startswith("layers.0") and ".w." in name else p.data
@@ -285,7 +287,7 @@ def test_non_finite_gradient_names_the_first_parameter_and_keeps_the_weights():
 def test_update_that_overflows_is_undone():
     X, y = moons(n=20)
     trainer = Trainer(
-        TrainConfig(lr=1e308, reg="none", divergence_factor=None, test_fraction=0),
+        TrainConfig(lr=1e308, reg="none", divergence_factor=None, test_fraction=0, scaling="none"),
         X * 1e10,
         y,
         "binary",

@@ -38,6 +38,7 @@ OPS = {
     "relu": lambda a, b, c: a.relu(),
     "tanh": lambda a, b, c: a.tanh(),
     "sigmoid": lambda a, b, c: a.sigmoid(),
+    "sin": lambda a, b, c: (a * 3.0).sin(),
     "exp": lambda a, b, c: a.tanh().exp(),
     "log": lambda a, b, c: (a * a + 0.1).log(),
     "abs": lambda a, b, c: abs(a),
