@@ -146,7 +146,7 @@ def _parse_one(text: str, position: int) -> Feature:
             return Feature("square", i) if i == j else Feature("product", i, j)
         return Feature(kind, indices[0] - 1)
     hint = ""
-    if re.fullmatch(rf"{_INPUT}\s*(?:\^|\*\*)\s*\d+", item, re.IGNORECASE):
+    if re.fullmatch(rf"{_INPUT}\s*(?:\^|\*\*)\s*[-+]?[\d.]+", item, re.IGNORECASE):
         hint = " (only squares: ^2)"
     elif re.fullmatch(r"[a-z]+\s*\(.*\)", item, re.IGNORECASE):
         hint = " (sin is the only function)"

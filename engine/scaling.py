@@ -9,7 +9,8 @@
 * ``none``: the inputs as they are.
 
 A column with no spread (constant in the training split) gets scale 1, as
-in scikit-learn, so it is shifted but never divided by zero.
+in scikit-learn, so it is shifted but never divided by zero: to 0 for both
+(scikit-learn's MinMaxScaler puts it at the range's low end instead).
 
 Both forms are written as the same two float operations, ``(f - shift) /
 scale``, on numpy columns and on scalar ``Value`` nodes, so a training input
@@ -119,21 +120,24 @@ def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]
 
     Far: a spread (standard deviation) above FAR_FROM_UNIT or below its
     inverse, or a mean beyond FAR_FROM_UNIT. Constant features are ignored.
+    ``why`` names the feature furthest from unit scale.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or not len(X):
         return "none", ""
     with np.errstate(all="ignore"):
         std = X.std(axis=0)
-        mean = X.mean(axis=0)
-    for k in range(X.shape[1]):
-        name = names[k] if k < len(names) else f"x{k + 1}"
-        if std[k] > FAR_FROM_UNIT or abs(mean[k]) > FAR_FROM_UNIT:
-            top = float(np.max(np.abs(X[:, k])))
-            return "standardize", f"feature {name!r} reaches {top:,.4g}, far from unit scale"
-        if 0.0 < std[k] < 1.0 / FAR_FROM_UNIT:
-            return "standardize", f"feature {name!r} varies by only {std[k]:.2g}"
-    return "none", ""
+        size = np.maximum(std, np.abs(X.mean(axis=0)))
+        # how many times too large or too small; constant columns count as 1
+        off = np.where(std > 0.0, np.maximum(size, 1.0 / np.where(std > 0.0, std, 1.0)), 1.0)
+    k = int(np.argmax(off))
+    if off[k] <= FAR_FROM_UNIT:
+        return "none", ""
+    name = names[k] if k < len(names) else f"x{k + 1}"
+    if size[k] > FAR_FROM_UNIT:
+        top = float(np.max(np.abs(X[:, k])))
+        return "standardize", f"feature {name!r} reaches {top:,.4g}, far from unit scale"
+    return "standardize", f"feature {name!r} varies by only {std[k]:.2g}"
 
 
 def resolve_scaling(
