@@ -12,7 +12,21 @@ A model file is one JSON object::
 
 ``parameters`` holds every weight by its name (see engine.nn), in
 ``parameters()`` order. ``config`` is free JSON for the caller (the
-training configuration, say). Anything wrong with a file (not JSON,
+training configuration, say).
+
+A model trained on input features or scaled inputs also stores what it does
+to raw inputs before its first layer (engine.preprocessing), so that it
+predicts from raw rows::
+
+      "preprocessing": {"n_inputs": 2, "features": ["x1", "x2", "x1^2"],
+                        "scaling": {"kind": "standardize", "shift": [...], "scale": [...]}}
+
+Such a file is format version 2: an older microgui refuses it (it would
+feed raw inputs to a network trained on others) instead of predicting
+wrong. A model on the raw inputs is still written as version 1.
+:func:`load_model_file` gives the model with its preprocessing
+(:class:`ModelFile`, whose ``predict`` takes raw rows); ``load_model``
+gives the network alone, on the inputs it was trained on. Anything wrong with a file (not JSON,
 truncated, from a newer version, shapes that do not fit the architecture,
 NaN or infinite weights, over ``MAX_MODEL_BYTES``) raises ``ModelFileError``
 saying what is wrong; a file over the limit is refused from its size alone.
@@ -27,24 +41,32 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from engine.fast import mlp_forward_numpy
 from engine.jsonfile import read_text_limited, write_text_atomic
 from engine.nn import ACTIVATIONS, INITS, MLP
+from engine.preprocessing import PreprocessingError, Preprocessor
 
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_MODEL_BYTES",
+    "ModelFile",
     "ModelFileError",
     "load_model",
+    "load_model_file",
+    "model_file_from_dict",
     "model_from_dict",
     "model_to_dict",
     "save_model",
 ]
 
 FORMAT_NAME = "microgui-mlp"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: with "preprocessing"; a file without it is written as version 1
 #: About 4 million weights at ~50 bytes each (indented JSON); far beyond what the size guard trains.
 MAX_MODEL_BYTES = 200 * 1024 * 1024
 
@@ -55,11 +77,32 @@ class ModelFileError(ValueError):
     """A model file or dictionary that cannot be turned into a model."""
 
 
-def model_to_dict(model: MLP, config: dict | None = None) -> dict:
+@dataclass(frozen=True)
+class ModelFile:
+    """A model file's network, what it does to raw inputs first, and its free config."""
+
+    model: MLP
+    preprocessor: Preprocessor
+    config: dict | None = None
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The network's raw outputs (n, nout) for raw rows X (preprocessed first)."""
+        return mlp_forward_numpy(self.model, self.preprocessor.transform(X), exact=False)
+
+
+def model_to_dict(
+    model: MLP, config: dict | None = None, preprocessor: Preprocessor | None = None
+) -> dict:
     """The JSON-able description of ``model`` (architecture and named weights)."""
-    return {
+    if preprocessor is not None and preprocessor.n_outputs != model.nin:
+        raise ModelFileError(
+            f"the preprocessing gives {preprocessor.n_outputs} inputs but the model takes "
+            f"{model.nin}"
+        )
+    keep = preprocessor is not None and not preprocessor.is_identity
+    d = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if keep else 1,
         "architecture": {
             "nin": model.nin,
             "nouts": list(model.nouts),
@@ -69,6 +112,9 @@ def model_to_dict(model: MLP, config: dict | None = None) -> dict:
         "parameters": {name: p.data for name, p in model.named_parameters()},
         "config": config,
     }
+    if keep:
+        d["preprocessing"] = preprocessor.to_dict()
+    return d
 
 
 def _is_number(v: object) -> bool:
@@ -133,7 +179,15 @@ def _describe_shape_mismatch(names: set[str], nin: int, nouts: list[int]) -> str
 
 
 def model_from_dict(d: object) -> MLP:
-    """Build the MLP a ``model_to_dict`` dictionary describes, checking everything."""
+    """Build the MLP a ``model_to_dict`` dictionary describes, checking everything.
+
+    The network alone: see :func:`model_file_from_dict` for its preprocessing.
+    """
+    return model_file_from_dict(d).model
+
+
+def model_file_from_dict(d: object) -> ModelFile:
+    """The model, its preprocessing and config from a ``model_to_dict`` dictionary."""
     if not isinstance(d, dict):
         raise ModelFileError(f"a model file must hold a JSON object, found {type(d).__name__}")
     if d.get("format") != FORMAT_NAME:
@@ -164,17 +218,41 @@ def model_from_dict(d: object) -> MLP:
         if not math.isfinite(value):
             raise ModelFileError(f"parameter {name} is {value}; a model file needs finite weights")
         expected[name].data = float(value)
-    return model
+    preprocessor = _preprocessing(d.get("preprocessing"), nin)
+    config = d.get("config")
+    if config is not None and not isinstance(config, dict):
+        raise ModelFileError("'config' must be an object or null")
+    return ModelFile(model, preprocessor, config)
 
 
-def save_model(model: MLP, path: str | os.PathLike, config: dict | None = None) -> None:
-    """Write ``model`` (and ``config``) to ``path`` as JSON, atomically.
+def _preprocessing(stored: object, nin: int) -> Preprocessor:
+    if stored is None:
+        return Preprocessor.identity(nin)  # version 1: the network sees the raw inputs
+    try:
+        preprocessor = Preprocessor.from_dict(stored)
+    except PreprocessingError as exc:
+        raise ModelFileError(str(exc)) from None
+    if preprocessor.n_outputs != nin:
+        raise ModelFileError(
+            f"the preprocessing gives {preprocessor.n_outputs} inputs but the architecture's "
+            f"'nin' is {nin}"
+        )
+    return preprocessor
+
+
+def save_model(
+    model: MLP,
+    path: str | os.PathLike,
+    config: dict | None = None,
+    preprocessor: Preprocessor | None = None,
+) -> None:
+    """Write ``model`` (with ``config`` and its ``preprocessor``) to ``path`` as JSON, atomically.
 
     ModelFileError naming the path when it cannot be written (a folder, a
     missing or read-only folder, a full disk); the previous file at ``path``
     is then left as it was.
     """
-    d = model_to_dict(model, config)
+    d = model_to_dict(model, config, preprocessor)
     bad = [name for name, v in d["parameters"].items() if not math.isfinite(v)]
     if bad:
         raise ModelFileError(
@@ -193,8 +271,16 @@ def load_model(
 ) -> tuple[MLP, dict | None]:
     """Read a model file; returns (model, config). Raises ModelFileError if unusable.
 
-    Files over ``max_bytes`` are refused from their size, without being read.
+    The network alone, on the inputs it was trained on; :func:`load_model_file`
+    also gives its preprocessing (to predict from raw rows). Files over
+    ``max_bytes`` are refused from their size, without being read.
     """
+    loaded = load_model_file(path, max_bytes=max_bytes)
+    return loaded.model, loaded.config
+
+
+def load_model_file(path: str | os.PathLike, *, max_bytes: int = MAX_MODEL_BYTES) -> ModelFile:
+    """Read a model file with its preprocessing; ModelFileError naming the path if unusable."""
     path = Path(path)
     text = read_text_limited(path, max_bytes, "model", ModelFileError)
     if not text.strip():
@@ -207,10 +293,6 @@ def load_model(
             f"{exc.lineno}, column {exc.colno}"
         ) from None
     try:
-        model = model_from_dict(d)
+        return model_file_from_dict(d)
     except ModelFileError as exc:
         raise ModelFileError(f"{path}: {exc}") from None
-    config = d.get("config")
-    if config is not None and not isinstance(config, dict):
-        raise ModelFileError(f"{path}: 'config' must be an object or null")
-    return model, config

@@ -9,13 +9,16 @@ A session file is one JSON object::
       "data": {"task": "binary", "n_samples": 100, "n_features": 2, "n_classes": 2,
                "fingerprint": "..."},
       "trainer": {...Trainer.state_dict(): step count, weights by name, optimizer
-                  state, minibatch RNG state, history...},
+                  state, minibatch RNG state, history, the fitted preprocessing...},
       "extra": {...}  (free JSON for the caller, e.g. the GUI's view settings)
     }
 
 The data itself is not stored: it is regenerated from the config (dataset
 id, parameters, seed) and checked against the fingerprint, so a session
-cannot silently continue on different data. Loading a session into a
+cannot silently continue on different data. The preprocessing (input
+features and the scaling fitted on the training split) is stored and used
+as it is when the session continues (format version 2; a version 1 session
+was trained on the raw inputs). A session continues in either execution. Loading a session into a
 Trainer built on the same data and stepping gives bit-identical results to
 never having stopped.
 
@@ -38,6 +41,7 @@ import numpy as np
 
 from engine.config import ConfigError, TrainConfig
 from engine.jsonfile import read_text_limited, write_text_atomic
+from engine.preprocessing import PreprocessingError, Preprocessor
 from engine.train import Trainer
 
 __all__ = [
@@ -54,7 +58,7 @@ __all__ = [
 ]
 
 FORMAT_NAME = "microgui-session"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: preprocessing, executions; 1 is still read (raw inputs, scalar)
 #: About a million steps of history; a real session is a few MB at most.
 MAX_SESSION_BYTES = 200 * 1024 * 1024
 
@@ -178,9 +182,21 @@ def trainer_from_session(session: Session, X: np.ndarray, y: np.ndarray) -> Trai
     trained on, or if the recorded state does not fit the network.
     """
     where = f"{session.path}: " if session.path else ""
+    stored = session.trainer_state.get("preprocessing")
     try:
-        trainer = Trainer(session.config, X, y, session.task, session.n_classes)
-    except ConfigError:
+        n_inputs = np.asarray(X).reshape(len(X), -1).shape[1]
+        preprocessor = (
+            Preprocessor.identity(n_inputs) if stored is None else Preprocessor.from_dict(stored)
+        )
+    except PreprocessingError as exc:
+        raise SessionFileError(f"{where}cannot restore the training state: {exc}") from None
+    try:
+        trainer = Trainer(
+            session.config, X, y, session.task, session.n_classes, preprocessor=preprocessor
+        )
+    except ConfigError as exc:
+        if exc.field == "features":
+            raise SessionFileError(f"{where}the data does not fit this session: {exc}") from None
         raise
     except ValueError as exc:
         raise SessionFileError(f"{where}the data does not fit this session: {exc}") from None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from engine.modelio import (
     FORMAT_VERSION,
     ModelFileError,
     load_model,
+    load_model_file,
     model_from_dict,
     model_to_dict,
     save_model,
@@ -46,7 +48,8 @@ def test_round_trip_restores_architecture_weights_and_config(tmp_path):
 def test_file_is_plain_json_with_named_weights_and_no_temp_files_left(tmp_path):
     model, path = saved(tmp_path)
     d = json.loads(path.read_text(encoding="utf-8"))
-    assert d["format_version"] == FORMAT_VERSION
+    assert d["format_version"] == 1  # on the raw inputs: readable by older versions too
+    assert "preprocessing" not in d
     assert d["architecture"]["nouts"] == [4, 3, 1]
     assert list(d["parameters"]) == [n for n, _ in model.named_parameters()]
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
@@ -106,7 +109,8 @@ def test_not_a_model_object(tmp_path):
 
 
 def test_future_version(tmp_path):
-    with pytest.raises(ModelFileError, match=r"format version 2, newer .* upgrade microgui"):
+    newer = rf"format version {FORMAT_VERSION + 1}, newer .* \({FORMAT_VERSION}\); upgrade microgui"
+    with pytest.raises(ModelFileError, match=newer):
         load_model(write(tmp_path, corrupt(format_version=FORMAT_VERSION + 1)))
 
 
@@ -173,3 +177,67 @@ def test_saving_refuses_non_finite_weights_and_bad_config(tmp_path):
     with pytest.raises(ModelFileError, match="config cannot be written as JSON"):
         save_model(MLP(2, [1]), tmp_path / "m.json", {"f": object()})
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+# ---------------------------------------------------------------------- preprocessing
+
+
+def _preprocessed(tmp_path):
+    from engine.config import TrainConfig
+    from engine.train import Trainer
+
+    X = np.random.default_rng(0).normal(size=(40, 2)) * [1.0, 300.0]
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)
+    config = TrainConfig(features="x1,x2,x1*x2,sin(x1)", scaling="standardize", layers=(5,))
+    trainer = Trainer(config, X, y, "binary")
+    for _ in range(5):
+        trainer.step()
+    path = tmp_path / "model.json"
+    save_model(
+        trainer.model, path, config=trainer.config.to_dict(), preprocessor=trainer.preprocessor
+    )
+    return trainer, path, X
+
+
+def test_a_model_with_features_and_scaling_predicts_from_raw_inputs(tmp_path):
+    trainer, path, X = _preprocessed(tmp_path)
+    d = json.loads(path.read_text(encoding="utf-8"))
+    assert d["format_version"] == 2 and d["architecture"]["nin"] == 4
+    assert d["preprocessing"]["features"] == ["x1", "x2", "x1*x2", "sin(x1)"]
+    assert d["preprocessing"]["scaling"]["kind"] == "standardize"
+    loaded = load_model_file(path)
+    assert loaded.preprocessor == trainer.preprocessor
+    np.testing.assert_allclose(loaded.predict(X), trainer.predict(X), rtol=1e-12, atol=1e-12)
+    assert load_model(path)[0].nin == 4  # the network alone, on its 4 inputs
+
+
+def test_a_version_1_file_is_a_model_on_raw_inputs(tmp_path):
+    model, path = saved(tmp_path)
+    loaded = load_model_file(path)
+    assert loaded.preprocessor.is_identity and loaded.preprocessor.n_inputs == model.nin
+
+
+@pytest.mark.parametrize(
+    ("change", "must_say"),
+    [
+        (lambda p: p.update(features=["x1", "x9"]), "needs input x9"),
+        (lambda p: p.update(features=["x1", "cos(x1)"]), "is not a feature"),
+        (lambda p: p.update(features=["x1", "x2"]), "'shift' has 4 values for 2 features"),
+        (
+            lambda p: p.update(features=["x1", "x2"], scaling={"kind": "none"}),
+            "gives 2 inputs but the architecture's 'nin' is 4",
+        ),
+        (lambda p: p["scaling"].update(scale=[1.0, 0.0, 1.0, 1.0]), "must be > 0"),
+        (lambda p: p["scaling"].update(kind="robust"), "scaling 'robust' is unknown"),
+        (lambda p: p.update(n_inputs="2"), "'n_inputs' must be a whole number"),
+    ],
+)
+def test_a_bad_preprocessing_is_one_line_naming_the_file(tmp_path, change, must_say):
+    _, path, _ = _preprocessed(tmp_path)
+    d = json.loads(path.read_text(encoding="utf-8"))
+    change(d["preprocessing"])
+    path.write_text(json.dumps(d), encoding="utf-8")
+    with pytest.raises(ModelFileError) as info:
+        load_model_file(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and must_say in message and "\n" not in message

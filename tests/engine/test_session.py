@@ -44,6 +44,19 @@ CONFIGS = {
     "momentum, cosine, l1, tanh": TrainConfig(
         momentum=0.9, schedule="cosine", reg="l1", activation="tanh", batch_size=5, steps=100
     ),
+    "features, standardized, vectorized adam": TrainConfig(
+        features="x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)",
+        scaling="standardize",
+        execution="vectorized",
+        optimizer="adam",
+        lr=0.02,
+        batch_size=8,
+        test_fraction=0.25,
+        steps=100,
+    ),
+    "minmax, vectorized sgd with momentum": TrainConfig(
+        scaling="minmax", execution="vectorized", momentum=0.9, steps=100
+    ),
 }
 
 
@@ -275,3 +288,41 @@ def test_state_dict_round_trip_is_json_and_loading_nothing_half_way(saved):
         trainer.load_state_dict(broken)
     assert trainer.parameter_values() == before  # nothing applied
     assert all(math.isfinite(v) for v in before.values())
+
+
+def test_the_preprocessing_is_stored_and_used_as_it_is(tmp_path):
+    X, y = moons(n=30)
+    config = TrainConfig(features="x1*x2,sin(x1)", scaling="standardize", steps=5)
+    trainer = Trainer(config, X, y, "binary")
+    trainer.step()
+    path = tmp_path / "s.json"
+    save_session(trainer, path)
+    d = json.loads(path.read_text(encoding="utf-8"))
+    assert d["format_version"] == FORMAT_VERSION == 2
+    assert d["trainer"]["preprocessing"] == trainer.preprocessor.to_dict()
+    # A stored scaling that differs from a refit (say, another numpy) is kept, not refitted.
+    d["trainer"]["preprocessing"]["scaling"]["shift"][0] += 1e-9
+    path.write_text(json.dumps(d), encoding="utf-8")
+    resumed = load_session(path, X, y)
+    assert resumed.preprocessor.scaler.shift[0] == trainer.preprocessor.scaler.shift[0] + 1e-9
+    assert resumed.config.features == ("x1*x2", "sin(x1)")
+
+
+def test_a_version_1_session_continues_on_the_raw_inputs(tmp_path):
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10, scaling="none"), X, y, "binary")
+    for _ in range(3):
+        trainer.step()
+    d = session_to_dict(trainer)
+    d["format_version"] = 1
+    for key in ("features", "scaling", "execution"):
+        del d["config"][key]
+    del d["trainer"]["preprocessing"]
+    del d["trainer"]["history"]["vectorized"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(d), encoding="utf-8")
+    resumed = load_session(path, X, y)
+    assert resumed.preprocessor.is_identity and resumed.steps_done == 3
+    assert resumed.parameter_values() == trainer.parameter_values()
+    assert [r.execution for r in resumed.history] == ["scalar"] * 3
+    assert comparable(resumed.step()) == comparable(trainer.step())
