@@ -86,8 +86,9 @@ class ModelFile:
     config: dict | None = None
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The network's raw outputs (n, nout) for raw rows X (preprocessed first)."""
-        return mlp_forward_numpy(self.model, self.preprocessor.transform(X), exact=False)
+        """The outputs (n, nout) for raw rows X, as ``Trainer.predict`` gives them."""
+        outputs = mlp_forward_numpy(self.model, self.preprocessor.transform(X), exact=False)
+        return self.preprocessor.unscale_outputs(outputs)
 
 
 def model_to_dict(

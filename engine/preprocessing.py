@@ -1,6 +1,12 @@
 """What the model does to raw inputs before its first layer: features, then scaling.
 
-raw X (n, d) -> features (n, m) -> scaling (n, m) -> MLP(m, ...)
+raw X (n, d) -> features (n, m) -> scaling (n, m) -> MLP(m, ...) [-> unscaled target]
+
+For regression the scaling also applies to the target (scikit-learn's
+``TransformedTargetRegressor`` idiom): the network learns scaled targets,
+and its outputs are scaled back, so a table whose target runs in the
+hundreds trains at the usual learning rates and its predictions come out in
+the target's own units.
 
 A :class:`Preprocessor` is fitted once on the training split (the scaling's
 statistics) and then travels with the model: in the Trainer (training, test
@@ -39,6 +45,7 @@ class Preprocessor:
     n_inputs: int
     features: tuple[Feature, ...] = ()
     scaler: Scaler = field(default_factory=Scaler)
+    target: Scaler = field(default_factory=Scaler)  # regression only (one column)
 
     def __post_init__(self) -> None:
         if not self.features:  # the raw inputs, spelled out once here
@@ -47,9 +54,16 @@ class Preprocessor:
             )
 
     @classmethod
-    def fit(cls, X_train: np.ndarray, features: Sequence[str] | str, scaling: str) -> Preprocessor:
+    def fit(
+        cls,
+        X_train: np.ndarray,
+        features: Sequence[str] | str,
+        scaling: str,
+        y_train: np.ndarray | None = None,
+    ) -> Preprocessor:
         """Features by name (``()`` = raw inputs) and ``scaling`` fitted on X_train (n, d).
 
+        ``y_train``: regression targets, scaled the same way (None for classes).
         FeatureError when a feature needs an input X_train does not have.
         """
         X_train = np.asarray(X_train, dtype=np.float64)
@@ -57,7 +71,11 @@ class Preprocessor:
         parsed = parse_features(features)
         check_inputs(parsed, d)
         plain = cls(d, parsed)
-        return cls(d, plain.features, Scaler.fit(scaling, plain.feature_matrix(X_train)))
+        target = Scaler()
+        if y_train is not None:
+            target = Scaler.fit(scaling, np.asarray(y_train, dtype=np.float64).reshape(-1, 1))
+        scaler = Scaler.fit(scaling, plain.feature_matrix(X_train))
+        return cls(d, plain.features, scaler, target)
 
     @classmethod
     def identity(cls, n_inputs: int) -> Preprocessor:
@@ -80,8 +98,8 @@ class Preprocessor:
 
     @property
     def is_identity(self) -> bool:
-        """True when the network sees the raw inputs unchanged."""
-        return self.raw_features and not self.scaler.active
+        """True when the network sees the raw inputs (and targets) unchanged."""
+        return self.raw_features and not self.scaler.active and not self.target.active
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -116,6 +134,17 @@ class Preprocessor:
         """The network's inputs for raw rows X (n, d): (n, n_outputs), float64."""
         with np.errstate(all="ignore"):  # a huge raw value gives inf, reported downstream
             return self.scaler.transform(self.feature_matrix(X))
+
+    def scale_targets(self, y: np.ndarray) -> np.ndarray:
+        """Regression targets as the network learns them (unchanged without target scaling)."""
+        y = np.asarray(y, dtype=np.float64)
+        return self.target.transform(y.reshape(-1, 1))[:, 0] if self.target.active else y
+
+    def unscale_outputs(self, outputs: np.ndarray) -> np.ndarray:
+        """The network's outputs (n, 1) in the target's own units (unchanged without)."""
+        if not self.target.active:
+            return outputs
+        return outputs * self.target.scale[0] + self.target.shift[0]
 
     def values(self, inputs: Sequence[Value]) -> list[Value]:
         """The network's inputs as scalar nodes over the raw input Values (the graph view).
@@ -155,11 +184,14 @@ class Preprocessor:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: inputs, feature names and the fitted scaling."""
-        return {
+        d = {
             "n_inputs": self.n_inputs,
             "features": list(self.feature_names),
             "scaling": self.scaler.to_dict(),
         }
+        if self.target.active:
+            d["target_scaling"] = self.target.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: Any) -> Preprocessor:
@@ -182,9 +214,10 @@ class Preprocessor:
         plain = cls(n, features)
         try:
             scaler = Scaler.from_dict(d.get("scaling", {"kind": "none"}), plain.n_outputs)
+            target = Scaler.from_dict(d.get("target_scaling", {"kind": "none"}), 1)
         except ValueError as exc:
             raise PreprocessingError(f"preprocessing: {exc}") from None
-        return cls(n, plain.features, scaler)
+        return cls(n, plain.features, scaler, target)
 
     def describe(self) -> str:
         """One phrase: "features x1, x2, x1^2; standardized" (for summaries)."""
@@ -196,4 +229,6 @@ class Preprocessor:
                 self.scaler.kind
             ]
         )
+        if self.target.active:
+            parts[-1] += " (and the target)"
         return "; ".join(parts)

@@ -141,15 +141,23 @@ def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]
 
 
 def resolve_scaling(
-    setting: str, X_train: np.ndarray, hint: str = "", names: Sequence[str] = ()
+    setting: str,
+    X_train: np.ndarray,
+    hint: str = "",
+    names: Sequence[str] = (),
+    y_train: np.ndarray | None = None,
 ) -> tuple[str, str]:
     """The scaling a setting means for this data, and why (empty unless "auto" decided).
 
     ``hint`` is the dataset's own suggestion ("standardize" for a CSV table,
-    "" when it has none).
+    "" when it has none). ``y_train``: regression targets, which count too.
     """
     if setting != "auto":
         return setting, ""
     if hint in SCALINGS:
         return hint, f"the dataset suggests {hint}" if hint != "none" else ""
-    return suggest_scaling(X_train, names)
+    kind, why = suggest_scaling(X_train, names)
+    if kind == "none" and y_train is not None:
+        kind, why = suggest_scaling(np.asarray(y_train, dtype=np.float64).reshape(-1, 1))
+        why = why.replace("feature 'x1'", "the target")
+    return kind, why

@@ -154,8 +154,6 @@ class Trainer:
         test, train = np.sort(order[:n_test]), np.sort(order[n_test:])  # keep data order
         self.X_train, self.y_train = self.X[train], self.y[train]
         self.X_test, self.y_test = self.X[test], self.y[test]
-        self._train_targets = encode_targets(self.y_train, self.task, self.loss_name)
-        self._test_targets = encode_targets(self.y_test, self.task, self.loss_name)
 
     def _preprocess(
         self, given: Preprocessor | None, hint: str, feature_names: tuple[str, ...]
@@ -174,15 +172,22 @@ class Trainer:
                 cfg, features=given.config_features, scaling=given.scaler.kind
             )
         else:
+            y_train = self.y_train if self.task == "regression" else None
             scaling, self.scaling_reason = resolve_scaling(
-                cfg.scaling, self.X_train, hint, feature_names
+                cfg.scaling, self.X_train, hint, feature_names, y_train
             )
             try:
-                self.preprocessor = Preprocessor.fit(self.X_train, cfg.features, scaling)
+                self.preprocessor = Preprocessor.fit(self.X_train, cfg.features, scaling, y_train)
             except FeatureError as exc:
                 raise ConfigError("features", str(exc)) from None
-        self.Z_train = self.preprocessor.transform(self.X_train)
-        self.Z_test = self.preprocessor.transform(self.X_test)
+        p = self.preprocessor
+        self.Z_train = p.transform(self.X_train)
+        self.Z_test = p.transform(self.X_test)
+        # Regression targets as the network learns them (scaled with the inputs).
+        self._train_targets = encode_targets(
+            p.scale_targets(self.y_train), self.task, self.loss_name
+        )
+        self._test_targets = encode_targets(p.scale_targets(self.y_test), self.task, self.loss_name)
 
     @property
     def scaling(self) -> str:
@@ -325,6 +330,7 @@ class Trainer:
         run = self._run
         rows, y_batch = self._batch()
         loss, out = run.forward(rows)
+        out = self.preprocessor.unscale_outputs(out)  # R² and RMSE in the target's units
         accuracy, rmse = scores(out, y_batch, self.task, self.loss_name)
         test = self._test_metrics()  # same weights as the forward pass
         lr = self.schedule(k)
@@ -373,6 +379,7 @@ class Trainer:
             outputs = self._run.predict(self.Z_test)
         penalty = penalty_numpy(self._run.parameter_values(), cfg.reg, cfg.reg_strength)
         loss = loss_numpy(outputs, self._test_targets, self.loss_name) + penalty
+        outputs = self.preprocessor.unscale_outputs(outputs)
         accuracy, rmse = scores(outputs, self.y_test, self.task, self.loss_name)
         return {"test_loss": loss, "test_accuracy": accuracy, "test_rmse": rmse}
 
@@ -458,13 +465,17 @@ class Trainer:
     # ------------------------------------------------------------------ reading
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Raw model outputs (n, nout) for raw rows X (preprocessed as in training), by numpy."""
+        """Model outputs (n, nout) for raw rows X, by numpy.
+
+        The rows are preprocessed as in training; regression predictions come
+        back in the target's own units (scores/logits for classification).
+        """
         Z = self.preprocessor.transform(X)
         with self._lock:
-            return self._run.predict(Z)
+            return self.preprocessor.unscale_outputs(self._run.predict(Z))
 
     def predict_inputs(self, Z: np.ndarray) -> np.ndarray:
-        """Raw model outputs (n, nout) for network inputs Z (already preprocessed)."""
+        """The network's own outputs (n, nout) for its inputs Z (preprocessed rows)."""
         with self._lock:
             return self._run.predict(Z)
 

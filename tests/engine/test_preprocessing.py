@@ -163,3 +163,31 @@ def test_a_state_trained_on_other_inputs_is_refused():
     plain.load_state_dict(old)
     with pytest.raises(ValueError, match="trained on other inputs"):
         scaled.load_state_dict(old)
+
+
+def test_regression_targets_are_scaled_for_learning_and_predictions_come_back_in_units():
+    from sklearn.datasets import load_diabetes
+    from sklearn.metrics import mean_squared_error, r2_score
+
+    data = load_diabetes()
+    config = TrainConfig(optimizer="adam", lr=0.01, steps=30, test_fraction=0.25)
+    trainer = Trainer(config, data.data, data.target, "regression")
+    assert trainer.scaling == "standardize" and trainer.preprocessor.target.active
+    mean, std = trainer.y_train.mean(), trainer.y_train.std()
+    assert trainer.preprocessor.target.shift == (mean,)
+    assert trainer.preprocessor.target.scale[0] == pytest.approx(std)
+    results = [trainer.step() for _ in range(30)]
+    last = results[-1]
+    assert results[0].loss < 50.0  # on scaled targets: the loss starts near 1-10, not 30,000
+    predicted = trainer.predict(trainer.X_test)[:, 0]
+    assert 20 < predicted.mean() < 300  # in the target's units
+    # The test metrics of the last step were measured before its update: step once more.
+    before = trainer.predict(trainer.X_test)[:, 0]
+    after = trainer.step()
+    assert after.test_accuracy == pytest.approx(r2_score(trainer.y_test, before), rel=1e-9)
+    assert after.test_rmse == pytest.approx(
+        math.sqrt(mean_squared_error(trainer.y_test, before)), rel=1e-9
+    )
+    assert last.test_accuracy > 0.2
+    p = Preprocessor.from_dict(json.loads(json.dumps(trainer.preprocessor.to_dict())))
+    assert p == trainer.preprocessor and "(and the target)" in p.describe()
