@@ -170,7 +170,7 @@ def test_regression_targets_are_scaled_for_learning_and_predictions_come_back_in
     from sklearn.metrics import mean_squared_error, r2_score
 
     data = load_diabetes()
-    config = TrainConfig(optimizer="adam", lr=0.01, steps=30, test_fraction=0.25)
+    config = TrainConfig(optimizer="adam", lr=0.01, steps=31, test_fraction=0.25)
     trainer = Trainer(config, data.data, data.target, "regression")
     assert trainer.scaling == "standardize" and trainer.preprocessor.target.active
     mean, std = trainer.y_train.mean(), trainer.y_train.std()
