@@ -69,7 +69,7 @@ BYTES_PER_PRODUCT = 40.0
 BYTES_PER_NODE = 150.0
 #: Vectorized: seconds per product (three multiply-adds) and floats kept per
 #: sample and layer unit (sum, output, gradient, a temporary).
-VECTOR_SECONDS_PER_PRODUCT = 1.5e-9
+VECTOR_SECONDS_PER_PRODUCT = 3e-9
 VECTOR_FLOATS_PER_UNIT = 4
 VECTORIZED_WORK_FACTOR = 100
 AUTO_VECTORIZED_WORK = 100_000

@@ -102,6 +102,15 @@ class ArrayMLP:
             flat_parameters(model) if flat is None else flat,
         )
 
+    @classmethod
+    def from_weight_arrays(
+        cls, arrays: Sequence[tuple[np.ndarray, np.ndarray]], activation: str
+    ) -> ArrayMLP:
+        """An ArrayMLP of per-layer (W (nout, nin), b (nout,)) arrays (copied)."""
+        blocks = [np.column_stack([np.asarray(w), np.asarray(b)]).ravel() for w, b in arrays]
+        sizes = [np.shape(arrays[0][0])[1], *(np.shape(w)[0] for w, _ in arrays)]
+        return cls(sizes, activation, np.concatenate(blocks).astype(np.float64))
+
     def weight_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Copies of (W (nout, nin), b (nout,)) per layer, like engine.fast.model_weight_arrays."""
         return [(block[:, :-1].copy(), block[:, -1].copy()) for block in self.blocks]
