@@ -45,8 +45,11 @@ entries, and for classification y holds class indices 0..k-1 with
 
 The contract is versioned by :data:`CONTRACT_VERSION`. A plugin written for a
 newer contract may say so with a module attribute
-``MICROGUI_CONTRACT_VERSION = 2``; an older microgui then reports it as
-needing an upgrade instead of failing obscurely. Only ``microgui_datasets``
+``MICROGUI_CONTRACT_VERSION = 3``; an older microgui then reports it as
+needing an upgrade instead of failing obscurely. Version 2 added one
+optional field, ``DatasetSpec.suggested_scaling``; a plugin that sets it
+declares ``MICROGUI_CONTRACT_VERSION = 2``, and every version 1 plugin works
+unchanged. Only ``microgui_datasets``
 exists today; new hooks (losses, optimizers) would be added beside it, and a
 plugin implementing only those is unaffected by this one.
 """
@@ -61,7 +64,7 @@ import numpy as np
 import pluggy
 
 PROJECT_NAME = "microgui"
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2  # 2: DatasetSpec.suggested_scaling (optional)
 ENTRY_POINT_GROUP = "microgui.plugins"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -70,6 +73,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 #: "binary": y in {0, 1} (float64); "multiclass": y in {0..k-1} (int64 after
 #: validation); "regression": y any finite float.
 TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
+#: What ``DatasetSpec.suggested_scaling`` may say; "" lets microgui decide from the data.
+SCALING_HINTS: tuple[str, ...] = ("", "none", "standardize", "minmax")
 #: Parameter kinds the GUI can build a form field for. "str" is free text
 #: (e.g. a column name); "path" is a file chosen with a file dialog.
 PARAM_KINDS: tuple[str, ...] = ("int", "float", "bool", "choice", "path", "str")
@@ -138,6 +143,13 @@ class DatasetSpec:
     ``task`` is the task the dataset has with its default parameters; the
     :class:`Dataset` that ``generate`` returns is authoritative (blobs with
     k=2 is binary, with k=3 multiclass).
+
+    ``suggested_scaling`` (contract version 2, optional) is the feature
+    scaling microgui uses when the user leaves scaling on "auto":
+    "standardize" for tables whose columns come in any unit (the CSV
+    plugin), "none" for data made at unit scale; "" (the default) lets
+    microgui decide from the data (standardize when a feature is far from
+    unit scale).
     """
 
     id: str
@@ -146,6 +158,7 @@ class DatasetSpec:
     task: Task
     params: tuple[ParamSpec, ...]
     generate: Callable[[dict[str, Any], int], Dataset]
+    suggested_scaling: str = ""
 
     def defaults(self) -> dict[str, Any]:
         """The parameters at their declared defaults."""

@@ -16,6 +16,10 @@ Classification labels become class indices in sorted order (numbers
 numerically, text alphabetically) and ``class_names`` keeps the originals:
 2 classes is "binary", 3..20 "multiclass". The seed is unused: the file is
 the data (the trainer shuffles and splits).
+
+A table's columns come in any unit (centimetres beside thousands), so the
+dataset suggests standardized features (contract version 2): with scaling
+on "auto" microgui standardizes them, fitted on the training split.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import numpy as np
 from microgui.hookspecs import Dataset, DatasetError, DatasetSpec, ParamSpec, hookimpl
 from plugins._csv_reader import MAX_CLASSES, CsvTable, read_csv_table
 
+#: suggested_scaling is contract version 2 (microgui.hookspecs).
+MICROGUI_CONTRACT_VERSION = 2
 TASK_CHOICES = ("auto", "classification", "regression")
 
 
@@ -130,5 +136,6 @@ def microgui_datasets() -> list[DatasetSpec]:
                 ),
             ),
             generate=generate_csv,
+            suggested_scaling="standardize",
         )
     ]

@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from microgui.hookspecs import PARAM_KINDS, TASKS, Dataset, DatasetSpec, ParamSpec
+from microgui.hookspecs import (
+    PARAM_KINDS,
+    SCALING_HINTS,
+    TASKS,
+    Dataset,
+    DatasetSpec,
+    ParamSpec,
+)
 
 # Ids end up in file names, command lines and JSON: keep them boring.
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -80,6 +87,11 @@ def check_dataset_spec(spec: object) -> DatasetSpec:
         raise ContractError(f"{where}: task {spec.task!r} is not one of {', '.join(TASKS)}")
     if not callable(spec.generate):
         raise ContractError(f"{where}: generate must be callable as generate(params, seed)")
+    if spec.suggested_scaling not in SCALING_HINTS:
+        raise ContractError(
+            f"{where}: suggested_scaling {spec.suggested_scaling!r} is not one of "
+            f"{', '.join(repr(h) for h in SCALING_HINTS)}"
+        )
     if not isinstance(spec.params, (tuple, list)):
         raise ContractError(f"{where}: params must be a tuple of ParamSpec")
     params = []

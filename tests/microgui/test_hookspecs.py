@@ -40,7 +40,7 @@ def _spec(**overrides) -> DatasetSpec:
 def test_markers_are_named_after_the_project():
     assert hookspecs.hookspec.project_name == "microgui"
     assert hookspecs.hookimpl.project_name == "microgui"
-    assert CONTRACT_VERSION == 1
+    assert CONTRACT_VERSION == 2
     assert hookspecs.ENTRY_POINT_GROUP == "microgui.plugins"
 
 

@@ -228,9 +228,9 @@ def test_undecorated_hook_unknown_hook_and_empty_plugin_are_explained(folder):
 
 
 def test_plugin_for_a_newer_contract_asks_for_an_upgrade(folder):
-    write(folder, "future", "MICROGUI_CONTRACT_VERSION = 2\n" + dataset_plugin("future_data"))
+    write(folder, "future", "MICROGUI_CONTRACT_VERSION = 3\n" + dataset_plugin("future_data"))
     registry = load(folder)
-    assert "needs plugin contract version 2" in report(registry, "future").error
+    assert "needs plugin contract version 3" in report(registry, "future").error
     assert "future_data" not in registry.datasets
     assert_rest_works(registry)
 
