@@ -50,6 +50,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "target_loss": None,
         "target_accuracy": None,
         "patience": None,
+        # micrograd's own arithmetic on the raw inputs, whatever "auto" would choose
+        "features": [],
+        "scaling": "none",
+        "execution": "scalar",
     },
 }
 

@@ -24,18 +24,20 @@ they are rough by design (a factor of two either way). The default limits
 under about 1 GB and roughly 15 seconds.
 
 The vectorized execution (engine.executions) builds no graph: a step keeps
-a few arrays of ``batch x layer width`` floats and does three multiply-adds
-per parameter-input product (forward, and two in backward) in numpy's
-compiled loops. It is held to the same budgets of time and memory, which
+a few arrays of ``batch x layer width`` floats (plus the MLP's Values, one
+per parameter, that the graph view and saving read) and does three
+multiply-adds per parameter-input product (forward, and two in backward) in
+numpy's compiled loops. It is held to the same budgets of time and memory, which
 lets it take VECTORIZED_WORK_FACTOR times the products (measured:
 benchmarks/bench_vectorized.py) and refuses only what would not fit in the
 memory the scalar limits allow.
 
 ``choose_execution`` resolves the config's "auto": the scalar graph while a
-step is small (micrograd's demo, the built-in 2-D datasets: the graph is
-what the sandbox is for, and it costs milliseconds), vectorized from
-AUTO_VECTORIZED_WORK products per step, where the scalar step starts to
-take longer than the eye waits between two frames.
+step is small (micrograd's demo: 100 samples x 337 parameters; the built-in
+2-D datasets at their default sizes: the graph is what the sandbox is for,
+and its step takes 10-25 ms), vectorized from AUTO_VECTORIZED_WORK
+products per step (wine's 142 x 547 already takes 30-60 ms a scalar step,
+under a millisecond vectorized). Both compute the same numbers.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ BYTES_PER_NODE = 150.0
 VECTOR_SECONDS_PER_PRODUCT = 3e-9
 VECTOR_FLOATS_PER_UNIT = 4
 VECTORIZED_WORK_FACTOR = 100
-AUTO_VECTORIZED_WORK = 100_000
+AUTO_VECTORIZED_WORK = 60_000
 GENERIC_ADVICE = (
     "use fewer samples, a smaller batch size or smaller layers, "
     "or raise the limit if you have the memory and patience"
@@ -115,7 +117,10 @@ class SizeEstimate:
     def megabytes(self) -> float:
         """Approximate peak memory of one step (the graph, or the arrays)."""
         if self.execution == "vectorized":
-            return (self.floats + 8 * self.parameters) * 8 / 1e6
+            # the arrays, eight float vectors of parameters (weights, gradients, optimizer
+            # state, save point), and the MLP's Values that the graph view reads
+            floats = self.floats + 8 * self.parameters
+            return (floats * 8 + self.parameters * BYTES_PER_NODE) / 1e6
         return (self.nodes * BYTES_PER_NODE + self.work * BYTES_PER_PRODUCT) / 1e6
 
     @property

@@ -8,6 +8,16 @@ of the preset or config file. Examples:
   microgui train --preset micrograd-demo
   microgui train --dataset moons --layers 16,16 --steps 100 --plot boundary.png
   microgui train --dataset blobs --dataset-param k=4 --optimizer adam --lr 0.02 --json
+  microgui train --dataset circle --features "x1,x2,x1^2,x2^2" --layers 4
+  microgui train --dataset csv --dataset-param path=wine.csv --execution vectorized
+
+Inputs: --features computes the network's inputs from the raw ones
+(xK, xK^2, xJ*xK, sin(xK)); --scaling standardizes or min-max scales them,
+fitted on the training split (auto: standardize CSV tables and data far from
+unit scale, keep the built-in 2-D sets as they are). Both travel with the
+model and the session. --execution vectorized runs the same math with numpy
+(auto: when a step is big enough to gain); the summary and --json name the
+one that ran.
 
 Files: --save writes the model (engine.modelio JSON); --session writes the
 whole training state when the run ends, also after Ctrl-C or divergence;
@@ -35,7 +45,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
+from engine.config import (
+    EXECUTIONS,
+    LOSS_NAMES,
+    OPTIMIZER_NAMES,
+    REGULARIZERS,
+    SCALING_CHOICES,
+    ConfigError,
+    TrainConfig,
+)
+from engine.features import FEATURE_EXAMPLE
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import SCHEDULES
 from engine.presets import PRESETS, preset_names
@@ -115,6 +134,14 @@ def _betas(text: str) -> tuple[float, float]:
     raise argparse.ArgumentTypeError(f"{text!r} is not two numbers like 0.9,0.999")
 
 
+def _features(text: str) -> str:
+    """--features text; 'none' (or empty) means the raw inputs. Parsed by TrainConfig."""
+    return "" if text.strip().lower() in _NONE_WORDS else text
+
+
+_features.__name__ = "feature list"
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
@@ -167,6 +194,25 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         f"share of samples held out for testing (default {d.test_fraction})",
         type=_number,
         metavar="F",
+    )
+
+    inputs = parser.add_argument_group("inputs")
+    _option(
+        inputs,
+        "--features",
+        "features",
+        f"network inputs computed from the raw ones, e.g. '{FEATURE_EXAMPLE}' "
+        "(xK, xK^2, xJ*xK, sin(xK); 'none' = the raw inputs)",
+        type=_features,
+        metavar="LIST",
+    )
+    _option(
+        inputs,
+        "--scaling",
+        "scaling",
+        "feature scaling fitted on the training split; auto = standardize CSV tables and "
+        "features far from unit scale (default auto)",
+        choices=SCALING_CHOICES,
     )
 
     net = parser.add_argument_group("network and loss")
@@ -232,7 +278,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
     )
 
-    stop = parser.add_argument_group("when to stop")
+    stop = parser.add_argument_group("when to stop, and how a step runs")
     _option(stop, "--steps", "steps", f"number of steps (default {d.steps})", type=int, metavar="N")
     _option(
         stop,
@@ -265,6 +311,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         "a loss this many times the first one counts as diverged (default 1e6; none = off)",
         type=_optional(float),
         metavar="X",
+    )
+    _option(
+        stop,
+        "--execution",
+        "execution",
+        "scalar (micrograd's graph), vectorized (the same math with numpy) or auto "
+        "(vectorized when a step is big enough to gain; default)",
+        choices=EXECUTIONS,
     )
     _option(
         stop,

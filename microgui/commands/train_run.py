@@ -44,6 +44,7 @@ EXIT_INTERRUPTED = 130
 #: Settings that may change when resuming; anything else would not continue the same run.
 RESUME_CHANGEABLE = (
     "steps",
+    "execution",
     "target_loss",
     "target_accuracy",
     "patience",
@@ -87,8 +88,11 @@ def _typed(kind: str, key: str, value: Any) -> Any:
 DATASET_TIMEOUT_S = seconds_from_environment("MICROGUI_DATASET_TIMEOUT", 300.0)
 
 
-def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:
-    """(Dataset, typed dataset parameters) from the plugin registry; UserError if impossible."""
+def load_dataset(
+    config: TrainConfig, plugin_dirs: Any, quiet: bool = False
+) -> tuple[Any, dict, str]:
+    """(Dataset, typed dataset parameters, the dataset's scaling hint) from the plugin
+    registry; UserError if impossible. The hint is ``DatasetSpec.suggested_scaling``."""
     from microgui.plugin_host.manager import PluginError, load_plugins
 
     registry = load_plugins(plugin_dirs)
@@ -104,7 +108,7 @@ def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> 
     try:
         # A hung plugin must not hang a script forever: give up with exit 2.
         data = registry.generate(config.dataset, params, config.seed, timeout=DATASET_TIMEOUT_S)
-        return data, params
+        return data, params, spec.suggested_scaling
     except PluginError as exc:
         raise UserError(str(exc)) from None
 
@@ -139,7 +143,12 @@ def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> 
     written = []
     if args.save:
         try:
-            save_model(trainer.model, args.save, config=trainer.config.to_dict())
+            save_model(
+                trainer.model,
+                args.save,
+                config=trainer.config.to_dict(),
+                preprocessor=trainer.preprocessor,
+            )
         except (ModelFileError, OSError) as exc:
             raise UserError(
                 f"--save {args.save}: {getattr(exc, 'strerror', None) or exc}"
@@ -209,11 +218,13 @@ def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) 
     lines = []
     if ran:
         per_step = engine_seconds / ran
+        how = f"{last.nodes:,} nodes per step" if last.nodes else "no graph: numpy arrays"
         lines.append(
             f"trained {ran} step{'s' if ran != 1 else ''} in {elapsed:.2f} s: "
             f"{per_step * 1e3:.2f} ms per step "
-            f"({1 / per_step if per_step else math.inf:.1f} steps/s), {last.nodes:,} nodes per step"
+            f"({1 / per_step if per_step else math.inf:.1f} steps/s), {how}"
         )
+    lines.append(run_description(trainer))
     text = f"final loss {last.loss:.6g}, {metric} {score}"
     if last.rmse is not None:
         text += f", RMSE {last.rmse:.4g}"
@@ -226,6 +237,17 @@ def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) 
     if trainer.message:
         lines.append(trainer.message)
     return "\n".join(lines)
+
+
+def run_description(trainer: Trainer) -> str:
+    """One line: which execution runs and what the network's inputs are, and why if "auto"."""
+    execution = f"execution {trainer.execution}"
+    if trainer.execution_reason:
+        execution += f" ({trainer.execution_reason})"
+    inputs = trainer.preprocessor.describe()
+    if trainer.scaling_reason:
+        inputs += f" ({trainer.scaling_reason})"
+    return f"{execution}; inputs {inputs}"
 
 
 # ---------------------------------------------------------------------------- the run
@@ -266,7 +288,7 @@ def run_training(
         session, config = _trainer_for_resume(args, given)
     for option, path in (("--save", args.save), ("--session", args.session), ("--plot", args.plot)):
         _check_output(option, path)
-    dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
+    dataset, params, hint = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
     if session is not None:
         try:
             trainer = trainer_from_session(session, dataset.X, dataset.y)
@@ -279,7 +301,15 @@ def run_training(
     else:
         config = config.replace(dataset_params=params)
         n_classes = len(dataset.class_names) if dataset.task == "multiclass" else None
-        trainer = Trainer(config, dataset.X, dataset.y, dataset.task, n_classes)
+        trainer = Trainer(
+            config,
+            dataset.X,
+            dataset.y,
+            dataset.task,
+            n_classes,
+            scaling_hint=hint,
+            feature_names=tuple(dataset.feature_names),
+        )
     return _train(trainer, dataset, args, started)
 
 

@@ -43,6 +43,7 @@ STEP_KEYS = {
     "test_rmse",
     "message",
     "stop_reason",
+    "execution",
 }
 
 
@@ -88,6 +89,7 @@ def test_micrograd_demo_preset_end_to_end(tmp_path):
     steps = json_lines(done.stdout)
     assert [s["step"] for s in steps] == list(range(100))
     assert all(set(s) == STEP_KEYS and s["finite"] for s in steps)
+    assert {s["execution"] for s in steps} == {"scalar"}  # micrograd's arithmetic
     assert steps[-1]["accuracy"] == 1.0
     assert steps[-1]["stop_reason"] == "steps"
     assert "ms per step" in done.stderr and "Traceback" not in done.stderr
@@ -205,6 +207,10 @@ def run_main(capsys, *args: str) -> tuple[int, str, str]:
         (["--resume", "missing.json"], "--resume: session file not found"),
         (["--layers", "4096,4096"], "--max-nodes: this network needs"),
         (["--resume", "x.json", "--preset", "micrograd-demo"], "drop --preset/--config"),
+        (["--features", "x1,x3"], "--features: 'x3' needs input x3 but the data has 2"),
+        (["--features", "x1^3"], "--features: 'x1^3' is not a feature (only squares: ^2)"),
+        (["--features", "exec('1')"], "--features: \"exec('1')\" is not a feature"),
+        (["--features", "x1,x1"], "--features: 'x1' is listed twice"),
     ],
 )
 def test_bad_input_returns_2_and_one_line(capsys, tmp_path, monkeypatch, args, must_say):
@@ -370,3 +376,86 @@ def test_preset_is_exactly_micrograds_demo_notebook():
     assert list(trainer.parameter_values().values()) == pytest.approx(
         [p.data for p in model.parameters()], rel=1e-12, abs=1e-15
     )
+
+
+# ---------------------------------------------------------------------- inputs and executions
+
+
+def test_features_scaling_and_execution_are_options_and_named_in_the_summary(capsys, tmp_path):
+    model = tmp_path / "m.json"
+    code, out, _ = run_main(
+        capsys, "--features", "x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)", "--scaling", "minmax",
+        "--execution", "vectorized", "--steps", "3", "--layers", "4", "--save", str(model),
+    )  # fmt: skip
+    assert code == 0
+    assert "no graph: numpy arrays" in out
+    assert (
+        "execution vectorized; inputs features x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2); "
+        "min-max scaled" in out
+    )
+    from engine.modelio import load_model_file
+
+    loaded = load_model_file(model)
+    assert loaded.model.nin == 7 and loaded.preprocessor.scaler.kind == "minmax"
+    assert loaded.config["features"] == ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
+    code, out, _ = run_main(capsys, "--steps", "2", "--features", "none", "--layers", "4")
+    assert code == 0 and "inputs unscaled" in out and "features" not in out.split("inputs")[1]
+
+
+def test_auto_says_which_execution_runs_and_why(capsys):
+    code, out, _ = run_main(capsys, "--steps", "2")
+    assert code == 0 and "execution scalar (auto: 80 samples x 337 parameters per step" in out
+    code, out, _ = run_main(capsys, "--steps", "2", "--dataset-param", "n_samples=2000")
+    assert code == 0 and "execution vectorized (auto: 1,600 samples x 337 parameters" in out
+    code, out, _ = run_main(capsys, "--steps", "2", "--json", "--quiet", "--execution", "scalar")
+    assert {s["execution"] for s in json_lines(out)} == {"scalar"}
+
+
+def test_a_csv_table_is_standardized_by_default_and_says_so(capsys, tmp_path):
+    from sklearn.datasets import load_wine
+
+    data = load_wine()
+    path = tmp_path / "wine.csv"
+    header = ",".join([*data.feature_names, "label"])
+    rows = [
+        ",".join(f"{v:g}" for v in [*x, t]) for x, t in zip(data.data, data.target, strict=True)
+    ]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, _ = run_main(
+        capsys, "--dataset", "csv", "--dataset-param", f"path={path}", "--steps", "100"
+    )
+    assert code == 0
+    assert "inputs standardized (the dataset suggests standardize)" in out
+    accuracy = float(re.search(r"test accuracy ([\d.]+)%", out).group(1))
+    assert accuracy > 85.0
+    # 13 columns from 0.1 to 1,680 unscaled: stuck on the most frequent class
+    code, out, _ = run_main(
+        capsys, "--dataset", "csv", "--dataset-param", f"path={path}", "--steps", "100",
+        "--scaling", "none",
+    )  # fmt: skip
+    assert code == 0 and "inputs unscaled" in out
+    assert float(re.search(r"test accuracy ([\d.]+)%", out).group(1)) < 50.0
+
+
+def test_resume_may_change_the_execution_and_continues_the_same_numbers(tmp_path, capsys):
+    common = ["--optimizer", "adam", "--lr", "0.05", "--batch-size", "8", "--layers", "6",
+              "--features", "x1,x2,x1*x2", "--scaling", "standardize",
+              "--quiet", "--json"]  # fmt: skip
+    code, straight, _ = run_main(capsys, *common, "--steps", "20", "--execution", "scalar")
+    assert code == 0
+    session = str(tmp_path / "s.json")
+    code, first, _ = run_main(
+        capsys, *common, "--steps", "10", "--execution", "scalar", "--session", session
+    )
+    assert code == 0
+    code, rest, _ = run_main(
+        capsys, "--resume", session, "--steps", "20", "--execution", "vectorized", "--json",
+        "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    resumed, expected = json_lines(first + rest), json_lines(straight)
+    assert [s["execution"] for s in resumed] == ["scalar"] * 10 + ["vectorized"] * 10
+    for got, want in zip(resumed, expected, strict=True):
+        assert got["loss"] == pytest.approx(want["loss"], rel=1e-9)
+    code, _, err = run_main(capsys, "--resume", session, "--scaling", "none")
+    assert code == 2 and "--scaling cannot change when resuming" in err
