@@ -171,22 +171,19 @@ def test_installed_wheel_finds_resources_and_entry_points(wheel, tmp_path):
 
     script = target / "bin" / "microgui"
     assert script.is_file(), "the console script `microgui` must be installed"
-    help_run = subprocess.run(
-        [sys.executable, "-m", "microgui", "--help"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def microgui_command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "microgui", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    help_run = microgui_command("--help")
     assert help_run.returncode == 0, help_run.stderr
     assert "train" in help_run.stdout
-    version_run = subprocess.run(
-        [sys.executable, "-m", "microgui", "--version"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    version_run = microgui_command("--version")
     assert version_run.stdout.strip() == f"microgui {microgui.__version__}"
