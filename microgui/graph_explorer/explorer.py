@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
@@ -102,13 +103,18 @@ class GraphExplorer(StepperMixin, QWidget):
         activation: str,
         loss: str,
         task: str,
+        preprocessor: Any = None,
     ) -> None:
         """The current model (named weights + architecture), its loss and task.
 
-        Cheap to call for every training snapshot: the graph refreshes at most
-        every ``refresh_interval_ms``, only while visible and "Live" is on.
+        ``preprocessor``: the run's input features and scaling
+        (engine.preprocessing; None for the raw inputs). Cheap to call for
+        every training snapshot: the graph refreshes at most every
+        ``refresh_interval_ms``, only while visible and "Live" is on.
         """
-        self.spec = ModelSpec(dict(weights), int(nin), tuple(nouts), activation, loss, task)
+        self.spec = ModelSpec(
+            dict(weights), int(nin), tuple(nouts), activation, loss, task, preprocessor
+        )
         self._dirty = True
         if self.sample is None or not self.controls.live or not self.isVisible():
             return
@@ -143,7 +149,15 @@ class GraphExplorer(StepperMixin, QWidget):
 
         def build() -> tuple:
             snapshot = build_sample_graph(
-                spec.weights, spec.nin, spec.nouts, spec.activation, spec.loss, x, y, spec.task
+                spec.weights,
+                spec.nin,
+                spec.nouts,
+                spec.activation,
+                spec.loss,
+                x,
+                y,
+                spec.task,
+                spec.preprocessor,
             )
             if previous is not None and snapshot.structure == structure:
                 return snapshot, None, collapse  # same structure: keep the layout

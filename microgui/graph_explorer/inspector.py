@@ -145,6 +145,8 @@ class NodeInspector(QWidget):
     def _place(snapshot: GraphSnapshot, layer: int, neuron: int, role: str) -> str:
         if role == "input":
             return "input"
+        if role == "feature":
+            return f"input feature {neuron + 1} (feature or scaling)"
         if role == "loss":
             return f"loss ({snapshot.loss_name})" if snapshot.loss_name else "loss"
         if neuron >= 0:

@@ -63,6 +63,7 @@ class _Wiring(QObject):
             snapshot.activation,
             snapshot.loss,
             snapshot.task,
+            snapshot.preprocessor,
         )
 
     def on_sample_clicked(self, index: int) -> None:

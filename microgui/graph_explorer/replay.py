@@ -56,7 +56,7 @@ def _apply(node: GraphNode, args: Sequence[Value], snapshot: GraphSnapshot) -> V
         return -a
     if r == "abs":
         return abs(a)
-    if r in ("relu", "tanh", "sigmoid", "exp", "log"):
+    if r in ("relu", "tanh", "sigmoid", "sin", "exp", "log"):
         return getattr(a, r)()
     if r == "sum_c":
         total = args[0]

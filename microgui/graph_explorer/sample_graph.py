@@ -5,6 +5,13 @@ float) as an unfused ``engine.nn.MLP`` (micrograd's chain of ``*`` and ``+``
 nodes per neuron), the sample goes through it, the engine's loss for that
 sample is computed and backward runs once. The result is a GraphSnapshot:
 plain numbers the GUI may keep while training moves on.
+
+The sample enters as its raw values (leaves ``x.0``, ``x.1``, ...). When
+the run computes input features or scales its inputs (engine.
+preprocessing), those are scalar nodes too: ``x.0 * x.0`` labelled
+``feature.x1^2``, ``sin``, products, then ``(f - shift) / scale`` labelled
+``scaled.<name>``, so the Graph tab shows their values and gradients like
+any other node. A regression target is scaled as in training.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from engine.graph import topological_order
 from engine.losses import LOSSES
 from engine.metrics import encode_targets
 from engine.nn import MLP
+from engine.preprocessing import Preprocessor
 from microgui.graph_explorer.snapshot import GraphSnapshot, snapshot_from_root
 
 __all__ = [
@@ -43,11 +51,18 @@ class ModelSpec:
     activation: str
     loss: str
     task: str
+    preprocessor: Preprocessor | None = None  # None: the raw inputs, unscaled
 
     def estimated_nodes(self) -> int:
-        """Nodes of one sample's unfused graph: 3 per weight, 2 per neuron, inputs, loss."""
+        """Nodes of one sample's unfused graph: 3 per weight, 2 per neuron, inputs, loss.
+
+        Plus, with preprocessing, the raw inputs and up to 3 nodes per feature.
+        """
         sizes = [self.nin, *self.nouts]
-        return self.nin + 1 + sum(o * (3 * i + 2) for i, o in pairwise(sizes))
+        extra = 0
+        if self.preprocessor is not None and not self.preprocessor.is_identity:
+            extra = self.preprocessor.n_inputs + 3 * self.preprocessor.n_outputs
+        return self.nin + 1 + extra + sum(o * (3 * i + 2) for i, o in pairwise(sizes))
 
 
 _PARAM_LABEL = re.compile(r"^layers\.(\d+)\.neurons\.(\d+)\.")
@@ -154,13 +169,15 @@ def unfused_sample_loss(outputs: list[Value], loss: str, targets: tuple[float, .
     raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
 
 
-def _model_grouper(outputs: list[Value]):
+def _model_grouper(outputs: list[Value], features: dict[int, int] | None = None):
     """(layer, neuron, role) per node: parameters by their names, ops by their operands.
 
     An op belongs to the deepest layer among its parents (a product of a
     layer-1 weight and a layer-0 activation is layer 1's); nodes after the
-    model outputs are the loss's.
+    model outputs are the loss's. ``features`` maps the ids of feature and
+    scaling nodes to the network input they make: layer -1, role "feature".
     """
+    features = features or {}
 
     def group(order: list[Value]) -> list[tuple[int, int, str]]:
         in_model = {id(v) for out in outputs for v in topological_order(out)}
@@ -174,6 +191,8 @@ def _model_grouper(outputs: list[Value]):
                 result[id(v)] = (int(match.group(1)), int(match.group(2)), "param")
             elif _INPUT_LABEL.match(v.label):
                 result[id(v)] = (-1, int(_INPUT_LABEL.match(v.label).group(1)), "input")
+            elif id(v) in features:
+                result[id(v)] = (-1, features[id(v)], "feature")
             elif id(v) not in in_model:
                 result[id(v)] = (n_layers, 0, "loss")
             elif not v.parents:
@@ -211,31 +230,61 @@ def build_sample_graph(
     x: Sequence[float],
     y: float,
     task: str | None = None,
+    preprocessor: Preprocessor | None = None,
 ) -> GraphSnapshot:
     """Snapshot of sample (x, y) through the model and its loss, after one backward.
 
     ``task`` ("binary", "multiclass", "regression") selects the trainer's
-    target encoding for ``y`` (see loss_targets).
+    target encoding for ``y`` (see loss_targets). ``preprocessor``: the
+    run's input features and scaling (None: the raw inputs); ``x`` is then
+    the raw sample and ``nin`` the network's inputs (one per feature).
 
-    Inputs are leaves labelled ``x.0``, ``x.1``...; parameters carry their
+    Inputs are leaves labelled ``x.0``, ``x.1``...; features and scaled
+    inputs ``feature.<name>`` and ``scaled.<name>``; parameters carry their
     names; the root is the loss. Raises ValueError for weights that do not
     fit the architecture, a wrong input length or an unknown loss.
     """
     x = [float(v) for v in x]
-    if len(x) != nin:
-        raise ValueError(f"the sample has {len(x)} features but the model expects {nin}")
+    p = preprocessor if preprocessor is not None else Preprocessor.identity(nin)
+    if p.n_outputs != nin:
+        raise ValueError(f"the preprocessing gives {p.n_outputs} inputs but the model takes {nin}")
+    if len(x) != p.n_inputs:
+        raise ValueError(f"the sample has {len(x)} features but the model expects {p.n_inputs}")
     model = rebuild_model(weights, nin, nouts, activation)
+    if task == "regression":
+        y = float(p.scale_targets(np.array([y]))[0])  # the target as the network learned it
     targets = loss_targets(loss, float(y), model.nouts[-1], task)
     inputs = [Value(v, label=f"x.{k}") for k, v in enumerate(x)]
-    out = model(inputs)
+    net_inputs = p.values(inputs)
+    out = model(net_inputs)
     outputs = out if isinstance(out, list) else [out]
     root = unfused_sample_loss(outputs, loss, targets)
     root.backward()
     return snapshot_from_root(
         root,
-        grouper=_model_grouper(outputs),
+        grouper=_model_grouper(outputs, _feature_nodes(inputs, net_inputs)),
         n_layers=len(model.nouts),
         loss_name=loss,
         targets=targets,
-        description=f"MLP({nin}, {list(model.nouts)}, {activation}) with {loss} loss",
+        description=_description(nin, model.nouts, activation, loss, p),
     )
+
+
+def _feature_nodes(inputs: list[Value], net_inputs: list[Value]) -> dict[int, int]:
+    """id -> network input index for every node between the raw inputs and the network."""
+    raw = {id(v) for v in inputs}
+    found: dict[int, int] = {}
+    for k, node in enumerate(net_inputs):
+        for v in topological_order(node):
+            if id(v) not in raw and id(v) not in found:
+                found[id(v)] = k
+    return found
+
+
+def _description(
+    nin: int, nouts: Sequence[int], activation: str, loss: str, p: Preprocessor
+) -> str:
+    text = f"MLP({nin}, {list(nouts)}, {activation}) with {loss} loss"
+    if not p.is_identity:
+        text += f"; inputs {p.describe()}"
+    return text

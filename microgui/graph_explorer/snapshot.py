@@ -40,6 +40,7 @@ _UNARY_RECIPES = {
     "ReLU": "relu",
     "tanh": "tanh",
     "sigmoid": "sigmoid",
+    "sin": "sin",
     "exp": "exp",
     "log": "log",
 }
@@ -65,7 +66,7 @@ class GraphNode(NamedTuple):
     local_grads: tuple[float, ...]
     layer: int = 0
     neuron: int = -1
-    role: str = "op"  # "input" | "param" | "op" | "output" | "loss" | "leaf"
+    role: str = "op"  # "input" | "feature" | "param" | "op" | "output" | "loss" | "leaf"
     recipe: str = "leaf"
     operands: tuple[int, ...] = ()
     constant: float = math.nan

@@ -2,8 +2,11 @@
 
 The model is evaluated on a grid with the engine's numpy fast path (one
 matrix product per layer for the whole grid), never one scalar graph per
-pixel. Everything returned is a fresh numpy array: the GUI thread may draw
-it while the worker keeps training.
+pixel. The grid is in the data's raw units; a run with input features or
+scaling passes ``predict`` (raw rows -> outputs, ``Trainer.predict``) and
+``transform`` (raw rows -> the network's inputs), so the picture is of the
+model as trained. Everything returned is a fresh numpy array: the GUI
+thread may draw it while the worker keeps training.
 """
 
 from __future__ import annotations
@@ -38,14 +41,26 @@ def plot_extent(values: np.ndarray) -> tuple[float, float]:
 
 
 def plane_inputs(
-    X: np.ndarray, axes: tuple[int, int], x_range, y_range, nx: int, ny: int
+    X: np.ndarray,
+    axes: tuple[int, int],
+    x_range,
+    y_range,
+    nx: int,
+    ny: int,
+    center: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Inputs (ny*nx, d) covering the plane of features `axes`, the others at their mean."""
+    """Inputs (ny*nx, d) covering the plane of features `axes`, the others at `center`.
+
+    ``center`` defaults to the features' mean (pass it to save recomputing
+    it on 100,000 rows for every snapshot).
+    """
     d = X.shape[1]
     xs = np.linspace(x_range[0], x_range[1], nx)
     ys = np.linspace(y_range[0], y_range[1], ny)
     gx, gy = np.meshgrid(xs, ys)
-    inputs = np.tile(np.mean(X, axis=0) if len(X) else np.zeros(d), (nx * ny, 1))
+    if center is None:
+        center = np.mean(X, axis=0) if len(X) else np.zeros(d)
+    inputs = np.tile(center, (nx * ny, 1))
     inputs[:, axes[0]] = gx.ravel()
     if d > 1:
         inputs[:, axes[1]] = gy.ravel()
@@ -85,14 +100,25 @@ def compute_boundary(
     resolution: int = 100,
     threshold: float = 0.0,
     squash: str = "tanh",
+    predict: Callable[[np.ndarray], np.ndarray] | None = None,
+    center: np.ndarray | None = None,
 ) -> BoundaryGrid:
-    """The model's output over the data extent of features `axes` (or a curve when d == 1)."""
+    """The model's output over the data extent of features `axes` (or a curve when d == 1).
+
+    ``predict(raw rows) -> outputs`` replaces ``model`` (which may then be
+    None); ``center``: the values of the other features (default their mean).
+    """
     X = np.asarray(X, dtype=np.float64)
+    if predict is None:
+
+        def predict(rows: np.ndarray) -> np.ndarray:
+            return mlp_forward_numpy(model, rows, exact=False)
+
     d = X.shape[1]
     x_range = plot_extent(X[:, axes[0]])
     if d == 1 and task == "regression":
         xs = np.linspace(x_range[0], x_range[1], max(resolution, 2) * 2)
-        preds = mlp_forward_numpy(model, xs[:, None], exact=False)[:, 0]
+        preds = predict(xs[:, None])[:, 0]
         return BoundaryGrid(
             kind="curve",
             x_range=x_range,
@@ -104,8 +130,9 @@ def compute_boundary(
             curve_y=preds,
         )
     y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
-    inputs = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
-    outputs = mlp_forward_numpy(model, inputs, exact=False)
+    inputs = plane_inputs(X, axes, x_range, y_range, resolution, resolution, center)
+    with np.errstate(all="ignore"):
+        outputs = predict(inputs)
     field, classes = interpret_outputs(outputs, task, threshold, squash)
     shape = (resolution, resolution)
     value_range = (-1.0, 1.0)
@@ -129,21 +156,36 @@ def neuron_maps(
     X: np.ndarray,
     axes: tuple[int, int] = (0, 1),
     resolution: int = NEURON_MAP_RESOLUTION,
+    *,
+    weights: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    activation: str | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    center: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
 
     Each layer applies its own activation (the last layer is linear in engine.nn).
+    The first entry is the network's inputs over the plane: with ``transform``
+    (raw rows -> the network's inputs) its input features, scaled. ``weights``
+    and ``activation`` (the hidden layers') replace ``model``.
     """
     X = np.asarray(X, dtype=np.float64)
     d = X.shape[1]
     x_range = plot_extent(X[:, axes[0]])
     y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
-    a = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
+    a = plane_inputs(X, axes, x_range, y_range, resolution, resolution, center)
+    if weights is None:
+        weights = model_weight_arrays(model)
+        activations = [getattr(layer, "activation", "linear") for layer in model.layers]
+    else:
+        activations = [activation or "linear"] * (len(weights) - 1) + ["linear"]
     shape = (resolution, resolution)
-    maps = [a.T.reshape(d, *shape).copy()]
     with np.errstate(over="ignore", invalid="ignore"):
-        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
-            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
+        if transform is not None:
+            a = transform(a)
+        maps = [a.T.reshape(a.shape[1], *shape).copy()]
+        for name, (W, b) in zip(activations, weights, strict=True):
+            act = _ACTIVATIONS.get(name, _ACTIVATIONS["linear"])
             a = act(a @ W.T + b)
             maps.append(a.T.reshape(W.shape[0], *shape).copy())
     return maps

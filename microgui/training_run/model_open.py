@@ -1,7 +1,9 @@
 """Open a model file (engine.modelio JSON) as the starting weights of the window's run.
 
-The model brings its network (hidden layers, activation, initialisation) and
-its weights; the data and the training settings stay the window's. Runs in
+The model brings its network (hidden layers, activation, initialisation),
+its weights and what it does to raw inputs (input features and the scaling
+fitted when it was trained: used as stored, never refitted); the data and
+the training settings stay the window's. Runs in
 the worker thread: a model file may hold millions of weights. Everything
 that does not fit is a ModelOpenError in one line naming the file, the
 mismatch and what to do; nothing is changed until the whole model fits.
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.config import TrainConfig
-from engine.modelio import load_model
+from engine.modelio import load_model_file
 from engine.train import Trainer
 
 
@@ -33,15 +35,17 @@ def trainer_for_model(
     Raises engine.modelio.ModelFileError (the file), ModelOpenError (the fit)
     or engine.config.ConfigError (e.g. the size guard).
     """
-    model, _config = load_model(path)
+    loaded = load_model_file(path)
+    model, preprocessor = loaded.model, loaded.preprocessor
     name = Path(path)
     features = dataset.X.shape[1] if dataset.X.ndim == 2 else 1
-    if model.nin != features:
+    if preprocessor.n_inputs != features:
         raise ModelOpenError(
-            f"{name}: the model takes {model.nin} inputs but {base.dataset} has "
-            f"{features} features; choose a dataset with {model.nin} features, "
+            f"{name}: the model takes {preprocessor.n_inputs} inputs but {base.dataset} has "
+            f"{features} features; choose a dataset with {preprocessor.n_inputs} features, "
             "then open the model again"
         )
+
     hidden = tuple(model.nouts[:-1])
     if not hidden or len(hidden) > max_layers or max(hidden) > max_neurons:
         shape = ",".join(map(str, hidden)) or "none"
@@ -52,7 +56,13 @@ def trainer_for_model(
         )
     config = base.replace(layers=hidden, activation=model.activation, init=model.init)
     trainer = Trainer(
-        config, dataset.X, dataset.y, dataset.task, n_classes=len(dataset.class_names)
+        config,
+        dataset.X,
+        dataset.y,
+        dataset.task,
+        n_classes=len(dataset.class_names),
+        preprocessor=preprocessor,
+        feature_names=tuple(dataset.feature_names),
     )
     if trainer.nout != model.nouts[-1]:
         raise ModelOpenError(

@@ -8,6 +8,7 @@ while the next step is already mutating the graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,12 @@ class TrainingSnapshot:
     task: str = ""
     loss: str = ""  # the resolved loss ("auto" already turned into e.g. "hinge")
     activation: str = ""
+    # "scalar" or "vectorized" ("auto" resolved), and why when "auto" chose it
+    execution: str = ""
+    execution_reason: str = ""
+    # The run's input features and fitted scaling (engine.preprocessing.Preprocessor:
+    # frozen, tuples of floats); None before the first run.
+    preprocessor: Any = None
 
 
 @dataclass(frozen=True)
@@ -56,4 +63,9 @@ class TrainingData:
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...]
     metric_name: str
-    layer_sizes: tuple[int, ...]
+    layer_sizes: tuple[int, ...]  # the network's: its first is the number of input features
+    # The network's inputs by name (features written with the data's columns, e.g.
+    # "petal_width^2"); the data's feature_names when the inputs are the raw columns.
+    input_names: tuple[str, ...] = ()
+    scaling: str = "none"  # "auto" resolved
+    scaling_reason: str = ""  # why "auto" chose it ("" when the user did)

@@ -46,6 +46,7 @@ class SnapshotBuilder:
         self.resolution = BOUNDARY_RESOLUTION
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0)
+        self.center = np.zeros(2)
         self.task = "binary"
         self.squash = "tanh"
         self.reset_rate()
@@ -54,6 +55,9 @@ class SnapshotBuilder:
         """Remember the data extent and how to read the outputs of this trainer."""
         self.X = np.asarray(trainer.X, dtype=np.float64)
         self.y = np.asarray(trainer.y, dtype=np.float64)
+        # The other features' values on the boundary plane: once, not per snapshot
+        # (100,000 rows x 64 features took milliseconds every time).
+        self.center = np.mean(self.X, axis=0) if len(self.X) else np.zeros(self.X.shape[1])
         d = self.X.shape[1]
         if max(self.axes) >= d or (self.axes[0] == self.axes[1] and d > 1):
             self.axes = (0, 1 if d > 1 else 0)
@@ -94,12 +98,29 @@ class SnapshotBuilder:
         last = trainer.history[-1] if len(trainer.history) else None
         axes = self.axes
         boundary = compute_boundary(
-            trainer.model, self.X, self.y, self.task, axes, self.resolution, squash=self.squash
+            None,
+            self.X,
+            self.y,
+            self.task,
+            axes,
+            self.resolution,
+            squash=self.squash,
+            predict=trainer.predict,  # raw rows, preprocessed as in training
+            center=self.center,
         )
         if boundary.kind != "curve":
             images = (boundary_rgba(boundary, False), boundary_rgba(boundary, True))
             boundary = dataclasses.replace(boundary, images=images)
-        maps = neuron_maps(trainer.model, self.X, axes)
+        weights = trainer.weight_arrays()
+        maps = neuron_maps(
+            None,
+            self.X,
+            axes,
+            weights=weights,
+            activation=trainer.config.activation,
+            transform=trainer.preprocessor.transform,
+            center=self.center,
+        )
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
         return TrainingSnapshot(
             step=int(trainer.steps_done),
@@ -115,12 +136,15 @@ class SnapshotBuilder:
             nodes_per_step=self.nodes or (int(last.nodes) if last else 0),
             message=message or trainer.message,
             history=history,
-            weights=trainer.weight_arrays(),
+            weights=weights,
             boundary=boundary,
             neuron_maps=maps,
             task=trainer.task,
             loss=trainer.loss_name,
             activation=trainer.config.activation,
+            execution=trainer.execution,
+            execution_reason=trainer.execution_reason,
+            preprocessor=trainer.preprocessor,
         )
 
     @staticmethod

@@ -89,9 +89,18 @@ class TrainingWorker(QObject):
         self._alive = True
 
     # ------------------------------------------------------- commands (any thread)
-    def configure(self, config: TrainConfig, dataset: Any, keep_weights: bool = False) -> None:
-        """Train `config` on `dataset` (hookspecs.Dataset); keep_weights continues the run."""
-        self._commands.put(("configure", (config, dataset, keep_weights)))
+    def configure(
+        self,
+        config: TrainConfig,
+        dataset: Any,
+        keep_weights: bool = False,
+        scaling_hint: str = "",
+    ) -> None:
+        """Train `config` on `dataset` (hookspecs.Dataset); keep_weights continues the run.
+
+        scaling_hint: the dataset's DatasetSpec.suggested_scaling, for scaling "auto".
+        """
+        self._commands.put(("configure", (config, dataset, keep_weights, scaling_hint)))
 
     def start(self, until_step: int | None = None) -> None:
         """Train continuously (until the trainer finishes, or pause at `until_step`)."""
@@ -195,13 +204,19 @@ class TrainingWorker(QObject):
     def _do_stop(self, _arg: Any) -> None:
         self._alive = False
 
-    def _do_configure(self, arg: tuple[TrainConfig, Any, bool]) -> None:
-        config, dataset, keep_weights = arg
+    def _do_configure(self, arg: tuple[TrainConfig, Any, bool, str]) -> None:
+        config, dataset, keep_weights, scaling_hint = arg
         old = self.trainer
         self._set_running(False)
         try:
             trainer = Trainer(
-                config, dataset.X, dataset.y, dataset.task, n_classes=len(dataset.class_names)
+                config,
+                dataset.X,
+                dataset.y,
+                dataset.task,
+                n_classes=len(dataset.class_names),
+                scaling_hint=scaling_hint,
+                feature_names=tuple(dataset.feature_names),
             )
         except ConfigError as exc:
             # The trained model stays: a refused setting must not throw it away.
@@ -241,7 +256,10 @@ class TrainingWorker(QObject):
             feature_names=tuple(dataset.feature_names),
             class_names=tuple(dataset.class_names),
             metric_name=trainer.metric_name,
-            layer_sizes=(trainer.X.shape[1], *trainer.config.layers, trainer.nout),
+            layer_sizes=(trainer.preprocessor.n_outputs, *trainer.config.layers, trainer.nout),
+            input_names=trainer.preprocessor.input_labels(tuple(dataset.feature_names)),
+            scaling=trainer.scaling,
+            scaling_reason=trainer.scaling_reason,
         )
 
     def _do_start(self, until_step: int | None) -> None:
@@ -341,7 +359,13 @@ class TrainingWorker(QObject):
             error = "there is no model yet"
         else:
             try:
-                save_model(self.trainer.model, path, config=self.trainer.config.to_dict())
+                trainer = self.trainer
+                save_model(
+                    trainer.model,
+                    path,
+                    config=trainer.config.to_dict(),
+                    preprocessor=trainer.preprocessor,
+                )
             except (OSError, ValueError) as exc:
                 error = str(exc)
         self.fileDone.emit("model", path, error)

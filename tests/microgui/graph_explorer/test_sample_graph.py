@@ -346,3 +346,122 @@ def test_unfused_sample_loss_equals_the_engines_fused_loss(loss, outputs, target
         assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-14)
     # The graph view's loss is made of scalar ops, not one fused box.
     assert len(topological_order(unfused)) > len(outputs) + 1
+
+
+# ---------------------------------------------------------------------- features and scaling
+
+
+def _trained(
+    task="binary", features="x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)", scaling="standardize"
+):
+    from sklearn.datasets import make_moons, make_regression
+
+    from engine.config import TrainConfig
+    from engine.train import Trainer
+
+    if task == "binary":
+        X, y = make_moons(n_samples=40, noise=0.1, random_state=0)
+        X = X * [3.0, 40.0]
+    else:
+        X, y = make_regression(n_samples=40, n_features=2, noise=3.0, random_state=0)
+        y = y * 10 + 500
+    config = TrainConfig(layers=(5,), activation="tanh", features=features, scaling=scaling)
+    trainer = Trainer(config, X, y.astype(float), task)
+    for _ in range(5):
+        trainer.step()
+    return trainer
+
+
+def _graph_of(trainer, i):
+    weights = trainer.parameter_values()
+    nouts = [w.shape[0] for w, _ in trainer.weight_arrays()]
+    return build_sample_graph(
+        weights,
+        trainer.preprocessor.n_outputs,
+        nouts,
+        trainer.config.activation,
+        trainer.loss_name,
+        trainer.X_train[i],
+        trainer.y_train[i],
+        trainer.task,
+        trainer.preprocessor,
+    )
+
+
+def test_input_features_and_scaling_are_scalar_nodes_with_their_gradients():
+    trainer = _trained()
+    i = 3
+    snapshot = _graph_of(trainer, i)
+    for name in ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"):
+        feature = snapshot.nodes[snapshot.find(f"feature.{name}")]
+        scaled = snapshot.nodes[snapshot.find(f"scaled.{name}")]
+        assert (feature.role, feature.layer) == ("feature", -1)
+        assert (scaled.role, scaled.layer) == ("feature", -1)
+        assert scaled.neuron == trainer.preprocessor.feature_names.index(name)
+        assert math.isfinite(feature.grad) and feature.grad != 0.0
+    assert snapshot.nodes[snapshot.find("feature.sin(x1)")].op == "sin"
+    # The network's inputs are the training inputs, bit for bit.
+    scaled_values = [
+        snapshot.nodes[snapshot.find(f"scaled.{n}")].value
+        for n in trainer.preprocessor.feature_names
+    ]
+    assert scaled_values == trainer.Z_train[i].tolist()
+    # The loss is the trainer's for this sample.
+    score = trainer.predict(trainer.X_train[i : i + 1])[0, 0]
+    target = 1.0 if trainer.y_train[i] > 0.5 else -1.0
+    assert snapshot.nodes[snapshot.root].value == pytest.approx(
+        max(0.0, 1 - target * score), rel=1e-12
+    )
+    # d loss / d raw input, by backprop through features and scaling, against
+    # central differences of the trainer's own numpy forward.
+    for k in range(2):
+        h = 1e-6 * max(1.0, abs(trainer.X_train[i, k]))
+        up, down = trainer.X_train[i].copy(), trainer.X_train[i].copy()
+        up[k] += h
+        down[k] -= h
+        loss = [max(0.0, 1 - target * trainer.predict(r[None])[0, 0]) for r in (up, down)]
+        numeric = (loss[0] - loss[1]) / (2 * h)
+        assert snapshot.nodes[snapshot.find(f"x.{k}")].grad == pytest.approx(numeric, rel=1e-5)
+    # and every node's gradient against the replayed finite difference
+    for node in snapshot.nodes:
+        check = finite_difference(snapshot, node.id)
+        assert check.estimate == pytest.approx(node.grad, rel=1e-5, abs=1e-7), node.key
+
+
+def test_a_regression_target_is_scaled_as_in_training():
+    trainer = _trained("regression", features="x1,x2,x1*x2")
+    assert trainer.preprocessor.target.active
+    snapshot = _graph_of(trainer, 0)
+    prediction = trainer.predict_inputs(trainer.Z_train[:1])[0, 0]  # the network's own units
+    target = trainer.preprocessor.scale_targets(trainer.y_train[:1])[0]
+    assert snapshot.targets == (target,)
+    assert snapshot.nodes[snapshot.root].value == pytest.approx(
+        (prediction - target) ** 2, rel=1e-12
+    )
+
+
+def test_raw_inputs_unscaled_add_no_node():
+    trainer = _trained(features="", scaling="none")
+    assert trainer.preprocessor.is_identity
+    snapshot = _graph_of(trainer, 0)
+    assert not [n for n in snapshot.nodes if n.role == "feature"]
+    plain = build_sample_graph(
+        trainer.parameter_values(),
+        2,
+        [5, 1],
+        "tanh",
+        "hinge",
+        trainer.X_train[0],
+        trainer.y_train[0],
+        "binary",
+    )
+    assert [n.value for n in plain.nodes] == [n.value for n in snapshot.nodes]
+
+
+def test_a_sample_of_the_wrong_size_is_refused():
+    trainer = _trained()
+    with pytest.raises(ValueError, match="the sample has 3 features but the model expects 2"):
+        build_sample_graph(
+            trainer.parameter_values(), 7, [5, 1], "tanh", "hinge", (1, 2, 3), 1.0, "binary",
+            trainer.preprocessor,
+        )  # fmt: skip
