@@ -78,15 +78,18 @@ class Feature:
         """The canonical text: ``x1``, ``x1^2``, ``x1*x2``, ``sin(x1)``."""
         return self.label(tuple(f"x{k + 1}" for k in range(max(self.i, self.j) + 1)))
 
-    def label(self, input_names: Sequence[str]) -> str:
-        """The feature written with the data's own column names, e.g. ``petal_width^2``."""
+    def label(self, input_names: Sequence[str], pretty: bool = False) -> str:
+        """The feature written with the data's own column names, e.g. ``petal_width^2``.
+
+        ``pretty`` writes it as TensorFlow Playground shows it: ``x1²``, ``x1·x2``.
+        """
         a = input_names[self.i]
         if self.kind == "x":
             return a
         if self.kind == "square":
-            return f"{a}^2"
+            return f"{a}²" if pretty else f"{a}^2"
         if self.kind == "product":
-            return f"{a}*{input_names[self.j]}"
+            return f"{a}{'·' if pretty else '*'}{input_names[self.j]}"
         return f"sin({a})"
 
     @property

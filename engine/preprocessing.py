@@ -111,12 +111,15 @@ class Preprocessor:
         """The features as the config writes them: () for the raw inputs."""
         return () if self.raw_features else self.feature_names
 
-    def input_labels(self, raw_names: Sequence[str]) -> tuple[str, ...]:
-        """The network's inputs named with the data's columns, e.g. ("petal_width^2", ...)."""
+    def input_labels(self, raw_names: Sequence[str], pretty: bool = False) -> tuple[str, ...]:
+        """The network's inputs named with the data's columns, e.g. ("petal_width^2", ...).
+
+        ``pretty``: as the window shows them ("petal_width²", "x1·x2").
+        """
         names = tuple(raw_names) if len(raw_names) == self.n_inputs else ()
         if not names:
             names = tuple(f"x{k + 1}" for k in range(self.n_inputs))
-        return tuple(f.label(names) for f in self.features)
+        return tuple(f.label(names, pretty) for f in self.features)
 
     # ------------------------------------------------------------------ computing
 

@@ -257,7 +257,7 @@ class TrainingWorker(QObject):
             class_names=tuple(dataset.class_names),
             metric_name=trainer.metric_name,
             layer_sizes=(trainer.preprocessor.n_outputs, *trainer.config.layers, trainer.nout),
-            input_names=trainer.preprocessor.input_labels(tuple(dataset.feature_names)),
+            input_names=trainer.preprocessor.input_labels(tuple(dataset.feature_names), True),
             scaling=trainer.scaling,
             scaling_reason=trainer.scaling_reason,
         )

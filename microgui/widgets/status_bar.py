@@ -1,4 +1,5 @@
-"""TrainingStatusBar: step, steps per second, nodes per step, time per step, last message."""
+"""TrainingStatusBar: step, steps per second, nodes per step (or the vectorized execution),
+time per step, last message."""
 
 from __future__ import annotations
 
@@ -93,7 +94,9 @@ class TrainingStatusBar(QStatusBar):
         self.step_label = _fixed_label("step 9999999", "Training steps done")
         self.rate_label = _fixed_label("9999.9 steps/s", "Training steps per second")
         self.nodes_label = _fixed_label(
-            "9,999,999 nodes/step", "Scalar graph nodes built per step (forward + loss)"
+            "9,999,999 nodes/step",
+            "Scalar graph nodes built per step (forward + loss), or 'vectorized' when the\n"
+            "step runs on numpy arrays (the same numbers, no graph)",
         )
         self.time_label = _fixed_label("999.9 ms/step", "Wall time of one step")
         self.addWidget(self.message_label, 1)
@@ -102,14 +105,26 @@ class TrainingStatusBar(QStatusBar):
         self.set_stats(0, float("nan"), 0, float("nan"))
 
     def set_stats(
-        self, step: int, steps_per_second: float, nodes_per_step: int, seconds_per_step: float
+        self,
+        step: int,
+        steps_per_second: float,
+        nodes_per_step: int,
+        seconds_per_step: float,
+        execution: str = "",
     ) -> None:
-        """Update the four numbers (labels whose text is unchanged are left alone)."""
+        """Update the four numbers (labels whose text is unchanged are left alone).
+
+        ``execution`` "vectorized" shows instead of the node count (no graph is built).
+        """
         rate = f"{steps_per_second:.1f}" if math.isfinite(steps_per_second) else "–"
+        if execution == "vectorized":
+            nodes = "vectorized (numpy)"
+        else:
+            nodes = f"{nodes_per_step:,} nodes/step" if nodes_per_step else "– nodes"
         for label, text in (
             (self.step_label, f"step {step}"),
             (self.rate_label, f"{rate} steps/s"),
-            (self.nodes_label, f"{nodes_per_step:,} nodes/step" if nodes_per_step else "– nodes"),
+            (self.nodes_label, nodes),
             (self.time_label, f"{_fmt_seconds(seconds_per_step)}/step"),
         ):
             if label.text() != text:  # a new text re-lays out the status bar

@@ -23,6 +23,7 @@ from microgui.widgets.status_bar import TrainingStatusBar
 from microgui.window.actions import build_actions
 from microgui.window.dataset_controls import DatasetControls
 from microgui.window.hyper_controls import ModelControls, TrainingControls
+from microgui.window.input_controls import InputControls
 from microgui.window.run_controls import RunControls
 from microgui.window.settings import WindowSettings
 from microgui.window.training_view import TrainingView
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
 
         self.run_controls = RunControls()
         self.dataset_controls = DatasetControls(registry)
+        self.input_controls = InputControls()
         self.model_controls = ModelControls(ACTIVATIONS, INITS)
         self.training_controls = TrainingControls(
             LOSS_NAMES, REGULARIZERS, OPTIMIZER_NAMES, SCHEDULES
@@ -82,7 +84,12 @@ class MainWindow(QMainWindow):
         panel = QWidget()
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(4, 4, 4, 4)
-        for box in (self.dataset_controls, self.model_controls, self.training_controls):
+        for box in (
+            self.dataset_controls,
+            self.input_controls,
+            self.model_controls,
+            self.training_controls,
+        ):
             panel_layout.addWidget(box)
         panel_layout.addStretch(1)
         scroll = QScrollArea()

@@ -26,7 +26,9 @@ class TrainingPresenter:
         if tuple(data.feature_names) != names:
             view.set_features(data.feature_names)
         view.draw_toolbar.set_task(data.task, data.class_names)
-        view.network.set_architecture(list(data.layer_sizes), data.feature_names)
+        view.network.set_architecture(
+            list(data.layer_sizes), data.input_names or data.feature_names
+        )
         self.show_points(data)
 
     def show_points(self, data: TrainingData) -> None:
@@ -92,6 +94,7 @@ class TrainingPresenter:
             snapshot.steps_per_second,
             snapshot.nodes_per_step,
             snapshot.seconds_per_step,
+            snapshot.execution,
         )
         self.w.run_controls.set_running(snapshot.state == "running")
         if snapshot.state == "diverged":

@@ -27,7 +27,7 @@ DEBOUNCE_MS = 250
 DRAW_DEBOUNCE_MS = 120
 DEFAULT_GUI_CONFIG = {"dataset": "moons", "layers": (16, 16), "steps": 2000, "lr": 0.05}
 # Changing these starts a fresh run; other settings continue from the current weights.
-FRESH_RUN_FIELDS = ("layers", "activation", "init", "loss", "test_fraction")
+FRESH_RUN_FIELDS = ("layers", "activation", "init", "loss", "test_fraction", "features", "scaling")
 # Engine error fields shown on another widget (the size guard blames the network size).
 FIELD_ALIASES = {"max_nodes": "layers", "max_work": "layers", "betas": "lr", "task": "loss"}
 
@@ -66,6 +66,9 @@ class TrainingController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.apply_changes)
+        from microgui.window.feature_inputs import FeatureInputs
+
+        self.features = FeatureInputs(window.view.feature_toggles, window.status.show_notice)
         self._connect()
         self.fill_form(self.base_config)
         self.apply_changes()
@@ -78,6 +81,10 @@ class TrainingController(QObject):
         w.dataset_controls.params.validityChanged.connect(lambda _v: self._on_edited(False))
         w.model_controls.changed.connect(lambda: self._on_edited(fresh=True))
         w.training_controls.changed.connect(self._on_training_edited)
+        # New inputs mean new weights; another execution continues the same weights.
+        w.input_controls.scalingChanged.connect(lambda: self._on_edited(fresh=True))
+        w.input_controls.executionChanged.connect(self._on_training_edited)
+        w.view.feature_toggles.changed.connect(lambda: self._on_edited(fresh=True))
         w.dataset_controls.valueRejected.connect(w.status.show_notice)
         w.dataset_controls.cancelRequested.connect(self.cancel_generation)
         w.training_controls.valueRejected.connect(w.status.show_notice)
@@ -131,7 +138,12 @@ class TrainingController(QObject):
     def fill_form(self, config: TrainConfig) -> None:
         """Show `config` in every field without triggering a round of edits per field."""
         values = fields_from_config(config)
-        controls = (self.w.dataset_controls, self.w.model_controls, self.w.training_controls)
+        controls = (
+            self.w.dataset_controls,
+            self.w.input_controls,
+            self.w.model_controls,
+            self.w.training_controls,
+        )
         for widget in controls:
             widget.blockSignals(True)
         try:
@@ -140,6 +152,8 @@ class TrainingController(QObject):
                 dc.set_dataset(self.w.registry.default_dataset_id or "")
             dc.set_seed(config.seed)
             dc.test_fraction.setValue(config.test_fraction)
+            self.w.input_controls.set_values(values)
+            self.features.set_config_features(config.features)
             self.w.model_controls.set_values(values)
             self.w.training_controls.set_values(values)
         finally:
@@ -161,6 +175,8 @@ class TrainingController(QObject):
             "test_fraction": round(dc.test_fraction.value(), 4),
             "init_seed": self.init_seed,
         }
+        raw.update(self.w.input_controls.values())
+        raw["features"] = list(self.features.config_features())
         raw.update(self.w.model_controls.values())
         raw.update(self.w.training_controls.values())
         return raw
@@ -169,6 +185,8 @@ class TrainingController(QObject):
         """TrainConfig field name -> the widget that shows its error."""
         dc = self.w.dataset_controls
         fields = {"seed": dc.seed, "test_fraction": dc.test_fraction, "dataset": dc.combo}
+        fields.update(self.w.input_controls.fields())
+        fields["features"] = self.w.view.feature_toggles
         fields.update(self.w.model_controls.fields())
         fields.update(self.w.training_controls.fields())
         return fields
@@ -317,13 +335,17 @@ class TrainingController(QObject):
         keep = not self._fresh_run
         if not keep:
             self._resume_after_configure = False  # a fresh run waits for Train
-        self.worker.configure(self.config, self.dataset, keep_weights=keep)
+        spec = self.w.registry.datasets.get(self.config.dataset)
+        hint = getattr(spec, "suggested_scaling", "") if spec is not None else ""
+        self.worker.configure(self.config, self.dataset, keep_weights=keep, scaling_hint=hint)
         self._fresh_run = False
         self.w.settings.save_config(self.config.to_dict())
 
     def _on_dataset_loaded(self, _ticket: int, dataset: Any) -> None:
         self._data_dirty = False
         self.dataset = dataset
+        if self.features.show_inputs(dataset.feature_names) and self.config is not None:
+            self.config = self.config.replace(features=self.features.config_features())
         self.w.status.set_message(f"{len(dataset.y)} samples of {self.config.dataset} ready")
         self._configure_worker()
 
@@ -433,6 +455,8 @@ class TrainingController(QObject):
         self.configured_ok = True
         self.data = data
         self.applied = self._sent
+        self.features.show_inputs(data.feature_names)
+        self.w.input_controls.set_resolved(data.scaling, data.scaling_reason, "", "")
         self._note_full_batch(len(data.y_train))
         self.presenter.show_data(data)
         self.update_enabled()
@@ -459,6 +483,13 @@ class TrainingController(QObject):
                 return
             self.snapshot = snapshot
             self.state = snapshot.state
+            if self.data is not None and snapshot.execution:
+                self.w.input_controls.set_resolved(
+                    self.data.scaling,
+                    self.data.scaling_reason,
+                    snapshot.execution,
+                    snapshot.execution_reason,
+                )
             self.presenter.draw_snapshot(snapshot, self.status_hint())
             self.update_enabled()
             self.w.snapshotChanged.emit(snapshot)

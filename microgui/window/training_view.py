@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from microgui.widgets import DecisionBoundaryPlot, LossPlot, MetricPlot, NetworkView
+from microgui.widgets.feature_toggles import FeatureToggles
 
 
 class DrawToolbar(QWidget):
@@ -83,6 +84,7 @@ class TrainingView(QWidget):
         super().__init__(parent)
         self.boundary = DecisionBoundaryPlot()
         self.network = NetworkView()
+        self.feature_toggles = FeatureToggles()  # beside the network's input column
         self.loss_plot = LossPlot()
         self.metric_plot = MetricPlot()
         self.draw_toolbar = DrawToolbar()
@@ -121,9 +123,10 @@ class TrainingView(QWidget):
         box_layout.addWidget(self.draw_toolbar)
         box_layout.addWidget(self.boundary, 1)
         network_box = QGroupBox("Network")
-        net_layout = QVBoxLayout(network_box)
+        net_layout = QHBoxLayout(network_box)
         net_layout.setContentsMargins(6, 6, 6, 6)
-        net_layout.addWidget(self.network)
+        net_layout.addWidget(self.feature_toggles)
+        net_layout.addWidget(self.network, 1)
 
         self.top_split = QSplitter(Qt.Horizontal)
         self.top_split.addWidget(boundary_box)
