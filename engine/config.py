@@ -33,6 +33,7 @@ from engine.scaling import SCALING_CHOICES
 
 __all__ = [
     "EXECUTIONS",
+    "INIT_CHOICES",
     "LOSS_NAMES",
     "MAX_LAYERS",
     "MAX_LAYER_SIZE",
@@ -49,6 +50,8 @@ __all__ = [
 LOSS_NAMES: tuple[str, ...] = ("auto", *LOSSES)
 REGULARIZERS: tuple[str, ...] = ("none", "l1", "l2")
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(OPTIMIZERS)
+#: "auto": micrograd's uniform(-1, 1) for up to 3 inputs, Glorot's beyond (engine.nn).
+INIT_CHOICES: tuple[str, ...] = ("auto", *INITS)
 #: "scalar" builds micrograd's graph (the definition), "vectorized" runs the same
 #: math on numpy arrays; "auto" picks by the size of a step (engine.size_guard).
 EXECUTIONS: tuple[str, ...] = ("auto", "scalar", "vectorized")
@@ -175,7 +178,7 @@ class TrainConfig:
     test_fraction: float = 0.2
     layers: tuple[int, ...] = (16, 16)
     activation: str = "relu"
-    init: str = "micrograd"
+    init: str = "auto"
     loss: str = "auto"
     reg: str = "l2"
     reg_strength: float = 1e-4
@@ -226,7 +229,7 @@ class TrainConfig:
             raise ConfigError("layers", f"{_fmt(layers)} is not a list; give {_LAYERS_EXAMPLE}")
         self.layers = layers
         _choice("activation", self.activation, ACTIVATIONS)
-        _choice("init", self.init, INITS)
+        _choice("init", self.init, INIT_CHOICES)
         _choice("loss", self.loss, LOSS_NAMES)
         _choice("reg", self.reg, REGULARIZERS)
         _number("reg_strength", self.reg_strength, 0.0, math.inf, "a finite number >= 0, e.g. 1e-4")

@@ -28,13 +28,12 @@ scikit-learn's MLP          here
 ``batch_size="auto"``       ``batch_size=None``: every sample in every step
 ==========================  =============================================
 
-Defaults are microgui's, with three differences that suit tables: the
-classifier's ``loss="auto"`` is the log loss (binary cross-entropy, or
-softmax cross-entropy for more classes), so ``predict_proba`` means
-something; ``init="xavier"`` (scikit-learn's Glorot uniform: micrograd's
-uniform(-1, 1) blows up with many inputs); and ``execution="vectorized"``
-(numpy; "scalar" builds micrograd's graph and gives the same numbers,
-slowly). ``scaling="auto"``
+Defaults are microgui's (``init="auto"``: micrograd's uniform(-1, 1) up to
+3 inputs, scikit-learn's Glorot uniform beyond), with two differences that
+suit tables: the classifier's ``loss="auto"`` is the log loss (binary
+cross-entropy, or softmax cross-entropy for more classes), so
+``predict_proba`` means something; and ``execution="vectorized"`` (numpy;
+"scalar" builds micrograd's graph and gives the same numbers, slowly). ``scaling="auto"``
 standardizes features far from unit scale (inside a Pipeline after a
 StandardScaler it leaves them alone); ``features`` adds input features such
 as "x1^2,x1*x2,sin(x1)"; both are fitted on the data given to ``fit`` and
@@ -77,7 +76,7 @@ class _MLPBase(BaseEstimator):
         self,
         layers: tuple[int, ...] = (16, 16),
         activation: str = "relu",
-        init: str = "xavier",
+        init: str = "auto",
         loss: str = "auto",
         reg: str = "l2",
         reg_strength: float = 1e-4,

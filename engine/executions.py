@@ -32,6 +32,7 @@ import numpy as np
 from engine.fast import mlp_forward_numpy, model_weight_arrays
 from engine.graph import topological_order
 from engine.losses import LOSSES, l1_penalty, l2_penalty
+from engine.metrics import penalty_numpy
 from engine.nn import MLP
 from engine.optim import OPTIMIZERS
 from engine.optim_arrays import ARRAY_OPTIMIZERS
@@ -74,6 +75,10 @@ class _Shared:
 
     def parameter_values(self) -> Sequence[float]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def penalty(self) -> float:
+        """The regularisation term of the current weights (the test loss adds it)."""
+        return penalty_numpy(self.parameter_values(), self.reg, self.reg_strength)
 
 
 class ScalarExecution(_Shared):
@@ -226,6 +231,11 @@ class VectorizedExecution(_Shared):
         penalty, d_penalty = penalty_and_gradient(self._flat, self.reg, self.reg_strength)
         self._pending = (cache, d_out, d_penalty)
         return data_loss + penalty, outputs
+
+    def penalty(self) -> float:
+        """The regularisation term of the current weights, in numpy (no Python loop)."""
+        self._reclaim()
+        return penalty_and_gradient(self._flat, self.reg, self.reg_strength, gradient=False)[0]
 
     def backward(self) -> None:
         """Every parameter's gradient of the last forward's loss."""

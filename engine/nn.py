@@ -37,6 +37,11 @@ Initialisations (``INITS``), all with bias 0 and drawn uniformly:
 * ``"xavier"``: Glorot uniform, uniform(-a, a) with a = sqrt(6 / (nin + nout)).
 * ``"he"``: He (Kaiming) uniform for ReLU, uniform(-a, a) with a = sqrt(6 / nin).
 
+``resolve_init`` turns the config's "auto" into one of them: micrograd's for
+networks of up to AUTO_INIT_MAX_INPUTS inputs (its demo, the 2-D datasets),
+Glorot's beyond, where uniform(-1, 1) weights on many inputs start with
+sums far too large to train (scikit-learn's MLP uses Glorot's too).
+
 Fused and unfused neurons compute the same numbers:
 
 * fused (the default, for training): ReLU and linear neurons are one node
@@ -66,10 +71,29 @@ import numpy as np
 
 from engine.value import Value, _split_node
 
-__all__ = ["ACTIVATIONS", "INITS", "MLP", "IncompatibleKeys", "Layer", "Module", "Neuron"]
+__all__ = [
+    "ACTIVATIONS",
+    "AUTO_INIT_MAX_INPUTS",
+    "INITS",
+    "MLP",
+    "IncompatibleKeys",
+    "Layer",
+    "Module",
+    "Neuron",
+    "resolve_init",
+]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("micrograd", "xavier", "he")
+AUTO_INIT_MAX_INPUTS = 3
+
+
+def resolve_init(init: str, nin: int) -> str:
+    """The initialisation "auto" means for a network with ``nin`` inputs (others as given)."""
+    if init != "auto":
+        return init
+    return "micrograd" if nin <= AUTO_INIT_MAX_INPUTS else "xavier"
+
 
 _ONE = (1.0,)
 _mul = operator.mul

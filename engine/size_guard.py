@@ -32,12 +32,15 @@ lets it take VECTORIZED_WORK_FACTOR times the products (measured:
 benchmarks/bench_vectorized.py) and refuses only what would not fit in the
 memory the scalar limits allow.
 
-``choose_execution`` resolves the config's "auto": the scalar graph while a
-step is small (micrograd's demo: 100 samples x 337 parameters; the built-in
-2-D datasets at their default sizes: the graph is what the sandbox is for,
-and its step takes 10-25 ms), vectorized from AUTO_VECTORIZED_WORK
-products per step (wine's 142 x 547 already takes 30-60 ms a scalar step,
-under a millisecond vectorized). Both compute the same numbers.
+``choose_execution`` resolves the config's "auto": vectorized as soon as the
+batch is large enough to gain, that is when the scalar step is estimated at
+AUTO_VECTORIZED_SECONDS or more, about four times what a vectorized step
+costs at the least (numpy's per-call overhead, the test metrics); the
+scalar graph for smaller steps (a few samples, a minibatch of 8), where
+numpy's overhead would eat the gain. micrograd's demo (100 samples x 337
+parameters, ~18 ms a scalar step) runs vectorized under "auto"; its preset
+says "scalar", so it stays micrograd's arithmetic to the last bit. Both
+executions compute the same numbers (tests/engine/test_vectorized.py).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 from engine.config import ConfigError, TrainConfig
 
 __all__ = [
-    "AUTO_VECTORIZED_WORK",
+    "AUTO_VECTORIZED_SECONDS",
     "BYTES_PER_NODE",
     "BYTES_PER_PRODUCT",
     "GENERIC_ADVICE",
@@ -74,7 +77,7 @@ BYTES_PER_NODE = 150.0
 VECTOR_SECONDS_PER_PRODUCT = 3e-9
 VECTOR_FLOATS_PER_UNIT = 4
 VECTORIZED_WORK_FACTOR = 100
-AUTO_VECTORIZED_WORK = 60_000
+AUTO_VECTORIZED_SECONDS = 0.002
 GENERIC_ADVICE = (
     "use fewer samples, a smaller batch size or smaller layers, "
     "or raise the limit if you have the memory and patience"
@@ -217,9 +220,9 @@ def choose_execution(config: TrainConfig, n_samples: int, nin: int, nout: int) -
         return config.execution, ""
     estimate = estimate_size(config, n_samples, nin, nout)
     size = f"{estimate.batch:,} samples x {estimate.parameters:,} parameters per step"
-    if estimate.work >= AUTO_VECTORIZED_WORK:
+    if estimate.seconds >= AUTO_VECTORIZED_SECONDS:
         return "vectorized", f"auto: {size}"
-    return "scalar", f"auto: {size}, small enough for the scalar graph"
+    return "scalar", f"auto: {size}, too small for numpy to gain"
 
 
 def check_size(

@@ -53,8 +53,8 @@ from engine.config import ConfigError, TrainConfig
 from engine.executions import json_ready, make_execution
 from engine.features import FeatureError
 from engine.history import History, StepResult
-from engine.metrics import encode_targets, loss_numpy, penalty_numpy, scores
-from engine.nn import MLP
+from engine.metrics import encode_targets, loss_numpy, scores
+from engine.nn import MLP, resolve_init
 from engine.optim import make_schedule
 from engine.preprocessing import Preprocessor
 from engine.scaling import resolve_scaling
@@ -196,11 +196,13 @@ class Trainer:
 
     def _build(self) -> None:
         cfg = self.config
+        nin = self.preprocessor.n_outputs
+        self.init = resolve_init(cfg.init, nin)
         model = MLP(
-            self.preprocessor.n_outputs,
+            nin,
             [*cfg.layers, self.nout],
             activation=cfg.activation,
-            init=cfg.init,
+            init=self.init,
             seed=cfg.weight_seed,
         )
         if cfg.optimizer == "adam":
@@ -374,10 +376,9 @@ class Trainer:
     def _test_metrics(self) -> dict[str, float | None]:
         if not len(self.y_test):
             return {}
-        cfg = self.config
         with np.errstate(all="ignore"):  # overflow is reported by the training loss
             outputs = self._run.predict(self.Z_test)
-        penalty = penalty_numpy(self._run.parameter_values(), cfg.reg, cfg.reg_strength)
+        penalty = self._run.penalty()  # the same weights as the training forward
         loss = loss_numpy(outputs, self._test_targets, self.loss_name) + penalty
         outputs = self.preprocessor.unscale_outputs(outputs)
         accuracy, rmse = scores(outputs, self.y_test, self.task, self.loss_name)

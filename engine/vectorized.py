@@ -140,7 +140,8 @@ class ArrayMLP:
             g = g.copy() if i == len(self.blocks) - 1 else g
             _activation_backward(g, cache.sums[i], cache.outputs[i], self.activations[i])
             # d sum / d w_k = x_k, d sum / d b = 1, d sum / d x_k = w_k
-            np.matmul(g.T, cache.inputs[i], out=blocks[i][:, :-1])
+            # (into a temporary: numpy's BLAS path needs a contiguous output)
+            blocks[i][:, :-1] = g.T @ cache.inputs[i]
             blocks[i][:, -1] = g.sum(axis=0)
             if i:
                 g = g @ self.blocks[i][:, :-1]
@@ -197,11 +198,15 @@ def loss_and_gradient(
 
 
 def penalty_and_gradient(
-    flat: np.ndarray, reg: str, alpha: float
+    flat: np.ndarray, reg: str, alpha: float, gradient: bool = True
 ) -> tuple[float, np.ndarray | None]:
-    """alpha * sum(p^2) (d/dp = 2 alpha p) or alpha * sum(|p|) (d/dp = alpha sign p); or none."""
+    """alpha * sum(p^2) (d/dp = 2 alpha p) or alpha * sum(|p|) (d/dp = alpha sign p); or none.
+
+    ``gradient=False`` skips the gradient (None).
+    """
     if reg == "l2":
-        return float(np.dot(flat, flat)) * alpha, (2.0 * alpha) * flat
+        return float(np.dot(flat, flat)) * alpha, (2.0 * alpha) * flat if gradient else None
     if reg == "l1":
-        return float(np.sum(np.abs(flat))) * alpha, alpha * np.sign(flat)
+        value = float(np.sum(np.abs(flat))) * alpha
+        return value, alpha * np.sign(flat) if gradient else None
     return 0.0, None

@@ -47,6 +47,7 @@ from typing import Any
 
 from engine.config import (
     EXECUTIONS,
+    INIT_CHOICES,
     LOSS_NAMES,
     OPTIMIZER_NAMES,
     REGULARIZERS,
@@ -55,7 +56,7 @@ from engine.config import (
     TrainConfig,
 )
 from engine.features import FEATURE_EXAMPLE
-from engine.nn import ACTIVATIONS, INITS
+from engine.nn import ACTIVATIONS
 from engine.optim import SCHEDULES
 from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
@@ -220,7 +221,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     _option(
         net, "--activation", "activation", "hidden activation (default relu)", choices=ACTIVATIONS
     )
-    _option(net, "--init", "init", "weight initialisation (default micrograd)", choices=INITS)
+    _option(
+        net,
+        "--init",
+        "init",
+        "weight initialisation; auto = micrograd's uniform(-1, 1) for up to 3 inputs, "
+        "xavier (Glorot) beyond (default auto)",
+        choices=INIT_CHOICES,
+    )
     _option(
         net,
         "--loss",

@@ -247,7 +247,8 @@ def run_description(trainer: Trainer) -> str:
     inputs = trainer.preprocessor.describe()
     if trainer.scaling_reason:
         inputs += f" ({trainer.scaling_reason})"
-    return f"{execution}; inputs {inputs}"
+    init = f"; init {trainer.init} (auto)" if trainer.config.init == "auto" else ""
+    return f"{execution}; inputs {inputs}{init}"
 
 
 # ---------------------------------------------------------------------------- the run

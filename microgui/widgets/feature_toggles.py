@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -50,7 +50,9 @@ class FeatureToggles(QWidget):
         )
         self.list = QListWidget()
         self.list.setObjectName("featureToggles")
-        self.list.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
+        # Squeezable: at 800 px the window has no room for the column (drag the splitter).
+        self.list.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Expanding)
+        self.list.setMinimumWidth(0)
         self.list.setUniformItemSizes(True)
         self.first = QComboBox()
         self.second = QComboBox()
@@ -68,7 +70,7 @@ class FeatureToggles(QWidget):
         picker.addWidget(self.add_button)
         self.picker.hide()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 6, 0)  # the gap to the network
         layout.setSpacing(3)
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
@@ -76,7 +78,10 @@ class FeatureToggles(QWidget):
         self.list.itemChanged.connect(self._on_item_changed)
         self.add_button.clicked.connect(self._on_add)
         self._updating = False
-        self.setFixedWidth(132)
+        self._width = 132
+        self.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Preferred)
+        self.setMinimumWidth(0)
+        self.setMaximumWidth(self._width)
 
     # ------------------------------------------------------------------ data in
     def set_choices(
@@ -169,7 +174,15 @@ class FeatureToggles(QWidget):
             default=40,
         )
         # check box + text + scroll bar, within reason (long CSV names are elided)
-        self.setFixedWidth(max(96, min(widest + 52, 190)))
+        self._width = max(96, min(widest + 52, 190))
+        self.setMaximumWidth(self._width)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         if not self._updating:

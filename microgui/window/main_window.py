@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS
-from engine.nn import ACTIVATIONS, INITS
+from engine.config import INIT_CHOICES, LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS
+from engine.nn import ACTIVATIONS
 from engine.optim import SCHEDULES
 from microgui.widgets.status_bar import TrainingStatusBar
 from microgui.window.actions import build_actions
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.run_controls = RunControls()
         self.dataset_controls = DatasetControls(registry)
         self.input_controls = InputControls()
-        self.model_controls = ModelControls(ACTIVATIONS, INITS)
+        self.model_controls = ModelControls(ACTIVATIONS, INIT_CHOICES)
         self.training_controls = TrainingControls(
             LOSS_NAMES, REGULARIZERS, OPTIMIZER_NAMES, SCHEDULES
         )

@@ -125,6 +125,7 @@ class TrainingView(QWidget):
         network_box = QGroupBox("Network")
         net_layout = QHBoxLayout(network_box)
         net_layout.setContentsMargins(6, 6, 6, 6)
+        net_layout.setSpacing(0)  # the toggles keep their own gap: no width when squeezed
         net_layout.addWidget(self.feature_toggles)
         net_layout.addWidget(self.network, 1)
 

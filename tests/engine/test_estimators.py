@@ -42,7 +42,7 @@ def test_the_classifier_is_the_trainer_with_the_same_config():
         seed=3,
         test_fraction=0.0,
         layers=(8,),
-        init="xavier",
+        init="auto",
         loss="bce",
         steps=20,
         scaling="none",

@@ -83,6 +83,7 @@ def demo_config(**changes) -> TrainConfig:
         schedule="linear",
         final_lr=0.1,
         steps=100,
+        execution="scalar",  # micrograd's arithmetic, bit for bit
     )
     base.update(changes)
     return TrainConfig(**base)
@@ -223,7 +224,7 @@ def test_test_fraction_that_leaves_no_training_data_is_refused():
 
 def test_minibatches_are_seeded_and_sized():
     X, y = moons(n=40)
-    config = TrainConfig(batch_size=8, steps=10, test_fraction=0)
+    config = TrainConfig(batch_size=8, steps=10, test_fraction=0, execution="scalar")
     a = run(Trainer(config, X, y, "binary"))
     b = run(Trainer(config, X, y, "binary"))
     c = run(Trainer(config.replace(seed=9, init_seed=0), X, y, "binary"))

@@ -403,10 +403,11 @@ def test_features_scaling_and_execution_are_options_and_named_in_the_summary(cap
 
 
 def test_auto_says_which_execution_runs_and_why(capsys):
+    code, out, _ = run_main(capsys, "--steps", "2", "--layers", "3", "--batch-size", "8")
+    assert code == 0
+    assert "execution scalar (auto: 8 samples x 13 parameters per step, too small for numpy" in out
     code, out, _ = run_main(capsys, "--steps", "2")
-    assert code == 0 and "execution scalar (auto: 80 samples x 337 parameters per step" in out
-    code, out, _ = run_main(capsys, "--steps", "2", "--dataset-param", "n_samples=2000")
-    assert code == 0 and "execution vectorized (auto: 1,600 samples x 337 parameters" in out
+    assert code == 0 and "execution vectorized (auto: 80 samples x 337 parameters per step)" in out
     code, out, _ = run_main(capsys, "--steps", "2", "--json", "--quiet", "--execution", "scalar")
     assert {s["execution"] for s in json_lines(out)} == {"scalar"}
 

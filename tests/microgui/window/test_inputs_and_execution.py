@@ -166,7 +166,9 @@ def test_features_and_scaling_survive_a_session_and_a_model_file(qtbot, make_win
 
     third = make_window()
     assert third.controller.files.open_model_file(str(model))
-    _wait_for(qtbot, lambda: _trainer(third).model.nin == 4)
+    # The form follows once the worker says the model is open (modelOpened).
+    wanted = ("x1", "x2", "x1*x2", "sin(x1)")
+    _wait_for(qtbot, lambda: third.view.feature_toggles.checked() == wanted)
     assert _trainer(third).preprocessor == before  # as stored, not refitted
-    assert third.view.feature_toggles.checked() == ("x1", "x2", "x1*x2", "sin(x1)")
+    assert third.input_controls.scaling.currentText() == "standardize"
     wait_ready_state(qtbot, third)
