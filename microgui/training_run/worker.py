@@ -61,6 +61,23 @@ def window_message(exc: Exception) -> str:
     return str(exc)
 
 
+@contextlib.contextmanager
+def _no_automatic_gc():
+    """No automatic collection while a Trainer is built (a burst of allocations).
+
+    A collection triggered here would run in this thread and could free the
+    GUI's Qt wrappers, which must die in the GUI thread (seen as an abort
+    under "Garbage-collecting"); the young garbage is collected between steps.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class TrainingWorker(QObject):
     """Owns the Trainer; only its own thread ever touches it."""
 
@@ -209,15 +226,16 @@ class TrainingWorker(QObject):
         old = self.trainer
         self._set_running(False)
         try:
-            trainer = Trainer(
-                config,
-                dataset.X,
-                dataset.y,
-                dataset.task,
-                n_classes=len(dataset.class_names),
-                scaling_hint=scaling_hint,
-                feature_names=tuple(dataset.feature_names),
-            )
+            with _no_automatic_gc():
+                trainer = Trainer(
+                    config,
+                    dataset.X,
+                    dataset.y,
+                    dataset.task,
+                    n_classes=len(dataset.class_names),
+                    scaling_hint=scaling_hint,
+                    feature_names=tuple(dataset.feature_names),
+                )
         except ConfigError as exc:
             # The trained model stays: a refused setting must not throw it away.
             self.configFailed.emit(exc.field, window_message(exc))

@@ -91,8 +91,9 @@ def test_a_10000_neuron_network_is_refused_by_the_size_guard_with_its_estimate()
     parameters = 3 * 2500 + 3 * (2501 * 2500) + 2501
     batch = 80  # 100 moons, test fraction 0.2
     nodes = batch * (10_000 + 1) + parameters + 3
+    config = TrainConfig(layers=(2500, 2500, 2500, 2500), execution="scalar")
     with pytest.raises(SizeError) as info:
-        Trainer(TrainConfig(layers=(2500, 2500, 2500, 2500)), *moons(), "binary")
+        Trainer(config, *moons(), "binary")
     text = str(info.value)
     assert info.value.field == "max_nodes"
     assert f"needs {nodes:,} nodes and {batch * parameters:,} parameter-input products" in text
@@ -103,15 +104,32 @@ def test_a_10000_neuron_network_is_refused_by_the_size_guard_with_its_estimate()
 
 
 def test_a_10000_neuron_network_on_the_command_line_quotes_the_estimate(train_cli):
-    result = train_cli("--layers", "2500,2500,2500,2500", "--steps", "1")
+    result = train_cli(
+        "--layers", "2500,2500,2500,2500", "--steps", "1", "--execution", "scalar"
+    )  # fmt: skip
     assert_one_line_error(result, "--max-nodes", "19,567,584 nodes", "MB", "per step")
     # ... and what to do, in the command line's words
     assert "a smaller --batch-size or smaller --layers, or raise --max-nodes" in result.err
 
 
+def test_the_vectorized_execution_has_its_own_limits():
+    # The same network on "auto" would run vectorized (no graph: 18.8 million weights
+    # in numpy): refused by the memory the limits allow, with its own estimate.
+    parameters = 3 * 2500 + 3 * (2501 * 2500) + 2501
+    with pytest.raises(SizeError) as info:
+        Trainer(TrainConfig(layers=(2500, 2500, 2500, 2500)), *moons(), "binary")
+    text = str(info.value)
+    assert info.value.field == "max_nodes"
+    assert f"needs {80 * parameters:,} parameter-input products per step, vectorized" in text
+    assert "over the memory the limits allow (1,100 MB" in text
+    # Few products for numpy, far too many nodes for the scalar graph: accepted vectorized.
+    trainer = Trainer(TrainConfig(layers=(256, 256)), *moons(), "binary")
+    assert trainer.execution == "vectorized" and trainer.size.nodes == 0
+
+
 def test_the_size_guard_refuses_work_with_its_estimate():
     # Few nodes but many products: 80 samples x 4096 x 4096 weights.
-    config = TrainConfig(layers=(4096, 4096), max_nodes=10**9)
+    config = TrainConfig(layers=(4096, 4096), max_nodes=10**9, execution="scalar")
     with pytest.raises(SizeError) as info:
         Trainer(config, *moons(), "binary")
     assert info.value.field == "max_work"
@@ -119,7 +137,7 @@ def test_the_size_guard_refuses_work_with_its_estimate():
 
 
 def test_the_size_guard_refuses_nodes_too_with_its_estimate():
-    config = TrainConfig(layers=(64, 64), max_nodes=1000)
+    config = TrainConfig(layers=(64, 64), max_nodes=1000, execution="scalar")
     with pytest.raises(SizeError) as info:
         Trainer(config, *moons(), "binary")
     assert info.value.field == "max_nodes"

@@ -62,7 +62,9 @@ BIG_NETWORK = ",".join(["512"] * 8)  # the most the layer field allows: 4,096 ne
 def test_a_network_over_the_size_guard_is_refused_with_its_estimate_and_the_model_stays(
     qtbot, make_window
 ):
-    window = trained_window(qtbot, make_window)
+    # The scalar graph's limits (vectorized, the same network fits in numpy:
+    # tests/faults/test_bad_config.py::test_the_vectorized_execution_has_its_own_limits).
+    window = trained_window(qtbot, make_window, execution="scalar")
     before = run_state(window)
     type_text(qtbot, window.model_controls.layers.text_edit, BIG_NETWORK)
     settled(qtbot, window)
