@@ -152,6 +152,27 @@ def measure(app: QApplication, path: str, seconds: float) -> dict[str, float]:
     return result
 
 
+def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
+    """The same timer with nothing else to do: this machine's noise floor."""
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(TIMER_MS)
+
+    def tick() -> None:
+        if clock.isValid():
+            gaps.append(clock.nsecsElapsed() / 1e6)
+        clock.restart()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
+    timer.stop()
+    g = np.asarray(gaps)
+    return {"p99": float(np.percentile(g, 99)), "worst": float(g.max())}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -159,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="training time measured")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    idle = measure_idle_gaps(app, 5.0)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "big.csv")
         write_table(path, args.rows, args.features)
@@ -185,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  worst gap {r['worst']:6.1f} ms  (target < {WORST_TARGET_MS:g})  "
         f"{'OK' if ok_worst else 'MISSED'}"
+    )
+    print(
+        f"  same timer with no training (noise floor of this machine): "
+        f"p99 {idle['p99']:.1f} ms, worst {idle['worst']:.1f} ms"
     )
     print(f"  machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     return 0

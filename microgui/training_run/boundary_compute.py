@@ -107,6 +107,8 @@ def compute_boundary(
 
     ``predict(raw rows) -> outputs`` replaces ``model`` (which may then be
     None); ``center``: the values of the other features (default their mean).
+    Only the extent of X and y is read: their columns' minima and maxima
+    (two rows) give the same grid as the data.
     """
     X = np.asarray(X, dtype=np.float64)
     if predict is None:

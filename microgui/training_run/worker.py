@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import queue
 import sys
 import threading
@@ -59,6 +60,22 @@ def window_message(exc: Exception) -> str:
     if isinstance(exc, SizeError):
         return exc.with_advice(WINDOW_SIZE_ADVICE)
     return str(exc)
+
+
+def _leave_a_core_to_the_gui() -> Any:
+    """Limit numpy's BLAS threads to all cores but one while training (None if unknown).
+
+    A vectorized step on a big table is a few large matrix products; OpenBLAS
+    runs them on every core and its threads spin while they wait, so on a
+    2-core machine the GUI thread got no core for the whole step (a 4.6 s
+    freeze on 80,000 rows: benchmarks/bench_big_table_ui.py). threadpoolctl
+    comes with scikit-learn.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn always brings it
+        return None
+    return threadpool_limits(max(1, (os.cpu_count() or 2) - 1), user_api="blas")
 
 
 @contextlib.contextmanager
@@ -101,6 +118,7 @@ class TrainingWorker(QObject):
         self._last_step_start = 0.0
         self.until_step: int | None = None
         self._gc_was_enabled = True
+        self._blas_limit: Any = None
         self._last_gc = 0.0
         self._gc_rounds = 0
         self._alive = True
@@ -429,6 +447,7 @@ class TrainingWorker(QObject):
             return
         self.running = running
         if running:
+            self._blas_limit = _leave_a_core_to_the_gui()
             self._saved_switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(TRAINING_SWITCH_INTERVAL_S)
             # The engine's graphs hold no reference cycles (freed by reference counting),
@@ -438,8 +457,12 @@ class TrainingWorker(QObject):
             self._gc_was_enabled = gc.isenabled()
             gc.disable()
             self._last_gc = time.perf_counter()
-        elif self._gc_was_enabled:
-            gc.enable()
+        else:
+            if self._blas_limit is not None:
+                self._blas_limit.restore_original_limits()
+                self._blas_limit = None
+            if self._gc_was_enabled:
+                gc.enable()
             if self._saved_switch_interval is not None:
                 sys.setswitchinterval(self._saved_switch_interval)
                 self._saved_switch_interval = None

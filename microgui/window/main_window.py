@@ -77,7 +77,10 @@ class MainWindow(QMainWindow):
         from microgui.window.training_controller import TrainingController
 
         self.controller = TrainingController(self, config)
-        self.view.boundary.pointClicked.connect(self.sampleClicked)
+        # A big table shows a sample of its points: report the training sample's index.
+        self.view.boundary.pointClicked.connect(
+            lambda i: self.sampleClicked.emit(self.controller.presenter.training_index(i))
+        )
         self._restore_geometry()
 
     def _build_training_tab(self) -> QWidget:

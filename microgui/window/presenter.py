@@ -10,6 +10,17 @@ from microgui.training_run.boundary_compute import plot_extent
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 
 HEAVY_PARTS = ("boundary", "loss", "network", "metric")
+# A scatter of 80,000 points took 27 s to set and 220 ms per repaint of the plot
+# (benchmarks/bench_big_table_ui.py): big tables show a fixed random sample.
+MAX_PLOTTED_TRAIN = 1500
+MAX_PLOTTED_TEST = 500
+
+
+def plotted_subset(n: int, limit: int) -> np.ndarray:
+    """Indices of the points drawn: all of them, or a fixed random sample of ``limit``."""
+    if n <= limit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, size=limit, replace=False))
 
 
 class TrainingPresenter:
@@ -18,6 +29,13 @@ class TrainingPresenter:
     def __init__(self, window: Any) -> None:
         self.w = window
         self._frame = 0
+        self.train_shown = np.arange(0)  # plotted point -> training sample index
+
+    def training_index(self, plotted: int) -> int:
+        """The training sample behind the plotted point number ``plotted``."""
+        if 0 <= plotted < len(self.train_shown):
+            return int(self.train_shown[plotted])
+        return plotted
 
     def show_data(self, data: TrainingData) -> None:
         """A new data split: axes choices, draw toolbar, network architecture, points."""
@@ -38,6 +56,9 @@ class TrainingPresenter:
         curve = d == 1 and data.task == "regression"
         ax, ay = self.w.view.axes() if d > 2 else (0, 1 if d > 1 else 0)
         all_x = np.vstack([data.X_train, data.X_test])
+        train = plotted_subset(len(data.X_train), MAX_PLOTTED_TRAIN)
+        test = plotted_subset(len(data.X_test), MAX_PLOTTED_TEST)
+        self.train_shown = train
 
         def project(X: np.ndarray, y: np.ndarray) -> np.ndarray:
             if curve:
@@ -47,10 +68,10 @@ class TrainingPresenter:
             return np.column_stack([X[:, ax], X[:, ay]])
 
         boundary.set_points(
-            project(data.X_train, data.y_train),
-            data.y_train,
-            project(data.X_test, data.y_test),
-            data.y_test,
+            project(data.X_train[train], data.y_train[train]),
+            data.y_train[train],
+            project(data.X_test[test], data.y_test[test]),
+            data.y_test[test],
             task=data.task,
             class_names=data.class_names,
             curve=curve,

@@ -459,6 +459,7 @@ class TrainingController(QObject):
         self.w.input_controls.set_resolved(data.scaling, data.scaling_reason, "", "")
         self._note_full_batch(len(data.y_train))
         self.presenter.show_data(data)
+        self._note_plotted_sample(len(data.y_train))
         self.update_enabled()
         self.w.dataChanged.emit(data)
         if self._resume_after_configure:
@@ -476,6 +477,16 @@ class TrainingController(QObject):
                 error=False,
             )
         self._noted_batch = noted
+
+    def _note_plotted_sample(self, n_train: int) -> None:
+        """Say that a big table's plot shows a sample of its points (training uses all)."""
+        shown = len(self.presenter.train_shown)
+        if shown < n_train:
+            self.w.status.show_notice(
+                f"The plot shows {shown:,} of the {n_train:,} training points (a fixed random "
+                "sample); training uses all of them",
+                error=False,
+            )
 
     def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         try:

@@ -69,7 +69,7 @@ def test_toggling_features_starts_a_fresh_run_on_them(qtbot, make_window):
 def test_the_graph_of_a_clicked_sample_has_the_feature_nodes(qtbot, make_window):
     from microgui.graph_explorer.install import install_graph_explorer
 
-    window = make_window(scaling="standardize")
+    window = make_window(scaling="standardize", execution="vectorized")
     install_graph_explorer(window)
     _toggle(window, "x1^2", "sin(x1)")
     c = window.controller
@@ -91,6 +91,7 @@ def test_the_graph_of_a_clicked_sample_has_the_feature_nodes(qtbot, make_window)
         node = snapshot.nodes[snapshot.find(name)]
         assert node.role == "feature" and node.layer == -1
     trainer = _trainer(window)
+    assert trainer.execution == "vectorized"  # the graph is the scalar one all the same
     scaled = [
         snapshot.nodes[snapshot.find(f"scaled.{n}")].value for n in ("x1", "x2", "x1^2", "sin(x1)")
     ]
