@@ -68,6 +68,7 @@ def test_readme_python_api_examples_run_as_one_notebook(tmp_path, monkeypatch, c
     assert printed[3:5] == ["step 0: loss 4.7376", "step 29: loss 0.0041"]
     assert printed[5] == "finished 100 steps test accuracy 100%"
     assert printed[7] == "['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias']"
+    assert printed[8] == "True"  # the estimator's cross-validated accuracy on wine
     svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "data 2.0000" in svg
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.svg", "wine.json"]
