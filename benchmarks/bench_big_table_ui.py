@@ -27,6 +27,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
+from bench_ui import measure_idle_gaps  # the same timer, idle: the machine's noise floor
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +35,22 @@ TIMER_MS = 10
 P99_TARGET_MS = 50.0
 WORST_TARGET_MS = 150.0
 SNAPSHOT_SHARE_TARGET = 0.25
+
+
+def gap_timer() -> tuple[list[float], QTimer]:
+    """A TIMER_MS QTimer that records the milliseconds between its ticks (not started)."""
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(TIMER_MS)
+
+    def tick() -> None:
+        if clock.isValid():
+            gaps.append(clock.nsecsElapsed() / 1e6)
+        clock.restart()
+
+    timer.timeout.connect(tick)
+    return gaps, timer
 
 
 def _wait(app: QApplication, predicate, timeout_s: float) -> bool:
@@ -106,17 +123,7 @@ def measure(app: QApplication, path: str, seconds: float) -> dict[str, float]:
     builds = _Timed(worker.builder.build)
     worker.builder.build = builds
 
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(TIMER_MS)
-
-    def tick() -> None:
-        if clock.isValid():
-            gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    timer.timeout.connect(tick)
+    gaps, timer = gap_timer()
     controller.start()
     _wait(app, lambda: controller.state == "running", 30)
     timer.start()
@@ -150,27 +157,6 @@ def measure(app: QApplication, path: str, seconds: float) -> dict[str, float]:
     controller.pause()
     window.close()
     return result
-
-
-def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
-    """The same timer with nothing else to do: this machine's noise floor."""
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(TIMER_MS)
-
-    def tick() -> None:
-        if clock.isValid():
-            gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    timer.timeout.connect(tick)
-    timer.start()
-    QTimer.singleShot(int(seconds * 1000), app.quit)
-    app.exec()
-    timer.stop()
-    g = np.asarray(gaps)
-    return {"p99": float(np.percentile(g, 99)), "worst": float(g.max())}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.fast import _activate  # the forward activations: one definition
 from engine.nn import MLP
 
 __all__ = [
@@ -38,19 +39,6 @@ def flat_parameters(model: MLP) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- activations
-
-
-def _activate(z: np.ndarray, activation: str) -> np.ndarray:
-    if activation == "relu":
-        # engine.nn: a sum <= 0 gives 0 (and no gradient); NaN passes through.
-        return np.where(z <= 0.0, 0.0, z)
-    if activation == "tanh":
-        return np.tanh(z)
-    if activation == "sigmoid":
-        # engine.ieee.stable_sigmoid: exp of a non-positive number only.
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return z
 
 
 def _activation_backward(g: np.ndarray, z: np.ndarray, h: np.ndarray, activation: str) -> None:

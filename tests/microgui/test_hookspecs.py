@@ -107,3 +107,18 @@ def test_dataset_compares_by_identity_not_by_array_contents():
 
 def test_dataset_error_is_a_value_error():
     assert issubclass(DatasetError, ValueError)
+
+
+@pytest.mark.parametrize("hint", ["", "none", "standardize", "minmax"])
+def test_a_scaling_hint_is_optional_and_checked(hint):
+    from microgui.plugin_host.validation import check_dataset_spec
+
+    assert check_dataset_spec(_spec(suggested_scaling=hint)).suggested_scaling == hint
+    assert _spec().suggested_scaling == ""  # a contract version 1 plugin says nothing
+
+
+def test_an_unknown_scaling_hint_is_refused_naming_the_dataset():
+    from microgui.plugin_host.validation import ContractError, check_dataset_spec
+
+    with pytest.raises(ContractError, match=r"dataset 'ones': suggested_scaling 'zscore' is not"):
+        check_dataset_spec(_spec(suggested_scaling="zscore"))

@@ -119,27 +119,3 @@ def test_regression_must_not_name_classes_and_multiclass_needs_two():
         check_dataset(Dataset(X, np.zeros(2), "multiclass", ("x",), ("c",)))
     with pytest.raises(ContractError, match="at least one row"):
         check_dataset(Dataset(np.zeros((0, 2)), np.zeros(0), "regression", ("x", "y")))
-
-
-def _spec(**changes) -> DatasetSpec:
-    fields = dict(
-        id="d",
-        name="D",
-        description="a dataset",
-        task="binary",
-        params=(),
-        generate=lambda params, seed: None,
-    )
-    fields.update(changes)
-    return DatasetSpec(**fields)
-
-
-@pytest.mark.parametrize("hint", ["", "none", "standardize", "minmax"])
-def test_a_scaling_hint_is_optional_and_checked(hint):
-    assert check_dataset_spec(_spec(suggested_scaling=hint)).suggested_scaling == hint
-    assert _spec().suggested_scaling == ""  # a contract version 1 plugin says nothing
-
-
-def test_an_unknown_scaling_hint_is_refused_naming_the_dataset():
-    with pytest.raises(ContractError, match=r"dataset 'd': suggested_scaling 'zscore' is not one"):
-        check_dataset_spec(_spec(suggested_scaling="zscore"))
