@@ -100,6 +100,11 @@ class TrainingView(QWidget):
         self.axis_y = QComboBox()
         self.axis_x.setToolTip("Feature on the horizontal axis (others held at their mean)")
         self.axis_y.setToolTip("Feature on the vertical axis (others held at their mean)")
+        for combo in (self.axis_x, self.axis_y):
+            # A CSV's long column names must not widen the plot and squeeze the form, the
+            # network and its input toggles out of the window: elide them instead.
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.axes_row = QWidget()
         axes_layout = QHBoxLayout(self.axes_row)
         axes_layout.setContentsMargins(0, 0, 0, 0)
