@@ -124,16 +124,30 @@ def compute_boundary(
     )
 
 
+def forward_layers(model, inputs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per layer, (pre-activation z, activation a) of shape (n, nout) for the rows of `inputs`.
+
+    One matrix product per layer (engine.fast's inexact path, equal to ~1e-15);
+    each layer applies its own activation (the last layer is linear in engine.nn).
+    """
+    a = np.asarray(inputs, dtype=np.float64)
+    out = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
+            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
+            z = a @ W.T + b
+            a = act(z)
+            out.append((z, a))
+    return out
+
+
 def neuron_maps(
     model,
     X: np.ndarray,
     axes: tuple[int, int] = (0, 1),
     resolution: int = NEURON_MAP_RESOLUTION,
 ) -> list[np.ndarray]:
-    """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
-
-    Each layer applies its own activation (the last layer is linear in engine.nn).
-    """
+    """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g)."""
     X = np.asarray(X, dtype=np.float64)
     d = X.shape[1]
     x_range = plot_extent(X[:, axes[0]])
@@ -141,11 +155,8 @@ def neuron_maps(
     a = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
     shape = (resolution, resolution)
     maps = [a.T.reshape(d, *shape).copy()]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
-            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
-            a = act(a @ W.T + b)
-            maps.append(a.T.reshape(W.shape[0], *shape).copy())
+    for _, act in forward_layers(model, a):
+        maps.append(act.T.reshape(act.shape[1], *shape).copy())
     return maps
 
 
