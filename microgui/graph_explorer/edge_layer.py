@@ -1,4 +1,10 @@
-"""EdgeLayer: every edge of a graph, drawn from cached tiles like a map viewer."""
+"""EdgeLayer: every edge of a graph, drawn from cached tiles like a map viewer.
+
+Each edge has a flow level, 0 (no gradient flows along it) .. FLOW_LEVELS - 1
+(the most): how much gradient the child sends back to the parent along it,
+|child grad x local derivative|. Stronger levels are darker and wider and
+drawn last, on top, so the paths the gradient takes stand out.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -17,7 +23,16 @@ from microgui.graph_explorer.node_layer import LOD_TITLES
 __all__ = ["EdgeLayer"]
 
 _EDGE_CHUNK = 1500.0  # scene units per group of lines
-_EDGE_COLOUR = QColor(165, 165, 175)  # opaque: translucent lines are much slower to draw
+# Opaque greys (translucent lines are much slower to draw), light and thin to dark and wide;
+# width 0 is Qt's one-pixel cosmetic line, the others are scene units (they scale with zoom).
+FLOW_PENS = (
+    (QColor(232, 232, 236), 0.0),
+    (QColor(196, 196, 206), 0.0),
+    (QColor(140, 140, 158), 1.2),
+    (QColor(88, 88, 110), 2.0),
+    (QColor(30, 30, 50), 3.2),
+)
+FLOW_LEVELS = len(FLOW_PENS)
 _TILE = 512  # tile side in pixels
 _MAX_TILES = 80  # 1 MB each; several screens at two or three zoom levels
 _MAX_TILE_LEVEL = 2  # tiles up to zoom 4 (the view's maximum)
@@ -42,19 +57,23 @@ class EdgeLayer(QGraphicsItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._bounds = QRectF()
-        self._chunks: list[tuple[QRectF, list[QLineF]]] = []
+        self._chunks: list[tuple[QRectF, list[QLineF], np.ndarray]] = []
+        self._by_level: list[list[list[QLineF]]] = []  # per chunk, per flow level
+        self._levels = np.zeros(0, dtype=np.int64)
         self._tiles: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._pending: dict[tuple[int, int, int], QRectF] = {}
         self.on_pending: Callable[[], None] | None = None  # called when tiles are queued
         self.tiles_rendered = 0  # for tests and benchmarks
 
     def set_segments(self, segments: np.ndarray, bounds: QRectF) -> None:
-        """New edges as an (E, 4) array of x1, y1, x2, y2; clears the tile cache."""
+        """New edges as an (E, 4) array of x1, y1, x2, y2; clears the tile cache.
+
+        Every edge starts at flow level 1 until ``set_levels`` says otherwise.
+        """
         self.prepareGeometryChange()
         self._bounds = QRectF(bounds)
-        self._tiles.clear()
-        self._pending.clear()
         self._chunks = []
+        self._levels = np.ones(len(segments), dtype=np.int64)
         if len(segments):
             # Lines grouped by the region of their end point, so a tile only
             # clips the groups whose bounding box reaches it.
@@ -66,9 +85,47 @@ class EdgeLayer(QGraphicsItem):
                 right = float(np.maximum(chunk[:, 0], chunk[:, 2]).max())
                 top = float(np.minimum(chunk[:, 1], chunk[:, 3]).min())
                 bottom = float(np.maximum(chunk[:, 1], chunk[:, 3]).max())
-                rect = QRectF(left, top, right - left, bottom - top).adjusted(-2, -2, 2, 2)
-                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()]))
+                rect = QRectF(left, top, right - left, bottom - top).adjusted(-3, -3, 3, 3)
+                index = np.nonzero(keys == key)[0]
+                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()], index))
+        self._regroup()
+
+    def set_levels(self, levels: np.ndarray) -> None:
+        """The flow level of every edge (same order as the segments); redraws the tiles."""
+        levels = np.clip(np.asarray(levels, dtype=np.int64), 0, FLOW_LEVELS - 1)
+        if len(levels) != len(self._levels) or np.array_equal(levels, self._levels):
+            return
+        self._levels = levels
+        self._regroup()
+
+    @property
+    def levels(self) -> np.ndarray:
+        """Each edge's flow level (a copy)."""
+        return self._levels.copy()
+
+    def _regroup(self) -> None:
+        self._by_level = []
+        for _, lines, index in self._chunks:
+            chunk_levels = self._levels[index]
+            self._by_level.append(
+                [
+                    [lines[i] for i in np.nonzero(chunk_levels == level)[0].tolist()]
+                    for level in range(FLOW_LEVELS)
+                ]
+            )
+        self._tiles.clear()
+        self._pending.clear()
         self.update()
+
+    def _draw_lines(self, painter: QPainter, reach: QRectF) -> None:
+        """Every line whose chunk reaches ``reach``, weak levels first."""
+        for level, (colour, width) in enumerate(FLOW_PENS):
+            pen = QPen(colour, width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            for (rect, _, _), by_level in zip(self._chunks, self._by_level, strict=True):
+                if by_level[level] and rect.intersects(reach):
+                    painter.drawLines(by_level[level])
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -87,10 +144,7 @@ class EdgeLayer(QGraphicsItem):
         if exposed.isEmpty():
             return
         if widget is None:  # an export (scene.render): real lines
-            painter.setPen(QPen(_EDGE_COLOUR, 0))
-            for rect, lines in self._chunks:
-                if rect.intersects(exposed):
-                    painter.drawLines(lines)
+            self._draw_lines(painter, exposed)
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
@@ -172,11 +226,8 @@ class EdgeLayer(QGraphicsItem):
         painter.setTransform(
             QTransform(scale, 0, 0, scale, 1 - rect.x() * scale, 1 - rect.y() * scale)
         )
-        painter.setPen(QPen(_EDGE_COLOUR, 0))
-        reach = rect.adjusted(-2 / scale, -2 / scale, 2 / scale, 2 / scale)
-        for chunk_rect, lines in self._chunks:
-            if chunk_rect.intersects(reach):
-                painter.drawLines(lines)
+        reach = rect.adjusted(-3 / scale, -3 / scale, 3 / scale, 3 / scale)
+        self._draw_lines(painter, reach)
         painter.end()
         self.tiles_rendered += 1
         return image

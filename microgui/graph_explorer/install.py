@@ -64,6 +64,11 @@ class _Wiring(QObject):
             snapshot.loss,
             snapshot.task,
         )
+        if len(snapshot.sample_losses) == len(self.data.X_train):
+            # Opening the tab without a click shows the largest loss; once training
+            # stops, an explorer left to itself moves on to the new largest.
+            settled = snapshot.state != "running"
+            self.explorer.set_sample_losses(snapshot.sample_losses, settled=settled)
 
     def on_sample_clicked(self, index: int) -> None:
         if self.data is None or not 0 <= index < len(self.data.X_train):
@@ -87,6 +92,8 @@ def install_graph_explorer(main_window: Any) -> None:
     main_window.dataChanged.connect(wiring.on_data)
     main_window.snapshotChanged.connect(wiring.on_snapshot)
     main_window.sampleClicked.connect(wiring.on_sample_clicked)
+    # A parameter edited in the inspector goes through the worker like any other command.
+    explorer.weightEdited.connect(main_window.controller.set_weight)
     main_window.installEventFilter(_CloseWatcher(main_window, explorer))
     # The window may already have data and a snapshot (it configures itself on start).
     controller = getattr(main_window, "controller", None)

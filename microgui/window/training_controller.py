@@ -408,6 +408,11 @@ class TrainingController(QObject):
         if self.can_train():
             self.worker.step()
 
+    def set_weight(self, name: str, value: float) -> None:
+        """Set one parameter (engine name) in the worker's model; a snapshot shows the result."""
+        if self.configured_ok:
+            self.worker.set_weight(name, value)
+
     def reset(self) -> None:
         """New initial weights, step 0."""
         if not self.configured_ok or self.config is None:
