@@ -303,7 +303,14 @@ class GraphExplorer(StepperMixin, QWidget):
         count = len(self._dataset[0]) if self._dataset is not None else 0
         features = ", ".join(f"{v:.3g}" for v in x)
         loss = snapshot.nodes[snapshot.root].value
-        why = "; the training sample with the largest loss" if self.auto_sample else ""
+        why = ""
+        if self.auto_sample and self.sample_losses is not None and len(self.sample_losses):
+            top = float(np.nanmax(self.sample_losses))
+            why = (
+                "; the training sample with the largest loss"
+                if top > 0
+                else "; every training sample's loss is 0"
+            )
         of = f" of {count}" if count else ""
         self.controls.status_label.setText(
             f"{snapshot.description}. Sample {index + 1}{of}: x = ({features}), y = {y:g}, "

@@ -330,9 +330,7 @@ class NodeLayer(QGraphicsItem):
         painter.setFont(self._block_font)
         metrics = QFontMetricsF(self._block_font)
         for region, outline in zip(self.regions, outlines, strict=True):
-            lines = [region.title]
-            if region.layer in self.mean_grads:
-                lines.append(f"mean |grad| {format_number(self.mean_grads[region.layer])}")
+            lines = self.block_lines(region)
             box = transform.mapRect(outline)
             width = max(metrics.horizontalAdvance(line) for line in lines) + 10
             height = metrics.lineSpacing() * len(lines) + 6
@@ -344,6 +342,13 @@ class NodeLayer(QGraphicsItem):
             for k, line in enumerate(lines):
                 baseline = panel.top() + 3 + metrics.ascent() + k * metrics.lineSpacing()
                 painter.drawText(QPointF(panel.left() + 5, baseline), line)
+
+    def block_lines(self, region) -> list[str]:
+        """What a layer's far-out block says: its name and size, and its mean |grad|."""
+        lines = [region.title]
+        if region.layer in self.mean_grads:
+            lines.append(f"mean |grad| {format_number(self.mean_grads[region.layer])}")
+        return lines
 
     def _paint_text(self, painter: QPainter, visible: np.ndarray, numbers: bool) -> None:
         """Titles (and, close up, data and grad as a record), each in its fill's text colour."""
