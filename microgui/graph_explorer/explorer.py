@@ -239,6 +239,15 @@ class GraphExplorer(StepperMixin, QWidget):
                 return
             self._show_result(result)
 
+    def is_settled(self) -> bool:
+        """The graph on screen is the one of the latest model and sample (nothing pending)."""
+        return (
+            self.snapshot is not None
+            and not self._dirty
+            and not self.jobs.busy
+            and not self._throttle.isActive()
+        )
+
     def _refresh_if_dirty(self) -> None:
         # While a job runs, its end reschedules this (see _on_job_finished).
         if self._dirty and self.isVisible() and self.controls.live and not self.jobs.busy:

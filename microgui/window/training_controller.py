@@ -99,6 +99,7 @@ class TrainingController(QObject):
         a.discretize.toggled.connect(view.discretize_check.setChecked)
         view.discretize_check.toggled.connect(a.discretize.setChecked)
         view.axesChanged.connect(self._on_axes_changed)
+        view.network.weightEdited.connect(self.set_weight)
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.configured.connect(self._on_configured)
         self.worker.configFailed.connect(self._on_config_failed)
