@@ -55,7 +55,7 @@ class _Wiring(QObject):
         """The Gradients tab, drawn only while it shows (opening it draws the latest)."""
         norms = snapshot.gradient_norms if snapshot is not None else None
         if norms is not None and self.gradients.isVisible():
-            self.gradients.set_norms(norms.steps, norms.norms)
+            self.gradients.set_norms(norms.steps, norms.norms, snapshot.history.get("train_loss"))
             self.gradients.set_dead_units(snapshot.dead_units)
 
     def on_snapshot(self, snapshot: Any) -> None:

@@ -25,6 +25,8 @@ LINES_PER_CALL = 16
 ANTIALIAS = False
 MAX_EDGE_WIDTH = 5.0
 MIN_EDGE_WIDTH = 0.6
+EDGE_BUDGET_PX = 3.0  # at most one drawn edge per this many pixels of a layer's height ...
+EDGE_BUDGET_MIN = 60  # ... but never fewer than this
 MIN_RENDER_INTERVAL_S = 0.25  # the picture refreshes at most 4 times a second
 BORDER_RGBA = np.array([90, 90, 90, 255], dtype=np.uint8)
 HOVER_RGBA = np.array([20, 20, 20, 255], dtype=np.uint8)
@@ -70,28 +72,32 @@ def render_network(scene: NetworkScene) -> QImage:
     return image
 
 
-def edge_styles(w: np.ndarray, pitch: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(level, alpha, width) per weight of one layer pair; level -1: too weak to draw.
+def edge_styles(
+    w: np.ndarray, pitch: float, budget: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(level, alpha, width) per weight of one layer pair; level -1: not drawn.
 
-    The strength is |w| over the pair's largest |w|. The more edges crowd
-    the space between two layers, the steeper it is turned into opacity
-    (strength ** gamma, gamma from 1 for a handful of edges to about 3 for
-    64 x 64), so that in a dense fan the strongest weights still stand out
-    instead of everything merging into a solid block; the widest line is
-    about half the spacing of the neurons, so lines never fill the gaps.
+    The strength is |w| over the pair's largest |w|, turned into opacity and
+    width more steeply the more edges there are (strength ** gamma, gamma
+    from 1 for a handful of edges to 2 for hundreds), and the widest line is
+    about half the spacing of the neurons. Past ``budget`` edges (about as
+    many lines as the space between the two layers can show apart) only the
+    strongest ``budget`` are drawn: 64 x 64 weights would otherwise merge
+    into one solid block, and it is the strongest that tell the story.
     """
     magnitude = np.nan_to_num(np.abs(np.asarray(w, dtype=np.float64)), nan=0.0, posinf=0.0)
     top = float(magnitude.max()) if magnitude.size else 0.0
     strength = magnitude / top if top > 0 else np.zeros_like(magnitude)
-    gamma = 1.0 + float(np.clip(np.log10(max(magnitude.size, 1) / 40.0), 0.0, 2.0))
+    gamma = 1.0 + float(np.clip(np.log10(max(magnitude.size, 1) / 40.0), 0.0, 1.0))
     shown = strength**gamma
     level = np.minimum((shown * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
     t = (level + 0.5) / WIDTH_LEVELS
     alpha = (30 + 225 * t).astype(int)
     widest = float(np.clip(pitch * 0.5, 1.2, MAX_EDGE_WIDTH))
     width = MIN_EDGE_WIDTH + (widest - MIN_EDGE_WIDTH) * t
-    if magnitude.size > 400:
-        level = np.where(shown < 0.5 / WIDTH_LEVELS, -1, level)  # the faintest: not drawn
+    if budget is not None and 0 < budget < magnitude.size:
+        threshold = np.partition(magnitude.ravel(), -budget)[-budget]
+        level = np.where(magnitude >= threshold, level, -1)
     return level, alpha, width
 
 
@@ -103,7 +109,9 @@ def _paint_edges(painter: QPainter, scene: NetworkScene) -> None:
         pitch = min(_pitch(y0), _pitch(y1))
         if layer < len(scene.weights):
             w = scene.weights[layer][0]
-            level, alpha, width = edge_styles(w, pitch)
+            span = max(float(np.ptp(y0)) if len(y0) > 1 else 0.0, float(np.ptp(y1)), 1.0)
+            budget = max(EDGE_BUDGET_MIN, int(span / EDGE_BUDGET_PX))
+            level, alpha, width = edge_styles(w, pitch, budget)
             positive = w >= 0
         else:
             shape = (len(y1), len(y0))
