@@ -390,3 +390,25 @@ def test_a_weight_edited_in_the_inspector_is_asked_of_the_run(qtbot, explorer):
     ]
     explorer.select_key("x.0")  # an input is not a parameter: no field
     assert not spin.isVisibleTo(explorer.inspector)
+
+
+def test_a_weight_edited_in_the_graph_inspector_goes_through_the_worker(qtbot, make_window):
+    """Issue 13 item 17, the Graph tab's way: the run takes the value, the graph follows."""
+    from microgui.graph_explorer import install_graph_explorer
+
+    window = make_window()
+    install_graph_explorer(window)
+    explorer, controller = window.graph_explorer, window.controller
+    with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
+        window.tabs.setCurrentWidget(explorer)
+    assert explorer.select_key("layers.0.neurons.1.w.1")
+    spin = explorer.inspector.weight_spin
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "-1.75")
+    with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
+        qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
+    assert controller.worker.trainer.parameter_values()["layers.0.neurons.1.w.1"] == -1.75
+    assert controller.snapshot.weights[0][0][1, 1] == -1.75
+    node = explorer.snapshot.nodes[explorer.snapshot.find("layers.0.neurons.1.w.1")]
+    assert node.value == -1.75  # the graph was rebuilt from the run's new weights
+    assert float(explorer.inspector.value_label.text()) == -1.75

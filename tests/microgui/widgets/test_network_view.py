@@ -156,3 +156,53 @@ def test_clicking_an_edge_opens_its_weight_and_each_change_is_sent(qtbot, view):
     assert not editor.isVisible()
     qtbot.mouseClick(view, Qt.LeftButton, pos=view.node_center(0, 0).toPoint())
     assert not editor.isVisible() and len(sent) == 2  # a neuron is not an edge
+
+
+def test_an_edge_edited_in_the_window_changes_the_run_the_boundary_and_the_loss(qtbot, make_window):
+    """Issue 13 item 17: through the worker, like any command; the boundary and loss follow."""
+    from window_fixtures import WAIT_MS
+
+    from engine import Value
+    from engine.nn import MLP
+
+    window = make_window()
+    controller, network = window.controller, window.view.network
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.step == 1, timeout=WAIT_MS)
+    before = controller.snapshot
+    start, end = network.edge_segment(1, 2, 0)  # layer 1 neuron 1 -> layer 2 neuron 3
+    # a pixel on that line where no other edge crosses it
+    spot = next(
+        p.toPoint()
+        for t in np.linspace(0.1, 0.9, 33)
+        if network.edge_at((p := start + (end - start) * t).toPoint().toPointF()) == (1, 2, 0)
+    )
+    qtbot.mouseClick(network, Qt.LeftButton, pos=spot)
+    assert network.editor.isVisible()
+    old = before.weights[1][0][2, 0]
+    assert network.editor.spin.value() == pytest.approx(old, abs=1e-4)
+    network.editor.spin.lineEdit().selectAll()
+    qtbot.keyClicks(network.editor.spin.lineEdit(), "2.5")
+    qtbot.keyClick(network.editor.spin.lineEdit(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: controller.snapshot.weights[1][0][2, 0] == 2.5, timeout=WAIT_MS)
+    after = controller.snapshot
+    assert after.step == 1  # not a training step
+    trainer = controller.worker.trainer
+    assert trainer.parameter_values()["layers.1.neurons.2.w.0"] == 2.5
+    # The boundary is the edited model's: one grid point through the scalar engine.
+    model = MLP(2, [4, 4, 1], fused=False)
+    for layer, (W, b) in zip(model.layers, after.weights, strict=True):
+        for j, neuron in enumerate(layer.neurons):
+            for k, w in enumerate(neuron.w):
+                w.data = float(W[j, k])
+            neuron.b.data = float(b[j])
+    grid = after.boundary
+    xs = np.linspace(*grid.x_range, grid.field.shape[1])
+    ys = np.linspace(*grid.y_range, grid.field.shape[0])
+    score = model([Value(xs[30]), Value(ys[70])]).data
+    assert grid.outputs[70, 30, 0] == pytest.approx(score, rel=1e-9, abs=1e-12)
+    assert not np.allclose(grid.outputs, before.boundary.outputs)
+    # The status bar says what changed and the loss now, counted from 1.
+    assert after.message.startswith("Layer 2, neuron 3, weight 1 set to 2.5 (was ")
+    assert "training loss at these weights" in after.message
+    assert window.status.message_label.full_text == after.message
