@@ -337,6 +337,8 @@ class GraphExplorer(StepperMixin, QWidget):
             nxt = self.next_sample_with_gradient()
             if nxt < 0 and self.sample_losses is not None:
                 text += " No training sample has a loss above 0 now: the model fits them all."
+            elif nxt >= 0:
+                text += " (View > Mark samples with loss > 0 rings those that still do.)"
             self.controls.set_notice(text, offer_next=nxt >= 0)
         else:
             self.controls.set_notice("")

@@ -124,16 +124,20 @@ def compute_boundary(
     )
 
 
-def forward_layers(model, inputs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def forward_layers(
+    model, inputs: np.ndarray, arrays: list[tuple[np.ndarray, np.ndarray]] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per layer, (pre-activation z, activation a) of shape (n, nout) for the rows of `inputs`.
 
     One matrix product per layer (engine.fast's inexact path, equal to ~1e-15);
     each layer applies its own activation (the last layer is linear in engine.nn).
+    ``arrays``: the model's weight arrays if already copied (model_weight_arrays).
     """
     a = np.asarray(inputs, dtype=np.float64)
     out = []
+    arrays = model_weight_arrays(model) if arrays is None else arrays
     with np.errstate(over="ignore", invalid="ignore"):
-        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
+        for layer, (W, b) in zip(model.layers, arrays, strict=True):
             act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
             z = a @ W.T + b
             a = act(z)

@@ -65,17 +65,23 @@ class TrainingSetEvaluation:
     dead_units: tuple[np.ndarray, ...]  # per hidden layer, (units,) bool
 
 
-def evaluate_training_set(trainer: Any) -> TrainingSetEvaluation:
-    """Sample losses, loss and dead ReLU units of ``trainer``'s model on its training split."""
+def evaluate_training_set(
+    trainer: Any, arrays: list[tuple[np.ndarray, np.ndarray]] | None = None
+) -> TrainingSetEvaluation:
+    """Sample losses, loss and dead ReLU units of ``trainer``'s model on its training split.
+
+    ``arrays``: the weight arrays if already copied (``trainer.weight_arrays()``).
+    """
+    arrays = trainer.weight_arrays() if arrays is None else arrays
     X = np.asarray(trainer.X_train, dtype=np.float64)
-    layers = forward_layers(trainer.model, X)
+    layers = forward_layers(trainer.model, X, arrays)
     outputs = layers[-1][1]
     targets = encode_targets(trainer.y_train, trainer.task, trainer.loss_name)
     losses = sample_losses_numpy(outputs, targets, trainer.loss_name)
     config = trainer.config
-    penalty = penalty_numpy(
-        [p.data for p in trainer.model.parameters()], config.reg, config.reg_strength
-    )
+    # The parameters in the engine's order (per neuron: weights, then bias), for the penalty.
+    parameters = np.concatenate([np.column_stack([W, b]).ravel() for W, b in arrays])
+    penalty = penalty_numpy(parameters.tolist(), config.reg, config.reg_strength)
     with np.errstate(all="ignore"):
         loss = float(np.mean(losses)) + penalty if len(losses) else float("nan")
     dead = tuple(

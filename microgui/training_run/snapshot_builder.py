@@ -105,7 +105,8 @@ class SnapshotBuilder:
             images = (boundary_rgba(boundary, False), boundary_rgba(boundary, True))
             boundary = dataclasses.replace(boundary, images=images)
         maps = neuron_maps(trainer.model, self.X, axes)
-        evaluation = evaluate_training_set(trainer)
+        weights = trainer.weight_arrays()
+        evaluation = evaluate_training_set(trainer, weights)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
         return TrainingSnapshot(
             step=int(trainer.steps_done),
@@ -121,7 +122,7 @@ class SnapshotBuilder:
             nodes_per_step=self.nodes or (int(last.nodes) if last else 0),
             message=message or trainer.message,
             history=history,
-            weights=trainer.weight_arrays(),
+            weights=weights,
             boundary=boundary,
             neuron_maps=maps,
             task=trainer.task,

@@ -100,6 +100,7 @@ class TrainingController(QObject):
         view.discretize_check.toggled.connect(a.discretize.setChecked)
         view.axesChanged.connect(self._on_axes_changed)
         view.network.weightEdited.connect(self.set_weight)
+        a.mark_losses.toggled.connect(view.boundary.set_mark_losses)
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.configured.connect(self._on_configured)
         self.worker.configFailed.connect(self._on_config_failed)

@@ -92,11 +92,6 @@ class TrainingView(QWidget):
         self.show_test_check.setToolTip("Show the held-out test points (dark outline)")
         self.log_check = QCheckBox("Log loss")
         self.log_check.setToolTip("Show the loss on a logarithmic axis")
-        self.loss_marks_check = QCheckBox("Loss > 0")
-        self.loss_marks_check.setToolTip(
-            "Ring the training points whose loss is above 0: the ones that still send a "
-            "gradient back (with the hinge loss: inside the margin or on the wrong side)"
-        )
         self.discretize_check = QCheckBox("Discretize")
         self.discretize_check.setToolTip("Hard class regions instead of a confidence gradient")
         self.axis_x = QComboBox()
@@ -114,7 +109,6 @@ class TrainingView(QWidget):
         toggles = QHBoxLayout()
         toggles.addWidget(self.show_test_check)
         toggles.addWidget(self.discretize_check)
-        toggles.addWidget(self.loss_marks_check)
         toggles.addWidget(self.log_check)
         toggles.addWidget(self.axes_row)
         toggles.addStretch(1)
@@ -151,7 +145,6 @@ class TrainingView(QWidget):
 
         self.show_test_check.toggled.connect(self.boundary.set_show_test)
         self.discretize_check.toggled.connect(self.boundary.set_discretize)
-        self.loss_marks_check.toggled.connect(self.boundary.set_mark_losses)
         self.log_check.toggled.connect(self.loss_plot.set_log_scale)
         self.draw_toolbar.draw_check.toggled.connect(self.boundary.set_draw_mode)
         self.axis_x.currentIndexChanged.connect(self._on_axes_changed)

@@ -35,7 +35,7 @@ def test_in_the_window_the_ringed_points_are_those_the_engine_gives_a_loss(qtbot
         lambda: controller.snapshot.step == 60 and controller.snapshot.state == "paused",
         timeout=WAIT_MS,
     )
-    window.view.loss_marks_check.setChecked(True)
+    window.actions.mark_losses.trigger()  # View > Mark samples with loss > 0
     model = MLP(2, [4, 4, 1], fused=False)
     for layer, (W, b) in zip(model.layers, controller.snapshot.weights, strict=True):
         for j, neuron in enumerate(layer.neurons):
@@ -51,5 +51,5 @@ def test_in_the_window_the_ringed_points_are_those_the_engine_gives_a_loss(qtbot
     ]
     assert 0 < len(expected) < len(data.y_train)
     assert boundary.marked_points().tolist() == expected
-    window.view.loss_marks_check.setChecked(False)
+    window.actions.mark_losses.trigger()
     assert boundary.marked_points().tolist() == []
