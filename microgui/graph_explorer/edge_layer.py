@@ -18,20 +18,27 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from microgui.graph_explorer.node_layer import LOD_TITLES
-
 __all__ = ["EdgeLayer"]
 
 _EDGE_CHUNK = 1500.0  # scene units per group of lines
 # Opaque greys (translucent lines are much slower to draw), light and thin to dark and wide;
-# width 0 is Qt's one-pixel cosmetic line, the others are scene units (they scale with zoom).
+# widths in scene units, never under one device pixel. Not Qt's cosmetic width 0: its
+# stroker walks a long line's whole length even where a tile clips it away, which made
+# 4,096 record edges cost 140 ms a tile against 9 ms as one-pixel polygons.
 FLOW_PENS = (
-    (QColor(232, 232, 236), 0.0),
-    (QColor(196, 196, 206), 0.0),
-    (QColor(140, 140, 158), 1.2),
-    (QColor(88, 88, 110), 2.0),
-    (QColor(30, 30, 50), 3.2),
+    (QColor(232, 232, 236), 0.8),
+    (QColor(196, 196, 206), 1.0),
+    (QColor(140, 140, 158), 1.4),
+    (QColor(88, 88, 110), 2.2),
+    (QColor(30, 30, 50), 3.4),
 )
+_ANTIALIAS_MAX_LINES = 800  # more lines than this in a tile: antialiasing costs too much
+# A dense graph seen whole leaves out its weakest edges: past DENSE_EDGES those no
+# gradient flows along (level 0), past VERY_DENSE_EDGES also the faintest flows (level 1),
+# unless zoomed in past 1:1. In the 4,096-edge fan of MLP(2,[64,64,1])'s records they
+# are three quarters of the lines: they only greyed the fan and tripled the first paint.
+DENSE_EDGES = 1500
+VERY_DENSE_EDGES = 3000
 FLOW_LEVELS = len(FLOW_PENS)
 _TILE = 512  # tile side in pixels
 _MAX_TILES = 80  # 1 MB each; several screens at two or three zoom levels
@@ -98,6 +105,14 @@ class EdgeLayer(QGraphicsItem):
         self._levels = levels
         self._regroup()
 
+    def first_drawn_level(self, scale: float) -> int:
+        """The weakest flow level drawn at ``scale`` (device pixels per scene unit)."""
+        if scale > 1.0:
+            return 0
+        if len(self._levels) > VERY_DENSE_EDGES:
+            return 2
+        return 1 if len(self._levels) > DENSE_EDGES else 0
+
     @property
     def levels(self) -> np.ndarray:
         """Each edge's flow level (a copy)."""
@@ -117,14 +132,27 @@ class EdgeLayer(QGraphicsItem):
         self._pending.clear()
         self.update()
 
-    def _draw_lines(self, painter: QPainter, reach: QRectF) -> None:
-        """Every line whose chunk reaches ``reach``, weak levels first."""
+    def _draw_lines(self, painter: QPainter, reach: QRectF, scale: float = 1.0) -> None:
+        """Every line whose chunk reaches ``reach``, weak levels first.
+
+        ``scale``: device pixels per scene unit, so that no line is thinner than a pixel.
+        """
+        chunks = [
+            by_level
+            for (rect, _, _), by_level in zip(self._chunks, self._by_level, strict=True)
+            if rect.intersects(reach)
+        ]
+        first = self.first_drawn_level(scale)
+        count = sum(len(lines) for by_level in chunks for lines in by_level[first:])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= _ANTIALIAS_MAX_LINES)
         for level, (colour, width) in enumerate(FLOW_PENS):
-            pen = QPen(colour, width)
+            if level < first:
+                continue
+            pen = QPen(colour, max(width, 1.0 / scale))
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
-            for (rect, _, _), by_level in zip(self._chunks, self._by_level, strict=True):
-                if by_level[level] and rect.intersects(reach):
+            for by_level in chunks:
+                if by_level[level]:
                     painter.drawLines(by_level[level])
 
     def boundingRect(self) -> QRectF:
@@ -144,7 +172,7 @@ class EdgeLayer(QGraphicsItem):
         if exposed.isEmpty():
             return
         if widget is None:  # an export (scene.render): real lines
-            self._draw_lines(painter, exposed)
+            self._draw_lines(painter, exposed, math.inf)  # every edge, at its own width
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
@@ -222,12 +250,11 @@ class EdgeLayer(QGraphicsItem):
         image = QImage(_TILE + 2, _TILE + 2, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor(255, 255, 255))
         painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, scale >= LOD_TITLES)
         painter.setTransform(
             QTransform(scale, 0, 0, scale, 1 - rect.x() * scale, 1 - rect.y() * scale)
         )
         reach = rect.adjusted(-3 / scale, -3 / scale, 3 / scale, 3 / scale)
-        self._draw_lines(painter, reach)
+        self._draw_lines(painter, reach, scale)
         painter.end()
         self.tiles_rendered += 1
         return image

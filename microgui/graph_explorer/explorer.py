@@ -456,6 +456,7 @@ class GraphExplorer(StepperMixin, QWidget):
                 self.view.center_on_box(self.presenter.box_of(keep), zoom_in=False)
             if center and node_id is None and keep is None:
                 self.view.zoom_to_fit()
+            self._show_header()  # the count of boxes shown
             self.layoutChanged.emit()
 
         if len(snapshot) > THREADED_NODES:

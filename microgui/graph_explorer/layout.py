@@ -440,15 +440,25 @@ def _plan_bands(
                 max(g.height for g in expanded) + _GROUP_GAP_ROWS,
                 max(g.width for g in expanded),
             )
-    best: tuple[float, int] | None = None
-    biggest = max((len(by_layer[layer]) for layer in nominal), default=0)
-    for per_band in range(1, biggest + 1):
+    def per_band(layer: int, limit: float) -> int:
+        """Neurons of `layer` in one band when a band may be `limit` rows tall."""
+        return max(1, int(limit / nominal[layer][0] + 1e-9))
+
+    best: tuple[float, float] | None = None
+    tallest = max((len(by_layer[layer]) * nominal[layer][0] for layer in nominal), default=0.0)
+    limits = {max((rows for rows, _ in nominal.values()), default=1.0), tallest}
+    limit = min(limits)
+    while limit < tallest:
+        limits.add(limit)
+        limit *= 1.15
+    for limit in sorted(limits):
         width = height = 0.0
         for layer, keys in by_layer.items():
             if layer in nominal:
                 rows, columns = nominal[layer]
-                count = -(-len(keys) // per_band)
-                band_rows = rows * min(per_band, len(keys))
+                size = per_band(layer, limit)
+                count = -(-len(keys) // size)
+                band_rows = rows * -(-len(keys) // count)
             else:
                 columns = max(groups[k].width for k in keys)
                 count = 1
@@ -458,15 +468,15 @@ def _plan_bands(
         aspect = (height + HEADER_HEIGHT) / max(width, 1.0)
         score = abs(np.log(aspect / _TARGET_ASPECT))
         if best is None or score < best[0] - 1e-9:
-            best = (score, per_band)
-    per_band = best[1] if best else 1
+            best = (score, limit)
+    chosen = best[1] if best else 1.0
     bands: list[tuple[int, list[tuple[int, int]]]] = []
     for layer in sorted(by_layer):
         keys = sorted(by_layer[layer], key=lambda k: k[1])
         if layer not in nominal:
             bands.append((layer, keys))
             continue
-        count = -(-len(keys) // per_band)
+        count = -(-len(keys) // per_band(layer, chosen))
         size = -(-len(keys) // count)  # spread evenly: 8 + 8, not 15 + 1
         bands.extend((layer, keys[i : i + size]) for i in range(0, len(keys), size))
     return bands

@@ -329,12 +329,17 @@ class NodeLayer(QGraphicsItem):
         painter.setWorldTransform(QTransform())  # text in device pixels from here
         painter.setFont(self._block_font)
         metrics = QFontMetricsF(self._block_font)
+        placed: list[QRectF] = []
         for region, outline in zip(self.regions, outlines, strict=True):
             lines = self.block_lines(region)
             box = transform.mapRect(outline)
             width = max(metrics.horizontalAdvance(line) for line in lines) + 10
             height = metrics.lineSpacing() * len(lines) + 6
             panel = QRectF(box.center().x() - width / 2, box.top() + 4, width, height)
+            # Narrow neighbours (the output and the loss) would cover each other: step down.
+            while any(panel.intersects(other) for other in placed):
+                panel.translate(0, height + 4)
+            placed.append(QRectF(panel))
             painter.setPen(QPen(_HEADER_COLOUR, 1))
             painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
             painter.drawRect(panel)
