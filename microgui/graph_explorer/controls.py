@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -110,6 +111,8 @@ class ExplorerControls(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.stepperRequested.emit(a))
             self.step_buttons[action] = button
         self.step_label = QLabel()
+        # A long step description must never widen the window: it is cut, whole in the tip.
+        self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_label = QLabel("Click a training point on the boundary or pick a sample.")
         self.status_label.setWordWrap(True)
         self.notice_label = QLabel()  # why there is no gradient, in words

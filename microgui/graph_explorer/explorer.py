@@ -452,7 +452,7 @@ class GraphExplorer(StepperMixin, QWidget):
                 self._clear_selection()
             keep = current.find(self._center_key) if self._center_key else None
             self._center_key = None
-            if keep is not None and node_id is None:
+            if keep is not None:  # the neuron just expanded or folded stays in view
                 self.view.center_on_box(self.presenter.box_of(keep), zoom_in=False)
             if center and node_id is None and keep is None:
                 self.view.zoom_to_fit()

@@ -65,6 +65,8 @@ class NodeInspector(QWidget):
         self.path_label = QLabel()
         for label in (self.key_label, self.label_label, self.value_label, self.grad_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.key_label, self.place_label):
+            label.setWordWrap(True)  # a long name wraps instead of widening the panel
         self.weight_spin = QDoubleSpinBox()
         self.weight_spin.setRange(-1e6, 1e6)
         self.weight_spin.setDecimals(4)
@@ -154,12 +156,15 @@ class NodeInspector(QWidget):
         node = snapshot.nodes[node_id]
         self.heading.setText(f"{node.title}" + (f" — {note}" if note else ""))
         shown = node.display_key
-        self.key_label.setText(shown if shown == node.key else f"{shown}   (in files: {node.key})")
+        self.key_label.setText(shown if shown == node.key else f"{shown} (in files: {node.key})")
         self.label_label.setText(short_label(node.label) if node.label else "(none)")
         self.op_label.setText(node.op or "(leaf)")
         self.value_label.setText(_exact(node.value))
         self.grad_label.setText(_exact(node.grad))
-        self.place_label.setText(self._place(snapshot, node.layer, node.neuron, node.role))
+        role = node.role
+        if role == "op" and snapshot.neuron_outputs.get((node.layer, node.neuron)) == node_id:
+            role = "activation"
+        self.place_label.setText(self._place(snapshot, node.layer, node.neuron, role))
         self.fd_label.setText("checking…")
         self.path_label.setText(f"Path to the loss: {path_size} nodes (highlighted).")
         self._fill(
@@ -191,7 +196,12 @@ class NodeInspector(QWidget):
         if role == "loss":
             return f"loss ({snapshot.loss_name})" if snapshot.loss_name else "loss"
         if neuron >= 0:
-            kind = {"param": "a parameter", "output": "its output", "leaf": "a constant"}
+            kind = {
+                "param": "a parameter",
+                "output": "its output",
+                "activation": "its activation: the value its record shows",
+                "leaf": "a constant",
+            }
             where = neuron_name(layer, neuron, snapshot.n_layers)
             return f"{where} ({kind.get(role, 'an op')})"
         if 0 <= layer < snapshot.n_layers:

@@ -193,7 +193,10 @@ def visible_graph(snapshot: GraphSnapshot, collapse: CollapseState | None = None
             kinds.append("node")
             rep.append(node.id)
             groups.append(group)
-            titles.append(node.title)
+            title = node.title
+            if foldable and node.layer < n_layers and last_of_group[group] == node.id:
+                title = f"L{node.layer + 1}.N{node.neuron + 1} {node.op}"  # an open neuron's output
+            titles.append(title)
             ops.append(node.op)
             continue
         if key not in merged:
@@ -440,6 +443,7 @@ def _plan_bands(
                 max(g.height for g in expanded) + _GROUP_GAP_ROWS,
                 max(g.width for g in expanded),
             )
+
     def per_band(layer: int, limit: float) -> int:
         """Neurons of `layer` in one band when a band may be `limit` rows tall."""
         return max(1, int(limit / nominal[layer][0] + 1e-9))

@@ -57,10 +57,10 @@ class StepperMixin:
             where = (
                 self.presenter.layout.graph.titles[box] if self.presenter.is_hidden(current) else ""
             )
-            self.controls.step_label.setText(
-                f"step {stepper.position} of {len(stepper)}: {node.title} ({node.display_key}) "
-                f"{verb}" + (f" (inside {where})" if where else "")
-            )
+            text = f"step {stepper.position} of {len(stepper)}: {node.title} ({node.display_key}) "
+            text += f"{verb}" + (f" (inside {where})" if where else "")
+            self.controls.step_label.setText(text)
+            self.controls.step_label.setToolTip(text)
             # Every step is centred and marked, zoomed in far enough to read the numbers.
             self.view.center_on_box(box)
         else:

@@ -308,6 +308,7 @@ def test_opening_the_tab_without_a_click_shows_the_largest_loss_and_a_click_stil
 def test_the_backward_stepper_centres_and_marks_every_node_it_visits(qtbot, explorer):
     show_level(qtbot, explorer, weights_of(4, [16, 16, 1]), nouts=[16, 16, 1])
     view = explorer.view
+    width = explorer.minimumSizeHint().width()
     explorer.start_stepper("backward")
     for _ in range(40):
         node_id = explorer.step()
@@ -318,6 +319,10 @@ def test_the_backward_stepper_centres_and_marks_every_node_it_visits(qtbot, expl
         if _ == 20:
             view.zoom_to_fit()  # the user zooms out: the next step comes back
             view.set_zoom(0.2)
+    # The long description of a step never widens the tab (and so the window).
+    assert len(explorer.controls.step_label.text()) > 60
+    QApplication.processEvents()
+    assert explorer.controls.layout().minimumSize().width() <= width
 
 
 def test_far_out_a_layer_is_one_block_with_its_neuron_count_and_mean_grad(
@@ -359,7 +364,7 @@ def test_the_inspector_and_titles_count_layers_neurons_and_weights_from_one(qtbo
     node_id = explorer.snapshot.find("layers.0.neurons.2.w.1")
     click_node(qtbot, explorer, node_id)
     inspector = explorer.inspector
-    assert inspector.key_label.text() == "L1.N3.w2   (in files: layers.0.neurons.2.w.1)"
+    assert inspector.key_label.text() == "L1.N3.w2 (in files: layers.0.neurons.2.w.1)"
     assert inspector.label_label.text() == "L1.N3.w2"
     assert inspector.place_label.text() == "layer 1, neuron 3 (a parameter)"
     assert explorer.view.nodes.titles[explorer.presenter.box_of(node_id)] == "L1.N3.w2"
