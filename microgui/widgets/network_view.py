@@ -199,6 +199,7 @@ class NetworkView(QWidget):
             value = self.weight_value(*self.edited_edge)
             if value is not None:
                 self.editor.show_value(value)
+                self.editor.caption.setText(self.describe_edge(*self.edited_edge))
         self._invalidate()
 
     def set_neuron_maps(self, maps: list[np.ndarray]) -> None:
@@ -413,11 +414,17 @@ class NetworkView(QWidget):
         dead = self.dead_count()
         if dead:
             painter.setPen(QColor(90, 90, 90))
+            text = (
+                f"✕ {dead} dead ReLU unit{'s' if dead != 1 else ''} "
+                "(no sample activates them: no gradient reaches them)"
+            )
+            text = QFontMetricsF(self.font()).elidedText(
+                text, Qt.TextElideMode.ElideRight, self.width() - 8
+            )
             painter.drawText(
                 QRectF(4, self.height() - 18, self.width() - 8, 16),
                 Qt.AlignLeft | Qt.AlignVCenter,
-                f"✕ {dead} dead ReLU unit{'s' if dead != 1 else ''}: "
-                "no training sample activates them, so no gradient reaches them",
+                text,
             )
 
     # ------------------------------------------------------------ mouse

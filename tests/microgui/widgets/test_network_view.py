@@ -152,6 +152,7 @@ def test_clicking_an_edge_opens_its_weight_and_each_change_is_sent(qtbot, view):
     weights[1][0][1, 2] = 0.25
     view.set_weights(weights)
     assert editor.spin.value() == 0.25
+    assert editor.caption.text().startswith("w = +0.2500: ")
     qtbot.keyClick(editor, Qt.Key_Escape)
     assert not editor.isVisible()
     qtbot.mouseClick(view, Qt.LeftButton, pos=view.node_center(0, 0).toPoint())
