@@ -17,7 +17,6 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDoubleSpinBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from microgui.graph_explorer.replay import FiniteDifference
 from microgui.graph_explorer.snapshot import GraphSnapshot, short_label
 from microgui.widgets.numbering import layer_title, neuron_name
+from microgui.widgets.weight_spin import WeightSpinBox
 
 __all__ = ["NodeInspector"]
 
@@ -67,12 +67,7 @@ class NodeInspector(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.key_label, self.place_label):
             label.setWordWrap(True)  # a long name wraps instead of widening the panel
-        self.weight_spin = QDoubleSpinBox()
-        self.weight_spin.setRange(-1e6, 1e6)
-        self.weight_spin.setDecimals(4)
-        self.weight_spin.setSingleStep(0.05)
-        self.weight_spin.setKeyboardTracking(False)  # typed digits apply on Enter
-        self.weight_spin.setToolTip(
+        self.weight_spin = WeightSpinBox(
             "Set this parameter in the running model: the boundary, the loss and this graph "
             "follow (arrows or wheel: steps of 0.05; type a value and press Enter)"
         )
@@ -177,9 +172,7 @@ class NodeInspector(QWidget):
             children.append((c, child.local_grads[child.parents.index(node_id)]))
         self._fill(self.children_table, children)
         self._editable = ""
-        self.weight_spin.blockSignals(True)
-        self.weight_spin.setValue(node.value)
-        self.weight_spin.blockSignals(False)
+        self.weight_spin.show_value(node.value, force=True)
         self._editable = node.label if node.role == "param" else ""
         self._show_weight_field(bool(self._editable))
 

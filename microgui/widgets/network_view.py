@@ -22,7 +22,6 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFrame,
     QLabel,
     QSizePolicy,
@@ -37,6 +36,7 @@ from microgui.widgets.network_render import (
     activation_image,
 )
 from microgui.widgets.numbering import input_name, parameter_name
+from microgui.widgets.weight_spin import WeightSpinBox
 
 POPUP_PIXELS = 120
 MAX_NODE = 30.0
@@ -92,12 +92,7 @@ class WeightEditor(QFrame):
         self.setFrameShape(QFrame.Box)
         self.setStyleSheet("WeightEditor { background: white; border: 1px solid #888; }")
         self.caption = QLabel()
-        self.spin = QDoubleSpinBox()
-        self.spin.setRange(-1e6, 1e6)
-        self.spin.setDecimals(4)
-        self.spin.setSingleStep(0.05)
-        self.spin.setKeyboardTracking(False)  # typed digits apply on Enter
-        self.spin.setToolTip(
+        self.spin = WeightSpinBox(
             "Arrows or wheel: steps of 0.05, applied at once. Type a value and press Enter. "
             "Esc closes."
         )
@@ -122,10 +117,7 @@ class WeightEditor(QFrame):
 
     def show_value(self, value: float, force: bool = False) -> None:
         """The weight's current value (not while the user is typing in the field)."""
-        if force or not self.spin.hasFocus() or not self.spin.lineEdit().isModified():
-            self.spin.blockSignals(True)
-            self.spin.setValue(value)
-            self.spin.blockSignals(False)
+        self.spin.show_value(value, force)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -139,14 +139,19 @@ def test_default_loss_per_task():
         Trainer(TrainConfig(loss="bce"), X, y, "multiclass")
 
 
+def random_outputs(loss: str, n: int, seed: int, spread: float):
+    """(outputs (n, k), encoded targets, k): a batch of model outputs for ``loss``."""
+    rng = np.random.default_rng(seed)
+    k = 3 if loss == "softmax_ce" else 1
+    outputs = rng.normal(size=(n, k)) * spread
+    task = "multiclass" if k == 3 else "binary"
+    y = rng.integers(0, k if k > 1 else 2, size=n).astype(float)
+    return outputs, encode_targets(y, task, loss), k
+
+
 @pytest.mark.parametrize("loss", sorted(LOSSES))
 def test_numpy_test_loss_equals_the_scalar_loss(loss):
-    rng = np.random.default_rng(0)
-    k = 3 if loss == "softmax_ce" else 1
-    outputs = rng.normal(size=(9, k)) * 3
-    task = "multiclass" if k == 3 else "binary"
-    y = rng.integers(0, k if k > 1 else 2, size=9).astype(float)
-    targets = encode_targets(y, task, loss)
+    outputs, targets, k = random_outputs(loss, 9, seed=0, spread=3)
     if k == 1:
         scalar = LOSSES[loss]([Value(o) for o in outputs[:, 0]], targets.tolist())
     else:
@@ -581,12 +586,7 @@ def test_set_parameter_refuses_unknown_names_and_bad_values_and_changes_nothing(
 def test_numpy_sample_losses_equal_the_scalar_loss_of_each_sample(loss):
     from engine.metrics import sample_losses_numpy
 
-    rng = np.random.default_rng(1)
-    k = 3 if loss == "softmax_ce" else 1
-    outputs = rng.normal(size=(7, k)) * 2
-    task = "multiclass" if k == 3 else "binary"
-    y = rng.integers(0, k if k > 1 else 2, size=7).astype(float)
-    targets = encode_targets(y, task, loss)
+    outputs, targets, k = random_outputs(loss, 7, seed=1, spread=2)
     per_sample = sample_losses_numpy(outputs, targets, loss)
     assert per_sample.shape == (7,)
     for row, target, value in zip(outputs, targets.tolist(), per_sample, strict=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_oracle import scalar_mlp
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
@@ -24,7 +25,6 @@ from test_graph_explorer import (
 from engine import Value
 from engine.graph import topological_order
 from engine.losses import LOSSES
-from engine.nn import MLP
 from microgui.graph_explorer.gradient_colors import LEVELS, contrast_ratio, gradient_buckets
 from microgui.graph_explorer.node_layer import FONT_PIXELS, LOD_BLOCKS, LOD_NUMBERS
 
@@ -43,9 +43,7 @@ def nine_points_in_pixels() -> float:
 
 
 def scores_of(weights, xs, nouts=NOUTS):
-    model = MLP(2, nouts, fused=False)
-    for name, p in model.named_parameters():
-        p.data = weights[name]
+    model = scalar_mlp(weights, nouts=nouts)
     return [model([Value(float(v)) for v in x]).data for x in xs]
 
 
@@ -122,9 +120,7 @@ def test_the_tab_opens_at_neuron_level_readable_at_the_default_window_size_on_th
         assert metrics.horizontalAdvance(grad_line) <= nodes.w[box] - 10
     # The records show the engine's numbers: neuron 6 of layer 1 of that sample.
     x = data.X_train[explorer.sample[0]]
-    model = MLP(2, [16, 16, 1], fused=False)
-    for name, p in model.named_parameters():
-        p.data = weights[name]
+    model = scalar_mlp(controller.snapshot.weights)
     target = 1.0 if data.y_train[explorer.sample[0]] > 0.5 else -1.0
     loss = (1 + -target * model([Value(float(v)) for v in x])).relu()
     loss.backward()

@@ -7,41 +7,16 @@ import math
 
 import numpy as np
 import pytest
-from test_worker import Relay, _config
+from engine_oracle import scalar_mlp
+from test_worker import _config, moons, worker
 from window_fixtures import WAIT_MS
 
 from engine import Value
 from engine.losses import LOSSES
 from engine.metrics import encode_targets
-from engine.nn import MLP
 from microgui.training_run.gradient_stats import GradientRecord
-from microgui.training_run.worker import WorkerHandle
 
-
-@pytest.fixture
-def worker(qtbot):
-    handle = WorkerHandle()
-    handle.relay = Relay(handle)
-    handle.received = handle.relay.received
-    yield handle
-    assert handle.shutdown()
-
-
-@pytest.fixture(scope="module")
-def moons(registry):
-    return registry.generate("moons", {"n_samples": 40}, seed=3)
-
-
-def scalar_model(snapshot, activation="relu") -> MLP:
-    """The engine's own MLP with the snapshot's weight arrays (the oracle)."""
-    nouts = [int(w.shape[0]) for w, _ in snapshot.weights]
-    model = MLP(int(snapshot.weights[0][0].shape[1]), nouts, activation=activation, fused=False)
-    for layer, (W, b) in zip(model.layers, snapshot.weights, strict=True):
-        for j, neuron in enumerate(layer.neurons):
-            for k, w in enumerate(neuron.w):
-                w.data = float(W[j, k])
-            neuron.b.data = float(b[j])
-    return model
+__all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
 
 
 def wait_step(qtbot, worker, step: int, state: str = "paused"):
@@ -79,7 +54,7 @@ def test_sample_losses_are_each_training_samples_scalar_loss(qtbot, worker, moon
     w.start(until_step=5)
     snap = wait_step(qtbot, worker, 5)
     trainer = w.trainer
-    model = scalar_model(snap)
+    model = scalar_mlp(snap.weights)
     targets = encode_targets(trainer.y_train, "binary", "hinge").tolist()
     assert len(snap.sample_losses) == len(trainer.X_train) == 30
     for x, t, got in zip(trainer.X_train, targets, snap.sample_losses, strict=True):
@@ -104,7 +79,7 @@ def test_a_weight_set_through_the_worker_changes_the_model_and_marks_a_dead_unit
     W0, b0 = before.weights[0]
     assert np.array_equal(snap.weights[0][0], W0) and b0[1] != -100.0
     # Dead units, checked with the scalar engine: active on no training sample.
-    model = scalar_model(snap)
+    model = scalar_mlp(snap.weights)
     X = w.trainer.X_train
     for layer, dead in enumerate(snap.dead_units):
         for unit, is_dead in enumerate(dead):

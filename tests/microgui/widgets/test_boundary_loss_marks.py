@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from engine_oracle import scalar_mlp
 from window_fixtures import WAIT_MS
 
 from engine import Value
 from engine.losses import LOSSES
-from engine.nn import MLP
 from microgui.widgets.boundary_plot import DecisionBoundaryPlot
 
 
@@ -36,12 +36,7 @@ def test_in_the_window_the_ringed_points_are_those_the_engine_gives_a_loss(qtbot
         timeout=WAIT_MS,
     )
     window.actions.mark_losses.trigger()  # View > Mark samples with loss > 0
-    model = MLP(2, [4, 4, 1], fused=False)
-    for layer, (W, b) in zip(model.layers, controller.snapshot.weights, strict=True):
-        for j, neuron in enumerate(layer.neurons):
-            for k, w in enumerate(neuron.w):
-                w.data = float(W[j, k])
-            neuron.b.data = float(b[j])
+    model = scalar_mlp(controller.snapshot.weights)
     data = controller.data
     expected = [
         i

@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from engine_oracle import scalar_mlp
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontMetricsF
 
@@ -164,7 +165,6 @@ def test_an_edge_edited_in_the_window_changes_the_run_the_boundary_and_the_loss(
     from window_fixtures import WAIT_MS
 
     from engine import Value
-    from engine.nn import MLP
 
     window = make_window()
     controller, network = window.controller, window.view.network
@@ -191,12 +191,7 @@ def test_an_edge_edited_in_the_window_changes_the_run_the_boundary_and_the_loss(
     trainer = controller.worker.trainer
     assert trainer.parameter_values()["layers.1.neurons.2.w.0"] == 2.5
     # The boundary is the edited model's: one grid point through the scalar engine.
-    model = MLP(2, [4, 4, 1], fused=False)
-    for layer, (W, b) in zip(model.layers, after.weights, strict=True):
-        for j, neuron in enumerate(layer.neurons):
-            for k, w in enumerate(neuron.w):
-                w.data = float(W[j, k])
-            neuron.b.data = float(b[j])
+    model = scalar_mlp(after.weights)
     grid = after.boundary
     xs = np.linspace(*grid.x_range, grid.field.shape[1])
     ys = np.linspace(*grid.y_range, grid.field.shape[0])
