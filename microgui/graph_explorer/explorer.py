@@ -78,6 +78,7 @@ class GraphExplorer(StepperMixin, QWidget):
         self.selected_key: str | None = None
         self.sample_losses: np.ndarray | None = None
         self.auto_sample = True  # no sample picked by the user: show the largest loss
+        self._picked_at_step = -2  # the training step of the last automatic pick
         self._center_key: str | None = None  # centre on this node after the next layout
         self.refresh_interval_ms = REFRESH_INTERVAL_MS
         self._dataset: tuple[np.ndarray, np.ndarray] | None = None
@@ -140,17 +141,20 @@ class GraphExplorer(StepperMixin, QWidget):
         if self.sample_losses is not None and len(self.sample_losses) != len(X):
             self.sample_losses = None  # the losses of another split
 
-    def set_sample_losses(self, losses: np.ndarray, settled: bool = False) -> None:
+    def set_sample_losses(self, losses: np.ndarray, settled: bool = False, step: int = -1) -> None:
         """Each training sample's loss at the current weights (the worker computes them).
 
         ``settled``: training is not running. Then, if the user has not picked a
-        sample and the tab is open, the sample with the largest loss is shown.
+        sample and the tab is open, the sample with the largest loss after
+        training ``step`` is shown; a weight set by hand (same step) keeps the
+        sample, so what the edit did to it stays in view.
         """
         losses = np.asarray(losses, dtype=np.float64)
         if self._dataset is not None and len(losses) != len(self._dataset[0]):
             return  # a snapshot of the previous split
         self.sample_losses = losses
-        if settled and self.auto_sample and self.isVisible():
+        if settled and step != self._picked_at_step and self.auto_sample and self.isVisible():
+            self._picked_at_step = step
             self.show_largest_loss_sample()
 
     def show_sample(self, index: int, x: Sequence[float], y: float, auto: bool = False) -> None:

@@ -77,7 +77,9 @@ class _Wiring(QObject):
             # Opening the tab without a click shows the largest loss; once training
             # stops, an explorer left to itself moves on to the new largest.
             settled = snapshot.state != "running"
-            self.explorer.set_sample_losses(snapshot.sample_losses, settled=settled)
+            self.explorer.set_sample_losses(
+                snapshot.sample_losses, settled=settled, step=snapshot.step
+            )
 
     def on_sample_clicked(self, index: int) -> None:
         if self.data is None or not 0 <= index < len(self.data.X_train):

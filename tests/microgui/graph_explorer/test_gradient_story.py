@@ -292,10 +292,22 @@ def test_opening_the_tab_without_a_click_shows_the_largest_loss_and_a_click_stil
     with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
         explorer.show_sample(1, X[1], y[1])  # a click on the boundary
     explorer.hide()
-    explorer.set_sample_losses(losses[::-1].copy(), settled=True)
+    explorer.set_sample_losses(losses[::-1].copy(), settled=True, step=7)
     explorer.show()
     qtbot.wait(50)
     assert explorer.sample[0] == 1  # the user's choice stays
+    # Left to itself, the explorer follows the largest loss after each training step,
+    # but not after a weight set by hand (the same step): the edited sample stays.
+    with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
+        explorer.show_largest_loss_sample()
+    first = explorer.sample[0]
+    other = np.zeros(len(losses))
+    other[(first + 1) % len(losses)] = 5.0
+    with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
+        explorer.set_sample_losses(other, settled=True, step=8)
+    assert explorer.sample[0] == (first + 1) % len(losses)
+    explorer.set_sample_losses(losses, settled=True, step=8)  # an edit: no new step
+    assert explorer.sample[0] == (first + 1) % len(losses)
 
 
 # ------------------------------------------------------------------- 4. keeping their place
