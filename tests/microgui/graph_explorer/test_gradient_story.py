@@ -86,7 +86,7 @@ def test_the_tab_opens_at_neuron_level_readable_at_the_default_window_size_on_th
     )
     with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
         window.tabs.setCurrentWidget(explorer)  # no point clicked
-    explorer.jobs.wait()
+    qtbot.waitUntil(explorer.is_settled, timeout=WAIT_MS)
     qtbot.wait(50)
 
     # The sample shown is the training sample with the largest loss, by the scalar engine.
