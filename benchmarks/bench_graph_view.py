@@ -117,7 +117,7 @@ def main() -> int:
             t_build, snapshot = seconds(
                 lambda w=weights, n=nouts: build_sample_graph(
                     w, 2, n, "relu", "hinge", (0.4, -0.9), 1.0, "binary"
-                )
+                ).prepare_views()  # as the explorer's build does, on its job thread
             )
             t_layout, layout = seconds(lambda s=snapshot, c=LEVELS[level]: build_view(s, c))
             t_paint, view = first_paint(app, layout, snapshot)

@@ -223,8 +223,7 @@ class GraphExplorer(StepperMixin, QWidget):
             snapshot = build_sample_graph(
                 spec.weights, spec.nin, spec.nouts, spec.activation, spec.loss, x, y, spec.task
             )
-            snapshot.neuron_outputs  # noqa: B018 - computed here, off the GUI thread
-            snapshot.passes_gradient()
+            snapshot.prepare_views()  # off the GUI thread
             if previous is not None and snapshot.structure == structure:
                 return snapshot, None, collapse  # same structure: keep the layout
             return snapshot, build_view(snapshot, collapse), collapse

@@ -141,6 +141,12 @@ class GraphSnapshot:
         opens = np.bincount(self.edge_child, weights=self.edge_local != 0.0, minlength=n) > 0
         return ~has_parents | opens
 
+    def prepare_views(self) -> GraphSnapshot:
+        """Compute now what the views read later (on the builder's thread, not the GUI's)."""
+        self.neuron_outputs  # noqa: B018 - cached properties, filled here
+        self._lets_gradient_through  # noqa: B018
+        return self
+
     def passes_gradient(self, grads: np.ndarray | None = None) -> np.ndarray:
         """Per node: does gradient flow through it? Muted in the view where it does not.
 
