@@ -61,9 +61,16 @@ class ConfigError(ValueError):
         self.message = message
 
 
+_MAX_SHOWN = 60
+
+
 def _fmt(value: object) -> str:
-    """A bad value as the user typed it (strings quoted, so '' is visible)."""
-    return repr(value) if isinstance(value, str) else str(value)
+    """A bad value as the user typed it (strings quoted, so '' is visible), cut to one line."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**_MAX_SHOWN:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    shown = repr(value) if isinstance(value, str) else str(value)
+    shown = " ".join(shown.split())
+    return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 3] + "..."
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -363,12 +370,19 @@ def _number(
     lower_open: bool = False,
     upper_open: bool = False,
 ) -> None:
-    if not _is_number(value) or not math.isfinite(value):
+    if not _is_number(value) or not _finite(value):
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
     too_low = value <= low if lower_open else value < low
     too_high = value >= high if upper_open else value > high
     if too_low or too_high:
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
+
+
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        return False
 
 
 def _positive(name: str, value: object, allowed: str) -> None:
