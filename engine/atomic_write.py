@@ -19,8 +19,10 @@ What it promises:
   A failure at any point leaves the previous file byte for byte as it was.
 - **Nothing left behind.** The temporary file is removed on any error or
   exception, and SIGINT, SIGTERM and SIGHUP are held back while the file is
-  written and swapped in (they are delivered right after), so a signal cannot
-  leave a temporary file or a half-written target.
+  written and swapped in (they are delivered right after, to the handlers
+  that were there), so a signal cannot leave a temporary file or a
+  half-written target. (Python lets only the main thread hold signals; a
+  write in another thread is still removed on any exception.)
 - **Normal permissions.** The temporary file is created by this module with
   mode 0o666, so the umask decides, as for any new file (0644 usually;
   ``tempfile.mkstemp`` would give 0600). Exporters reopen it and keep its mode.
@@ -41,6 +43,7 @@ import os
 import secrets
 import signal
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -145,20 +148,31 @@ def _cannot_save(path: Path, exc: OSError, what: str) -> str:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM/SIGHUP for this thread; any that arrived are delivered after.
+    """Hold SIGINT/SIGTERM/SIGHUP until the block ends, then deliver them as they came.
 
-    In a non-main thread Python's handlers still run in the main thread, so
-    holding them here only keeps the kernel from ending the process mid-write.
+    Python-level handlers, not a thread signal mask: numpy's BLAS and Qt start
+    threads that would take a signal this thread blocks. Only the main thread
+    can set handlers; elsewhere the block runs unprotected (in the window the
+    worker thread writes, and the GUI owns the signals).
     """
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or not _HELD_SIGNALS:
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = mask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    received: list[int] = []
+    previous: dict[int, object] = {}
+    for number in _HELD_SIGNALS:
+        handler = signal.getsignal(number)
+        if handler is None:  # set outside Python: it could not be put back
+            continue
+        signal.signal(number, lambda signum, _frame: received.append(signum))
+        previous[number] = handler
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(received):
+            signal.raise_signal(number)  # now: the file is in place or gone
 
 
 def _temporary_beside(target: Path) -> Path:

@@ -8,6 +8,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.atomic_write import WriteError
+from microgui.window.widget_png import save_widget_png
+
 
 class AutoRun(QObject):
     """Drives `microgui --steps N [--screenshot PATH]` through the real window and worker."""
@@ -48,10 +51,15 @@ class AutoRun(QObject):
     def _finish(self) -> None:
         if self.screenshot:
             QApplication.processEvents()
-            if not self.window.grab().save(self.screenshot):
-                print(f"microgui: could not write {self.screenshot}", file=sys.stderr)
-                self.exit_code = 1
+            self._save_screenshot()
             self._quit()
+
+    def _save_screenshot(self) -> None:
+        try:
+            save_widget_png(self.window, self.screenshot, "screenshot")
+        except WriteError as exc:
+            print(f"microgui: {exc}", file=sys.stderr)
+            self.exit_code = 1
 
     def _quit(self) -> None:
         """Close the window and end the event loop, even if another window is open.
@@ -71,5 +79,5 @@ class AutoRun(QObject):
         print("microgui: training for the screenshot did not finish in time", file=sys.stderr)
         self.exit_code = 1
         if self.screenshot:
-            self.window.grab().save(self.screenshot)
+            self._save_screenshot()
             self._quit()
