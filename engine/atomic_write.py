@@ -104,7 +104,9 @@ def check_writable_target(path: str | os.PathLike[str], what: str = "file") -> P
         raise WriteError(f"cannot save the {what}: no file name given", raw)
     if raw.endswith((os.sep, "/")) or (os.altsep and raw.endswith(os.altsep)):
         raise WriteError(
-            f"cannot save the {what} to {raw}: it names a folder; give a file name", raw
+            f"cannot save the {what} to {raw}: names a folder (it ends with a slash); "
+            "give a file name",
+            raw,
         )
     target = Path(raw)
     try:
@@ -113,17 +115,18 @@ def check_writable_target(path: str | os.PathLike[str], what: str = "file") -> P
         info = None
     except OSError as exc:
         raise WriteError(_cannot_save(target, exc, what), raw) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise WriteError(f"cannot save the {what} to {raw}: is a folder; give a file name", raw)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        advice = "give a file name" if stat.S_ISDIR(info.st_mode) else "choose a regular file"
         raise WriteError(
-            f"cannot save the {what} to {raw}: it is {_kind_of(info.st_mode)}, "
-            f"not a regular file; {advice}",
+            f"cannot save the {what} to {raw}: is {_kind_of(info.st_mode)}, "
+            "not a regular file; choose a regular file",
             raw,
         )
     real = Path(os.path.realpath(target))  # a link's target is the file to replace
     folder = real.parent
     if not folder.is_dir():
-        shown = target.parent if target.parent == folder else folder
+        shown = folder if os.path.islink(target) else (target.parent if str(target.parent) else ".")
         raise WriteError(
             f"cannot save the {what} to {raw}: the folder {shown} does not exist; "
             "create it or choose another place",
@@ -237,7 +240,7 @@ def _finish(tmp: Path, target: Path, shown: Path, what: str) -> None:
         info = os.stat(target)
         if not stat.S_ISREG(info.st_mode):
             raise WriteError(
-                f"cannot save the {what} to {shown}: it is {_kind_of(info.st_mode)}, "
+                f"cannot save the {what} to {shown}: is {_kind_of(info.st_mode)}, "
                 "not a regular file; choose a regular file",
                 shown,
             )

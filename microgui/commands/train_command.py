@@ -23,7 +23,8 @@ stdout instead (the summary then goes to stderr); --quiet prints neither.
 
 Exit codes: 0 trained; 2 bad arguments, config or files (one line on
 stderr); 3 diverged (the message names the step and the parameter);
-130 interrupted by Ctrl-C.
+130 interrupted by Ctrl-C (143 SIGTERM, 129 SIGHUP; the session is written as
+for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from engine.nn import ACTIVATIONS, INITS
 from engine.optim import SCHEDULES
 from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
+from microgui.commands.stdout_guard import own_stdout
+from microgui.commands.stop_signals import Stopped, exit_code_of, stopping_signals_raise
 from microgui.commands.train_run import (
     EXIT_BAD_INPUT,
     EXIT_DIVERGED,
@@ -362,17 +365,21 @@ def _file_key(exc: ConfigError) -> str:
 def run_train(args: argparse.Namespace) -> int:
     """Run ``microgui train`` with parsed arguments; returns the exit code."""
     started = time.perf_counter()
-    try:
-        if args.resume and (args.preset or args.config):
-            raise UserError("--resume continues a session as it was; drop --preset/--config")
-        config = None if args.resume else build_config(args)
-        return run_training(args, config, explicit_options(args), started)
-    except (ConfigError, UserError) as exc:
-        print(f"microgui train: error: {_option_name(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("microgui train: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    # Plugins run in this process: their prints must not enter the --json stream, and
+    # SIGTERM/SIGHUP must save the session as Ctrl-C does.
+    with own_stdout() as stdout, stopping_signals_raise():
+        try:
+            if args.resume and (args.preset or args.config):
+                raise UserError("--resume continues a session as it was; drop --preset/--config")
+            config = None if args.resume else build_config(args)
+            return run_training(args, config, explicit_options(args), started, stdout)
+        except (ConfigError, UserError) as exc:
+            print(f"microgui train: error: {_option_name(exc)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt as exc:
+            how = f"stopped by {exc}" if isinstance(exc, Stopped) else "interrupted"
+            print(f"microgui train: {how}", file=sys.stderr)
+            return exit_code_of(exc)
 
 
 def _option_name(exc: Exception) -> str:
