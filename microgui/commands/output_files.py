@@ -106,7 +106,7 @@ def _reason(message: str, what: str, text: str) -> str:
 
 
 @contextlib.contextmanager
-def session_lock(path: Path | None, option: str = "--session") -> Iterator[None]:
+def session_lock(path: Path | None, shown: str = "", option: str = "--session") -> Iterator[None]:
     """Hold ``path``'s lock for the block; UserError if another run holds it.
 
     The lock is a hidden file beside the session (``.NAME.lock``, holding the
@@ -117,7 +117,7 @@ def session_lock(path: Path | None, option: str = "--session") -> Iterator[None]
         yield
         return
     lock_path = path.with_name(f".{path.name}.lock")
-    fd = _acquire(lock_path, path, option)
+    fd = _acquire(lock_path, f"{option} {shown or path}")
     try:
         yield
     finally:
@@ -126,13 +126,13 @@ def session_lock(path: Path | None, option: str = "--session") -> Iterator[None]
         os.close(fd)
 
 
-def _acquire(lock_path: Path, path: Path, option: str) -> int:
+def _acquire(lock_path: Path, where: str) -> int:
     while True:
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
             raise UserError(
-                f"{option} {path}: cannot create its lock file {lock_path.name} "
+                f"{where}: cannot create its lock file {lock_path.name} "
                 f"({exc.strerror or exc}); is the folder writable?"
             ) from None
         try:
@@ -141,7 +141,7 @@ def _acquire(lock_path: Path, path: Path, option: str) -> int:
             owner = _read_owner(fd)
             os.close(fd)
             raise UserError(
-                f"{option} {path}: another microgui run{owner} is writing this session; "
+                f"{where}: another microgui run{owner} is writing this session; "
                 "wait for it to finish or give another --session file"
             ) from None
         # The previous owner may have unlinked the file between our open and our lock.

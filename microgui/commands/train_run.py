@@ -266,7 +266,7 @@ def run_training(
     session = None
     if args.resume:
         session, config = _trainer_for_resume(files.path("--resume"), args, given)
-    with session_lock(files.path("--session")):
+    with session_lock(files.path("--session"), files.given.get("--session", "")):
         dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
         if session is not None:
             try:
