@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import sys
+import signal
 import sysconfig
 import threading
 import traceback
@@ -197,6 +197,39 @@ def seconds_from_environment(name: str, default: float) -> float:
     return value if math.isfinite(value) and value > 0 else default
 
 
+def _call_here(function: Any) -> Any:
+    """``function()`` in this thread; a BaseException it raises becomes PluginBaseException.
+
+    Except the user's Ctrl-C: in the main thread a SIGINT handler notes a real
+    one, so a KeyboardInterrupt the plugin raised itself is told apart from it.
+    """
+    sigint_seen: list[bool] = []
+    watching = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+
+    def note_sigint(signum: int, frame: Any) -> None:
+        sigint_seen.append(True)
+        signal.default_int_handler(signum, frame)
+
+    if watching:
+        signal.signal(signal.SIGINT, note_sigint)
+    try:
+        return function()
+    except (Exception, SystemExit):
+        raise
+    except KeyboardInterrupt as exc:
+        if sigint_seen or not watching:
+            raise  # the user's Ctrl-C (or no way to tell): it stops the program
+        raise PluginBaseException(exc) from exc
+    except BaseException as exc:
+        raise PluginBaseException(exc) from exc
+    finally:
+        if watching:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def call_with_timeout(
     function: Any,
     timeout: float | None,
@@ -213,16 +246,7 @@ def call_with_timeout(
     waiting (nothing on screen yet at start-up) learns why and for how long.
     """
     if timeout is None:
-        try:
-            return function()
-        except (Exception, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            if threading.current_thread() is threading.main_thread():
-                raise  # most likely the user's Ctrl-C: let it stop the program
-            raise PluginBaseException(sys.exc_info()[1]) from None
-        except BaseException as exc:
-            raise PluginBaseException(exc) from exc
+        return _call_here(function)
     outcome: dict[str, Any] = {}
 
     def run() -> None:
