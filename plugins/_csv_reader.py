@@ -173,6 +173,7 @@ def _records(stream: TextIO, path: Path, encoding: str) -> Iterator[tuple[int, l
     first = stream.readline()
     reader = csv.reader(itertools.chain([first], stream), delimiter=_delimiter(first))
     while True:
+        start = reader.line_num + 1  # the line this record starts on
         try:
             cells = next(reader)
         except StopIteration:
@@ -185,7 +186,7 @@ def _records(stream: TextIO, path: Path, encoding: str) -> Iterator[tuple[int, l
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise DatasetError(
-                    f"a value near line {reader.line_num} is longer than "
+                    f"a value in the row starting on line {start} is longer than "
                     f"{csv.field_size_limit():,} characters; a cell holds a number or a label: "
                     "is a closing quote missing, or is it not a CSV table?"
                 ) from None
