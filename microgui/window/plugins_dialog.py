@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 COLUMNS = ("Plugin", "Source", "Status", "Datasets", "Problem")
+DATASETS_WIDTH = 240
 
 
 class PluginsDialog(QDialog):
@@ -48,9 +49,12 @@ class PluginsDialog(QDialog):
                 item.setToolTip(f"{report.location}\n{report.error}" if report.error else text)
                 self.table.setItem(row, column, item)
         header = self.table.horizontalHeader()
-        for column in range(len(COLUMNS) - 1):
+        for column in range(3):  # plugin, source, status: short
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
+        # Long dataset lists wrap; the problem gets the rest of the width.
+        self.table.resizeColumnToContents(3)
+        self.table.setColumnWidth(3, min(self.table.columnWidth(3), DATASETS_WIDTH))
+        header.setSectionResizeMode(4, QHeaderView.Stretch)
         self.table.resizeRowsToContents()
         failed = sum(r.status != "ok" for r in reports)
         summary = f"{len(reports)} plugins, {failed} failed to load"
@@ -63,4 +67,9 @@ class PluginsDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(900, 360)
+        self.resize(900, 380)
+
+    def showEvent(self, event) -> None:
+        """Row heights once the columns have their final widths (long problems wrap)."""
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
