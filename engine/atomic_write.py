@@ -47,6 +47,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from engine.file_kinds import kind_of
+
 __all__ = [
     "WriteError",
     "atomic_path",
@@ -80,18 +82,6 @@ def is_temporary_name(name: str) -> bool:
     return name.startswith(".") and _TMP_MARK in name
 
 
-def _kind_of(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def check_writable_target(path: str | os.PathLike[str], what: str = "file") -> Path:
     """The file to replace for ``path`` (symbolic links followed), or WriteError why not.
 
@@ -119,7 +109,7 @@ def check_writable_target(path: str | os.PathLike[str], what: str = "file") -> P
         raise WriteError(f"cannot save the {what} to {raw}: is a folder; give a file name", raw)
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise WriteError(
-            f"cannot save the {what} to {raw}: is {_kind_of(info.st_mode)}, "
+            f"cannot save the {what} to {raw}: is {kind_of(info.st_mode)}, "
             "not a regular file; choose a regular file",
             raw,
         )
@@ -240,7 +230,7 @@ def _finish(tmp: Path, target: Path, shown: Path, what: str) -> None:
         info = os.stat(target)
         if not stat.S_ISREG(info.st_mode):
             raise WriteError(
-                f"cannot save the {what} to {shown}: is {_kind_of(info.st_mode)}, "
+                f"cannot save the {what} to {shown}: is {kind_of(info.st_mode)}, "
                 "not a regular file; choose a regular file",
                 shown,
             )

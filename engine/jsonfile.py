@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.file_kinds import kind_of
+
 __all__ = [
     "MAX_JSON_DEPTH",
     "json_depth",
@@ -53,16 +55,6 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-def _kind_of(mode: int) -> str:
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def read_bytes_limited(
     path: str | os.PathLike[str], max_bytes: int, kind: str, error: type[Exception]
 ) -> bytes:
@@ -78,8 +70,7 @@ def read_bytes_limited(
         raise error(f"{path} is a folder, not a {kind} file")
     if not stat.S_ISREG(info.st_mode):
         raise error(
-            f"{path} is {_kind_of(info.st_mode)}, not a {kind} file; "
-            "give the path of a regular file"
+            f"{path} is {kind_of(info.st_mode)}, not a {kind} file; give the path of a regular file"
         )
     if info.st_size > max_bytes:
         raise error(

@@ -25,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from engine.file_kinds import kind_of
 from engine.jsonfile import parse_json
 
 ORGANISATION = "microgui"
@@ -63,12 +64,7 @@ def settings_file_problem(path: Path) -> str | None:
     except OSError as exc:
         return f"it cannot be read ({exc.strerror or exc})"
     if not stat.S_ISREG(info.st_mode):
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        if stat.S_ISFIFO(info.st_mode):
-            kind = "a FIFO (named pipe)"
-        elif stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
-            kind = "a device"
-        return f"it is {kind}"
+        return f"it is {kind_of(info.st_mode)}"
     if info.st_size > MAX_SETTINGS_BYTES:
         return f"it is {info.st_size / 1e6:,.0f} MB, far more than settings take"
     return None

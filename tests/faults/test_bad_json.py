@@ -14,12 +14,10 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fault_helpers import assert_one_line_error
+from fault_helpers import FileKind, assert_one_line_error
 
 from engine.config import TrainConfig
 from engine.modelio import ModelFileError, load_model, save_model
@@ -29,14 +27,6 @@ from engine.train import Trainer
 from microgui.plugin_host.manager import load_plugins
 
 DEPTH = 100_000
-
-
-@dataclass
-class FileKind:
-    name: str
-    error: type[Exception]
-    save: Callable[[Path], None]
-    load: Callable[[Path], object]
 
 
 @pytest.fixture(scope="module")
