@@ -442,6 +442,8 @@ class TrainingController(QObject):
         self.configured_ok = False
         self._resume_after_configure = False
         self.mark_field(field, message)
+        # Not "N samples ready" beside a refusal: the status bar says why, as for a bad dataset.
+        self.w.status.set_message(message, error=True)
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True

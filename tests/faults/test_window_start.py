@@ -311,6 +311,7 @@ def test_a_100000_feature_dataset_is_refused_and_the_window_stays_responsive(qtb
         "512: choose fewer features, or train it with 'microgui train --dataset wide' (no window)"
     )
     assert not c.can_train()
+    assert window.status.message() == message  # not "20 samples of wide ready"
     assert_model_unchanged(window, before)  # the trained moons model stays
     assert max(gaps) < 2.0, f"the event loop stalled for {max(gaps):.1f} s"
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
