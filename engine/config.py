@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.jsonfile import parse_json
 from engine.losses import LOSSES
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import OPTIMIZERS, SCHEDULES
@@ -324,13 +325,12 @@ class TrainConfig:
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:
-        """Parse and validate JSON text; ConfigError for bad JSON as well as bad values."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(
-                "config", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            ) from None
+        """Parse and validate JSON text; ConfigError for bad JSON as well as bad values.
+
+        Through engine.jsonfile: deep nesting, NaN and huge integers are refused
+        in one line, never a RecursionError or OverflowError.
+        """
+        data = parse_json(text, "the text", lambda message: ConfigError("config", message))
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> TrainConfig:
