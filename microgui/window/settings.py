@@ -1,8 +1,10 @@
 """Persist the last configuration and the window geometry with QSettings.
 
-Organisation and application are both "microgui". Tests point QSettings at
-a temporary folder (tests/window_fixtures.py) so they never touch the user's
-real configuration.
+The settings are an ini file in microgui's config folder
+(microgui.desktop.paths.settings_file(): next to the plugins folder, where
+each platform expects it), not Qt's default location, which on macOS is
+~/.config. On Linux $XDG_CONFIG_HOME moves it, which is how tests keep
+away from the user's real configuration (tests/window_fixtures.py).
 
 A settings file is written by us but lives on the user's disk, where it can
 be anything: corrupt, edited by hand, a FIFO (QSettings would wait for a
@@ -27,9 +29,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from engine.file_kinds import kind_of
 from engine.jsonfile import parse_json
+from microgui.desktop.paths import SETTINGS_NAME, settings_file
 
-ORGANISATION = "microgui"
-APPLICATION = "microgui"
 CONFIG_KEY = "training/last_config"
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -41,18 +42,6 @@ MAX_CONFIG_CHARS = 1024 * 1024
 
 class _Ignored(ValueError):
     """A stored value that cannot be used; the message says why."""
-
-
-def user_settings_files() -> list[Path]:
-    """The files QSettings reads for the user's microgui settings, without reading them.
-
-    A probe QSettings of an organisation nobody uses tells the folder (it
-    honours QSettings.setPath, as the tests use); microgui's own file and its
-    organisation-wide fallback sit there.
-    """
-    probe = QSettings(QSettings.IniFormat, QSettings.UserScope, "microgui-settings-probe", "probe")
-    folder = Path(probe.fileName()).parent.parent
-    return [folder / ORGANISATION / f"{APPLICATION}.ini", folder / f"{ORGANISATION}.ini"]
 
 
 def settings_file_problem(path: Path) -> str | None:
@@ -84,19 +73,17 @@ class WindowSettings:
         self.settings = settings
 
     def _user_settings(self) -> QSettings:
-        for path in user_settings_files():
-            problem = settings_file_problem(path)
-            if problem:
-                # Neither read nor overwritten: this run keeps its settings in memory only.
-                self.problems.append(
-                    f"Ignored the settings file {path}: {problem}; settings are not saved "
-                    "until it is removed or replaced by a regular file"
-                )
-                self._fallback_folder = tempfile.TemporaryDirectory(prefix="microgui-settings-")
-                fallback = Path(self._fallback_folder.name) / f"{APPLICATION}.ini"
-                return QSettings(str(fallback), QSettings.IniFormat)
-        # Explicit IniFormat: QSettings.setPath(IniFormat, ...) then redirects it (tests).
-        return QSettings(QSettings.IniFormat, QSettings.UserScope, ORGANISATION, APPLICATION)
+        path = settings_file()
+        problem = settings_file_problem(path)
+        if problem:
+            # Neither read nor overwritten: this run keeps its settings in a file of its own.
+            self.problems.append(
+                f"Ignored the settings file {path}: {problem}; settings are not saved "
+                "until it is removed or replaced by a regular file"
+            )
+            self._fallback_folder = tempfile.TemporaryDirectory(prefix="microgui-settings-")
+            path = Path(self._fallback_folder.name) / SETTINGS_NAME
+        return QSettings(str(path), QSettings.IniFormat)
 
     @property
     def file_name(self) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtCore import QSettings, QTimer
 from window_fault_helpers import assert_model_unchanged, run_state, trained_window
 from window_fixtures import WAIT_MS
 
+from microgui.desktop.paths import settings_file
 from microgui.window.settings import CONFIG_KEY, SPEED_KEY, WindowSettings
 
 WIDE_PLUGIN = """\
@@ -158,9 +159,9 @@ SPECIAL_SETTINGS = {
 
 
 @pytest.mark.parametrize("case", list(SPECIAL_SETTINGS))
-def test_a_settings_file_that_cannot_be_read_is_not_read(isolated_settings, case):
+def test_a_settings_file_that_cannot_be_read_is_not_read(case):
     make, says = SPECIAL_SETTINGS[case]
-    path = isolated_settings / "microgui" / "microgui.ini"
+    path = settings_file()  # in this test's own XDG_CONFIG_HOME (tests/window_fixtures.py)
     path.parent.mkdir(parents=True, exist_ok=True)
     make(path)
     started = time.monotonic()
