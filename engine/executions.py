@@ -155,6 +155,12 @@ class ScalarExecution(_Shared):
             p.data = float(value)
             p.grad = 0.0
 
+    def set_parameter(self, index: int, value: float) -> float:
+        """Set parameter number ``index`` (gradients and optimizer state kept); the old value."""
+        p = self._params[index]
+        old, p.data = p.data, value
+        return old
+
     def save_point(self) -> tuple[list[float], dict]:
         """The weights and optimizer state, to ``restore`` after a failed step."""
         return [p.data for p in self._params], self.optimizer.state_dict()
@@ -271,6 +277,14 @@ class VectorizedExecution(_Shared):
         self._flat[:] = np.asarray(values, dtype=np.float64)
         self._grads = np.zeros_like(self._flat)
         self._stale = True
+
+    def set_parameter(self, index: int, value: float) -> float:
+        """Set parameter number ``index`` (gradients and optimizer state kept); the old value."""
+        self._reclaim()
+        old = float(self._flat[index])
+        self._flat[index] = value
+        self._stale = True
+        return old
 
     def save_point(self) -> tuple[np.ndarray, dict]:
         """Copies of the weights and optimizer state (arrays: no per-parameter Python work)."""

@@ -29,10 +29,11 @@ Guarantees:
   way the parameters are put back to the last ones that gave a finite,
   non-exploded loss, so they can be inspected and saved.
 * Thread safety: ``step()``, ``reset()``, ``state_dict()``,
-  ``load_state_dict()``, ``predict()``, ``model`` and ``weight_arrays()`` hold one
-  lock, so calls from another thread wait until the current step has
-  finished. ``pause()``, ``resume()`` and ``stop()`` only set flags that
-  ``run()`` checks between steps, so they return at once.
+  ``load_state_dict()``, ``predict()``, ``model``, ``weight_arrays()``,
+  ``layer_gradient_norms()`` and ``set_parameter()`` hold one lock, so
+  calls from another thread wait until the current step has finished.
+  ``pause()``, ``resume()`` and ``stop()`` only set flags that ``run()``
+  checks between steps, so they return at once.
 * Nothing grows with the number of steps except ``history`` (a few numbers
   per step): each step's graph is freed when the step returns.
 """
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import math
 import threading
 import time
@@ -188,6 +190,9 @@ class Trainer:
             p.scale_targets(self.y_train), self.task, self.loss_name
         )
         self._test_targets = encode_targets(p.scale_targets(self.y_test), self.task, self.loss_name)
+        # For the divergence message: inputs this large overflow whatever the learning rate
+        # (what the network multiplies: the features, after the scaling).
+        self._largest_feature = float(np.max(np.abs(self.Z_train))) if self.Z_train.size else 0.0
 
     @property
     def scaling(self) -> str:
@@ -220,6 +225,7 @@ class Trainer:
             optimizer,
         )
         self.parameter_names = list(self._run.names)
+        self._index = {name: k for k, name in enumerate(self.parameter_names)}
         self.schedule: Callable[[int], float] = make_schedule(
             cfg.schedule, cfg.lr, cfg.steps, cfg.final_lr, cfg.step_size, cfg.gamma
         )
@@ -367,7 +373,14 @@ class Trainer:
             if kept_step < len(self.history) and kept_step != k
             else f"as they were at step {k}"
         )
-        message = divergence_message(k, problem, kept, lr)
+        message = divergence_message(
+            k,
+            problem,
+            kept,
+            lr,
+            largest_feature=self._largest_feature,
+            reg_strength=cfg.reg_strength if cfg.reg != "none" else 0.0,
+        )
         result = StepResult(
             seconds=seconds, finite=False, message=message, stop_reason="diverged", **common
         )
@@ -513,6 +526,44 @@ class Trainer:
                 if not isinstance(value, (int, float)) or not math.isfinite(value):
                     raise ValueError(f"weight {name!r} is {value!r}, not a finite number")
             self._run.set_parameter_values([float(values[name]) for name in names])
+
+    def layer_gradient_norms(self) -> list[float]:
+        """Per layer, the L2 norm of its weights' gradients from the last step.
+
+        Biases are left out (the usual "gradient norm of a layer's weights").
+        Read after ``step()`` returns: the gradients stay until the next step
+        zeroes them (0.0 before the first step, after a reset or when a
+        diverged step was undone). Costs one pass over the gradients in numpy,
+        not a step: the step itself is unchanged.
+        """
+        with self._lock:
+            grads = self._run.gradients()  # micrograd's order: per layer, [W | b] row by row
+            norms, start = [], 0
+            sizes = [self.preprocessor.n_outputs, *self.config.layers, self.nout]
+            for nin, nout in itertools.pairwise(sizes):
+                block = grads[start : start + nout * (nin + 1)].reshape(nout, nin + 1)
+                norms.append(math.hypot(*block[:, :-1].ravel().tolist()))
+                start += block.size
+            return norms
+
+    def set_parameter(self, name: str, value: float) -> float:
+        """Set one parameter (``layers.0.neurons.3.w.1``) between steps; returns the old value.
+
+        For the window's "edit a weight": the next step trains on from it.
+        ValueError names an unknown parameter or a value that is not a finite
+        number; nothing changes then. The optimizer's state (momentum, Adam's
+        moments) and the history are kept.
+        """
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"the value of {name} must be a number, not {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"the value of {name} must be a finite number, not {value!r}")
+        with self._lock:
+            index = self._index.get(name)
+            if index is None:
+                example = self.parameter_names[0]
+                raise ValueError(f"this network has no parameter {name!r} (e.g. {example!r})")
+            return self._run.set_parameter(index, float(value))
 
     # ------------------------------------------------------------------ sessions
 

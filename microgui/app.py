@@ -4,16 +4,21 @@
 With --steps N it trains N steps in the worker as soon as the data is
 ready; with --screenshot PATH it then saves `window.grab()` of the whole
 window (works offscreen, where a screen grab would be black) and exits 0.
+--show TAB opens that tab; with --screenshot the picture is taken once the
+tab shows the final state (the Graph tab: the largest-loss sample's graph
+built, laid out and painted).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from engine.config import ConfigError, TrainConfig, parse_layers
 
 SCREENSHOT_TIMEOUT_MS = 180_000
+SETTLE_TIMEOUT_S = 60.0  # the Graph tab's build before a screenshot; then it is taken anyway
 
 
 def initial_config(args: argparse.Namespace) -> TrainConfig | None:
@@ -41,9 +46,32 @@ def initial_config(args: argparse.Namespace) -> TrainConfig | None:
             changes["dataset_params"] = {}
     if layers:
         changes["layers"] = parse_layers(layers)
+        _check_window_layers(changes["layers"], layers)
     if getattr(args, "steps", None) and args.steps > config.steps:
         changes["steps"] = int(args.steps)
     return config.replace(**changes) if changes else config
+
+
+def _check_window_layers(sizes: tuple[int, ...], text: str) -> None:
+    """The window's own limits (its layer field allows no more): refused before it opens."""
+    from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
+
+    if len(sizes) > MAX_LAYERS or max(sizes) > MAX_NEURONS:
+        raise ConfigError(
+            "layers",
+            f"{text!r}: the window trains at most {MAX_LAYERS} hidden layers of at most "
+            f"{MAX_NEURONS} neurons; train it with 'microgui train --layers {text}' (no window)",
+        )
+
+
+def _screenshot_target(path: str | None) -> str | None:
+    """--screenshot checked and made absolute before plugins load (one may call os.chdir)."""
+    if not path:
+        return None
+    from engine.atomic_write import check_writable_target
+
+    check_writable_target(path, "screenshot")  # WriteError: one line naming the path
+    return os.path.abspath(path)
 
 
 def _application():
@@ -74,38 +102,89 @@ def _add_graph_tabs(window) -> None:
     install_graph_explorer(window)
 
 
+def _show_tab(window, show: str) -> None:
+    """Open the tab --show names (the Training tab is already open)."""
+    widget = {
+        "graph": getattr(window, "graph_explorer", None),
+        "gradients": getattr(window, "gradient_flow", None),
+        "playground": getattr(window, "playground", None),
+    }.get(show)
+    if widget is not None:
+        window.tabs.setCurrentWidget(widget)
+
+
+def _settle_for(window, show: str):
+    """For --screenshot: wait until the tab shows the final state, then call ``done``."""
+    explorer = getattr(window, "graph_explorer", None)
+    if show != "graph" or explorer is None:
+        return None
+
+    def settle(done) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        explorer.show_largest_loss_sample()  # the final weights' worst sample
+
+        def poll() -> None:
+            if explorer.is_settled() or time.monotonic() > deadline:
+                explorer.view.finish_rendering()
+                done()
+            else:
+                QTimer.singleShot(50, poll)
+
+        poll()
+
+    return settle
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window; return the process exit code."""
+    from engine.atomic_write import WriteError
+
     try:
         config = initial_config(args)
-    except ConfigError as exc:
-        print(f"microgui: {exc}", file=sys.stderr)
+        screenshot = _screenshot_target(args.screenshot)
+    except (ConfigError, WriteError) as exc:
+        print(
+            f"microgui: {'--screenshot: ' if isinstance(exc, WriteError) else ''}{exc}",
+            file=sys.stderr,
+        )
         return 2
     app = _application()
     from microgui.desktop.error_handler import ExceptionHandler
     from microgui.plugin_host.manager import load_plugins
+    from microgui.plugin_host.reporting import missing_dataset_message
     from microgui.window.main_window import MainWindow
 
     registry = load_plugins(getattr(args, "plugins_dir", None))
     if config is not None and config.dataset not in registry.datasets:
-        known = ", ".join(sorted(registry.datasets))
         print(
-            f"microgui: dataset {config.dataset!r} is not available; known: {known}",
+            f"microgui: --dataset: {missing_dataset_message(registry, config.dataset)}",
             file=sys.stderr,
         )
         return 2
     window = MainWindow(registry, config=config)
     _add_graph_tabs(window)
+    show = getattr(args, "show", "training") or "training"
+    _show_tab(window, show)
     handler = ExceptionHandler(lambda: window, show_dialog=not args.screenshot).install()
     window.show()
     try:
         if args.screenshot or args.steps:
             from microgui.window.auto_run import AutoRun
 
-            runner = AutoRun(window, args.steps or 0, args.screenshot, SCREENSHOT_TIMEOUT_MS)
+            runner = AutoRun(
+                window,
+                args.steps or 0,
+                screenshot,
+                SCREENSHOT_TIMEOUT_MS,
+                settle=_settle_for(window, show),
+            )
             runner.begin()
         code = app.exec()
-        if args.screenshot:
+        if screenshot:
             return code or runner.exit_code
         return code
     finally:

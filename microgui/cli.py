@@ -18,6 +18,8 @@ from typing import NoReturn
 from microgui import __version__
 from microgui.desktop.display import NO_DISPLAY_MESSAGE, has_display
 
+SHOW_TABS = ("training", "graph", "gradients", "playground")
+
 
 class OneLineErrorParser(argparse.ArgumentParser):
     """Bad arguments give one line on stderr and exit 2, not argparse's usage block.
@@ -27,6 +29,24 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _step_count(text: str) -> int:
+    """``--steps`` of the window: a whole number from 0 (argparse type)."""
+    from engine.config import MAX_STEPS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of steps") from None
+    if not 0 <= value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; give a whole number of steps from 0 to {MAX_STEPS:,}"
+        )
+    return value
+
+
+_step_count.__name__ = "steps"
 
 
 def _add_plugin_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -61,8 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="after training --steps steps, save a PNG of the whole window to PATH and exit",
     )
+    window.add_argument(
+        "--show",
+        choices=SHOW_TABS,
+        default="training",
+        help="the tab to open (and to save with --screenshot): graph is the Graph tab as a "
+        "user first sees it (the training sample with the largest loss), gradients the "
+        "gradient-flow view",
+    )
     window.add_argument("--preset", metavar="NAME", help="start from a preset, e.g. micrograd-demo")
-    window.add_argument("--steps", type=int, metavar="N", help="train N steps on start")
+    window.add_argument(
+        "--steps", type=_step_count, metavar="N", help="train N steps on start (0 or more)"
+    )
     window.add_argument("--dataset", metavar="ID", help="dataset plugin id to start with")
     window.add_argument("--layers", metavar="SIZES", help='hidden layer sizes, e.g. "16,16"')
 

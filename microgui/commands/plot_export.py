@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from engine.atomic_write import WriteError, atomic_path
 
 __all__ = ["CLASS_COLORS", "PlotError", "export_plot", "nice_ticks", "render_plot"]
 
@@ -332,15 +333,11 @@ def export_plot(
     class_names: Sequence[str] = (),
     title: str = "",
 ) -> None:
-    """Write the PNG atomically (temporary file, then rename); PlotError if impossible."""
-    target = Path(path)
+    """Write the PNG through engine.atomic_write (all or nothing); PlotError if impossible."""
     image = render_plot(trainer, feature_names, class_names, title)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.png")
     try:
-        if not image.save(str(tmp), "PNG"):
-            raise PlotError(f"could not write {target} (is the folder writable?)")
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise PlotError(f"could not write {target}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+        with atomic_path(path, "plot") as tmp:
+            if not image.save(str(tmp), "PNG"):
+                raise PlotError(f"could not write {path} (is the folder writable?)")
+    except WriteError as exc:
+        raise PlotError(str(exc)) from None

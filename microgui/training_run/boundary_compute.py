@@ -153,6 +153,33 @@ def compute_boundary(
     )
 
 
+def forward_layers(
+    model,
+    inputs: np.ndarray,
+    arrays: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    activations: list[str] | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per layer, (pre-activation z, activation a) of shape (n, nout) for the rows of `inputs`.
+
+    One matrix product per layer (engine.fast's inexact path, equal to ~1e-15);
+    each layer applies its own activation (the last layer is linear in engine.nn).
+    ``arrays``: the model's weight arrays if already copied (model_weight_arrays);
+    with ``activations`` (one name per layer) too, ``model`` is not read at all.
+    """
+    a = np.asarray(inputs, dtype=np.float64)
+    out = []
+    arrays = model_weight_arrays(model) if arrays is None else arrays
+    if activations is None:
+        activations = [getattr(layer, "activation", "linear") for layer in model.layers]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name, (W, b) in zip(activations, arrays, strict=True):
+            act = _ACTIVATIONS.get(name, _ACTIVATIONS["linear"])
+            z = a @ W.T + b
+            a = act(z)
+            out.append((z, a))
+    return out
+
+
 def neuron_maps(
     model,
     X: np.ndarray,
@@ -166,7 +193,6 @@ def neuron_maps(
 ) -> list[np.ndarray]:
     """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
 
-    Each layer applies its own activation (the last layer is linear in engine.nn).
     The first entry is the network's inputs over the plane: with ``transform``
     (raw rows -> the network's inputs) its input features, scaled. ``weights``
     and ``activation`` (the hidden layers') replace ``model``.
@@ -182,14 +208,12 @@ def neuron_maps(
     else:
         activations = [activation or "linear"] * (len(weights) - 1) + ["linear"]
     shape = (resolution, resolution)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if transform is not None:
+    if transform is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
             a = transform(a)
-        maps = [a.T.reshape(a.shape[1], *shape).copy()]
-        for name, (W, b) in zip(activations, weights, strict=True):
-            act = _ACTIVATIONS.get(name, _ACTIVATIONS["linear"])
-            a = act(a @ W.T + b)
-            maps.append(a.T.reshape(W.shape[0], *shape).copy())
+    maps = [a.T.reshape(a.shape[1], *shape).copy()]
+    for _, act in forward_layers(model, a, weights, activations):
+        maps.append(act.T.reshape(act.shape[1], *shape).copy())
     return maps
 
 

@@ -14,9 +14,27 @@ import numpy as np
 
 from microgui.widgets.boundary_grid import BoundaryGrid
 
-__all__ = ["HISTORY_KEYS", "BoundaryGrid", "TrainingData", "TrainingSnapshot"]
+__all__ = [
+    "HISTORY_KEYS",
+    "BoundaryGrid",
+    "GradientNorms",
+    "TrainingData",
+    "TrainingSnapshot",
+]
 
 HISTORY_KEYS = ("step", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
+
+
+@dataclass(frozen=True)
+class GradientNorms:
+    """Per layer, the L2 norm of its weights' gradients at each recorded step.
+
+    ``steps`` (n,) are step indices (as in the history), ``norms`` (n, layers);
+    thinned like the history for plotting, always keeping the last step.
+    """
+
+    steps: np.ndarray
+    norms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,13 @@ class TrainingSnapshot:
     # The run's input features and fitted scaling (engine.preprocessing.Preprocessor:
     # frozen, tuples of floats); None before the first run.
     preprocessor: Any = None
+    # The gradient story (issue 12), all at the weights of this snapshot:
+    # each training sample's loss (a hinge loss of 0 sends no gradient back),
+    # per hidden layer the ReLU units active on no training sample (so no sample
+    # sends them a gradient: dead), and the per-layer gradient norms over the steps.
+    sample_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    dead_units: tuple[np.ndarray, ...] = ()
+    gradient_norms: GradientNorms | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from microgui.training_run.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
+from microgui.training_run.gradient_stats import GradientRecord, evaluate_training_set
 from microgui.training_run.snapshot import HISTORY_KEYS, TrainingSnapshot
 from microgui.widgets.boundary_image import boundary_rgba
 
@@ -51,7 +52,8 @@ class SnapshotBuilder:
         self.y_bounds = self.y
         self.task = "binary"
         self.squash = "tanh"
-        self.reset_rate()
+        self.gradients = GradientRecord()
+        self.forget_steps()
 
     def set_data(self, trainer: Any, dataset: Any) -> None:
         """Remember the data extent and how to read the outputs of this trainer."""
@@ -75,16 +77,19 @@ class SnapshotBuilder:
         else:
             self.task = "multiclass" if trainer.nout > 1 else "binary"
         self.squash = "sigmoid" if trainer.loss_name == "bce" else "tanh"
-        self.reset_rate()
+        self.forget_steps()
 
-    def reset_rate(self) -> None:
-        """Forget step timings (after a reset or a new trainer)."""
+    def forget_steps(self) -> None:
+        """Forget step timings and gradient norms (after a reset or a new trainer)."""
         self.step_times: collections.deque[float] = collections.deque()
         self.seconds: collections.deque[float] = collections.deque(maxlen=20)
         self.nodes = 0
+        self.gradients.clear()
 
-    def record(self, result: Any) -> None:
-        """Note one finished step for the rate and time-per-step figures."""
+    def record(self, result: Any, gradient_norms: list[float] | None = None) -> None:
+        """Note one finished step: its timing, and its per-layer gradient norms if given."""
+        if gradient_norms is not None and result.finite:
+            self.gradients.append(result.step, gradient_norms)
         now = time.perf_counter()
         self.step_times.append(now)
         while self.step_times and now - self.step_times[0] > RATE_WINDOW_S:
@@ -130,6 +135,7 @@ class SnapshotBuilder:
             transform=trainer.preprocessor.transform,
             center=self.center,
         )
+        evaluation = evaluate_training_set(trainer, weights)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
         return TrainingSnapshot(
             step=int(trainer.steps_done),
@@ -154,6 +160,9 @@ class SnapshotBuilder:
             execution=trainer.execution,
             execution_reason=trainer.execution_reason,
             preprocessor=trainer.preprocessor,
+            sample_losses=evaluation.sample_losses,
+            dead_units=evaluation.dead_units,
+            gradient_norms=self.gradients.thinned(thin_indices(len(self.gradients))),
         )
 
     @staticmethod

@@ -1,7 +1,8 @@
 """TrainingWorker: drives engine.train.Trainer in a QThread and reports throttled snapshots.
 
 Protocol. The GUI thread calls the command methods (configure, start, pause,
-step, reset, set_speed, set_axes, save_session, export_model, stop); each
+step, reset, set_speed, set_axes, set_weight, save_session, export_model,
+stop); each
 only puts a tuple on a queue, so they are thread-safe and return at once.
 The worker's loop, running in its own QThread, takes commands between
 training steps and answers with signals (queued to the GUI thread):
@@ -37,8 +38,10 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
+from microgui.training_run.gradient_stats import evaluate_training_set
 from microgui.training_run.snapshot import TrainingData
 from microgui.training_run.snapshot_builder import SnapshotBuilder
+from microgui.widgets.numbering import long_name
 
 SNAPSHOT_INTERVAL_S = 1.0 / 20.0  # within the issue's 'at most about 30 per second'
 TRAINING_SWITCH_INTERVAL_S = 0.001
@@ -53,6 +56,24 @@ WINDOW_SIZE_ADVICE = (
     "make the hidden layers smaller, set a batch size (Training > Batch size) "
     "or use fewer samples (Data)"
 )
+
+
+#: The network view draws every input with its edges, and every snapshot evaluates each
+#: input on the boundary grid: beyond this many features the window would stall (100,000
+#: features took 7.5 GB for one boundary grid). The same as the widest layer it draws.
+MAX_WINDOW_FEATURES = 512
+
+
+def too_wide_for_window(dataset: Any, dataset_id: str) -> str:
+    """Why the window refuses ``dataset`` ("" when it fits): too many features to draw."""
+    features = int(dataset.X.shape[1]) if getattr(dataset.X, "ndim", 0) == 2 else 0
+    if features <= MAX_WINDOW_FEATURES:
+        return ""
+    return (
+        f"dataset: {dataset_id} has {features:,} features; the window draws every input "
+        f"and takes at most {MAX_WINDOW_FEATURES}: choose fewer features, or train it "
+        f"with 'microgui train --dataset {dataset_id}' (no window)"
+    )
 
 
 def window_message(exc: Exception) -> str:
@@ -161,6 +182,10 @@ class TrainingWorker(QObject):
         """Features on the boundary plot's axes (others at their mean)."""
         self._commands.put(("axes", tuple(axes)))
 
+    def set_weight(self, name: str, value: float) -> None:
+        """Set one parameter (engine name, e.g. ``layers.0.neurons.5.w.1``); a snapshot follows."""
+        self._commands.put(("set_weight", (str(name), value)))
+
     def save_session(self, path: str, extra: dict[str, Any]) -> None:
         """Write the session file (engine.session format) with `extra` view data."""
         self._commands.put(("save_session", (path, extra)))
@@ -243,6 +268,10 @@ class TrainingWorker(QObject):
         config, dataset, keep_weights, scaling_hint = arg
         old = self.trainer
         self._set_running(False)
+        wide = too_wide_for_window(dataset, config.dataset)
+        if wide:  # refused before any work that grows with the features
+            self.configFailed.emit("dataset", wide)
+            return
         try:
             with _no_automatic_gc():
                 trainer = Trainer(
@@ -327,7 +356,7 @@ class TrainingWorker(QObject):
         if self.trainer is None:
             return
         self.trainer.reset(init_seed=init_seed)
-        self.builder.reset_rate()
+        self.builder.forget_steps()
         self._emit_snapshot("idle", force=True)
 
     def _do_speed(self, rate: float) -> None:
@@ -338,6 +367,24 @@ class TrainingWorker(QObject):
         if self.trainer is not None:
             state = "running" if self.running else self._stopped_state()
             self._emit_snapshot(state, force=True)
+
+    def _do_set_weight(self, arg: tuple[str, float]) -> None:
+        name, value = arg
+        trainer = self.trainer
+        if trainer is None:
+            return
+        try:
+            old = trainer.set_parameter(name, value)
+        except ValueError as exc:
+            message = f"Cannot set that weight: {exc}"
+        else:
+            loss = evaluate_training_set(trainer).loss
+            message = (
+                f"{long_name(name, len(trainer.model.layers)).capitalize()} set to {value:.4g} "
+                f"(was {old:.4g}): training loss at these weights {loss:.4f}"
+            )
+        state = "running" if self.running else self._stopped_state()
+        self._emit_snapshot(state, message=message, force=True)
 
     def _do_save_session(self, arg: tuple[str, dict[str, Any]]) -> None:
         from engine.session import SessionFileError, save_session
@@ -357,6 +404,10 @@ class TrainingWorker(QObject):
         session, dataset = arg
         path = str(session.path or "")
         self._set_running(False)
+        wide = too_wide_for_window(dataset, session.config.dataset)
+        if wide:
+            self.fileDone.emit("open_session", path, wide)
+            return
         try:
             trainer = trainer_from_session(session, dataset.X, dataset.y)
         except (SessionFileError, ConfigError) as exc:
@@ -430,7 +481,7 @@ class TrainingWorker(QObject):
             result = trainer.step()
         except TrainingFinished:
             return
-        self.builder.record(result)
+        self.builder.record(result, trainer.layer_gradient_norms())
 
     def _stopped_state(self) -> str:
         trainer = self.trainer

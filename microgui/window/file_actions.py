@@ -8,10 +8,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from engine.atomic_write import WriteError
 from engine.session import SessionFileError, read_session
 from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 from microgui.window.drawn_data import DrawnData
+from microgui.window.widget_png import save_widget_png
 
 JSON_FILTER = "JSON files (*.json);;All files (*)"
 PNG_FILTER = "PNG images (*.png)"
@@ -163,9 +165,13 @@ class FileActions(QObject):
         return self._save_grab(self.c.w.view.bottom_split, "plots", path)
 
     def _save_grab(self, widget: QWidget, kind: str, path: str) -> bool:
-        ok = widget.grab().save(path, "PNG")
-        self._report(kind, path, "" if ok else f"could not write {path}")
-        return ok
+        try:
+            save_widget_png(widget, path, f"{kind} picture")
+        except WriteError as exc:
+            self._report(kind, path, str(exc))
+            return False
+        self._report(kind, path, "")
+        return True
 
     # ------------------------------------------------------------- results
     def _on_file_done(self, kind: str, path: str, error: str) -> None:

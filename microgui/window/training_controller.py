@@ -106,6 +106,8 @@ class TrainingController(QObject):
         a.discretize.toggled.connect(view.discretize_check.setChecked)
         view.discretize_check.toggled.connect(a.discretize.setChecked)
         view.axesChanged.connect(self._on_axes_changed)
+        view.network.weightEdited.connect(self.set_weight)
+        a.mark_losses.toggled.connect(view.boundary.set_mark_losses)
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.configured.connect(self._on_configured)
         self.worker.configFailed.connect(self._on_config_failed)
@@ -124,15 +126,25 @@ class TrainingController(QObject):
         self.worker.set_speed(w.run_controls.speed.speed())
 
     def _remembered_config(self) -> TrainConfig | None:
-        raw = self.w.settings.last_config()
+        settings = self.w.settings
+        raw = settings.last_config()
         if raw is None:
             return None
         try:
             config = TrainConfig.from_dict(raw)
-        except (ConfigError, TypeError):
+        except (ConfigError, TypeError) as exc:
+            settings.ignored("the last configuration", f"{exc}; starting from the defaults")
             return None
-        known = set(self.w.registry.datasets) | {DRAWN_DATASET_ID}
-        return config if config.dataset in known and config.dataset != DRAWN_DATASET_ID else None
+        if config.dataset == DRAWN_DATASET_ID:
+            return None  # the drawn points are not in the settings
+        if config.dataset not in self.w.registry.datasets:
+            settings.ignored(
+                "the last configuration",
+                f"its dataset {config.dataset!r} is not available (Help > Plugins lists every "
+                "plugin); starting from the defaults",
+            )
+            return None
+        return config
 
     # ------------------------------------------------------------------ form
     def fill_form(self, config: TrainConfig) -> None:
@@ -230,6 +242,10 @@ class TrainingController(QObject):
         if not self.w.dataset_controls.is_valid():
             return False
         return not any(is_invalid(w) for w in self.field_widgets().values())
+
+    def edits_pending(self) -> bool:
+        """An edit is waiting for its debounce before it is applied."""
+        return self._timer.isActive()
 
     def can_train(self) -> bool:
         """Train/Step are enabled only for a valid, accepted configuration."""
@@ -430,6 +446,11 @@ class TrainingController(QObject):
         if self.can_train():
             self.worker.step()
 
+    def set_weight(self, name: str, value: float) -> None:
+        """Set one parameter (engine name) in the worker's model; a snapshot shows the result."""
+        if self.configured_ok:
+            self.worker.set_weight(name, value)
+
     def reset(self) -> None:
         """New initial weights, step 0."""
         if not self.configured_ok or self.config is None:
@@ -450,6 +471,8 @@ class TrainingController(QObject):
         self.configured_ok = False
         self._resume_after_configure = False
         self.mark_field(field, message)
+        # Not "N samples ready" beside a refusal: the status bar says why, as for a bad dataset.
+        self.w.status.set_message(message, error=True)
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
