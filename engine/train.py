@@ -542,7 +542,7 @@ class Trainer:
             sizes = [self.preprocessor.n_outputs, *self.config.layers, self.nout]
             for nin, nout in itertools.pairwise(sizes):
                 block = grads[start : start + nout * (nin + 1)].reshape(nout, nin + 1)
-                norms.append(math.hypot(*block[:, :-1].ravel().tolist()))
+                norms.append(float(np.linalg.norm(block[:, :-1])))  # overflow-safe, in C
                 start += block.size
             return norms
 

@@ -527,9 +527,12 @@ def torch_layer_gradient_norms(weights: dict[str, float], X, y01, layers, reg_st
     return [float(w.grad.norm()) for w, _ in params]
 
 
-def test_layer_gradient_norms_are_the_last_steps_weight_gradients_as_torch_computes_them():
+@pytest.mark.parametrize("execution", ["scalar", "vectorized"])
+def test_layer_gradient_norms_are_the_last_steps_weight_gradients_as_torch_computes_them(
+    execution,
+):
     X, y = moons(30)
-    config = demo_config(layers=(5, 4), steps=10, lr=0.5, final_lr=0.05)
+    config = demo_config(layers=(5, 4), steps=10, lr=0.5, final_lr=0.05, execution=execution)
     trainer = Trainer(config, X, y, "binary")
     assert trainer.layer_gradient_norms() == [0.0, 0.0, 0.0]  # no step yet
     for _ in range(3):
@@ -542,9 +545,12 @@ def test_layer_gradient_norms_are_the_last_steps_weight_gradients_as_torch_compu
     assert trainer.layer_gradient_norms() == [0.0, 0.0, 0.0]
 
 
-def test_set_parameter_changes_one_weight_and_training_goes_on_from_it():
+@pytest.mark.parametrize("execution", ["scalar", "vectorized"])
+def test_set_parameter_changes_one_weight_and_training_goes_on_from_it(execution):
     X, y = moons()
-    config = TrainConfig(layers=(3,), test_fraction=0, steps=6, optimizer="adam", lr=0.05)
+    config = TrainConfig(
+        layers=(3,), test_fraction=0, steps=6, optimizer="adam", lr=0.05, execution=execution
+    )
     trainer = Trainer(config, X, y, "binary")
     run(trainer, 2)
     reference = Trainer(config, X, y, "binary")
