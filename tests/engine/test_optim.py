@@ -184,6 +184,26 @@ def test_schedule_ends_and_defaults():
     assert SCHEDULES == ("constant", "linear", "cosine", "step")
 
 
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_every_schedule_keeps_its_final_rate_past_total_steps(name):
+    # A run goes past its planned length when a stop is cleared: the rate must
+    # neither climb back (torch's cosine is periodic) nor decay on (StepLR has no end).
+    total = 10
+    lr = make_schedule(name, 1.0, total, final_lr=0.1, step_size=3, gamma=0.5)
+    final = lr(total)
+    assert [lr(k) for k in (total + 1, total + 5, 2 * total, 100 * total)] == [final] * 4
+    rates = [lr(k) for k in range(5 * total)]
+    assert all(a >= b for a, b in zip(rates, rates[1:])), rates  # never goes back up
+    expected_final = {"constant": 1.0, "linear": 0.1, "cosine": 0.1, "step": 0.125}
+    assert final == pytest.approx(expected_final[name], rel=1e-12)
+
+
+def test_cosine_and_step_past_the_end_examples_of_issue_18():
+    assert make_schedule("cosine", 1.0, 10, final_lr=0.1)(15) == pytest.approx(0.1)  # was 0.55
+    step = make_schedule("step", 1.0, 9)  # step size 3
+    assert step(30) == step(9) == 0.125  # was 0.00098
+
+
 def test_bad_schedules_say_what_is_wrong():
     with pytest.raises(ValueError, match="unknown schedule 'exp'"):
         make_schedule("exp", 1.0, 10)
