@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -193,7 +194,7 @@ def test_every_schedule_keeps_its_final_rate_past_total_steps(name):
     final = lr(total)
     assert [lr(k) for k in (total + 1, total + 5, 2 * total, 100 * total)] == [final] * 4
     rates = [lr(k) for k in range(5 * total)]
-    assert all(a >= b for a, b in zip(rates, rates[1:])), rates  # never goes back up
+    assert all(a >= b for a, b in itertools.pairwise(rates)), rates  # never goes back up
     expected_final = {"constant": 1.0, "linear": 0.1, "cosine": 0.1, "step": 0.125}
     assert final == pytest.approx(expected_final[name], rel=1e-12)
 
