@@ -71,6 +71,31 @@ def test_save_at_50_load_and_run_to_100_equals_a_straight_run(name, tmp_path):
     assert resumed.finished and resumed.stop_reason == straight.stop_reason == "steps"
 
 
+def test_a_resumed_run_with_patience_stops_where_the_straight_run_stops(tmp_path):
+    # Patience counts steps since the best loss: a session must carry both the count
+    # and the best loss, or the resumed run waits for a new best that never comes.
+    config = TrainConfig(lr=1.0, patience=5, steps=200, test_fraction=0.25, batch_size=8)
+    X, y = moons(n=30)
+    straight = Trainer(config, X, y, "binary")
+    while not straight.finished:
+        straight.step()
+    assert straight.stop_reason == "patience" and 8 < straight.steps_done < 50
+    expected = [comparable(r) for r in straight.history]
+
+    for saved_at in range(1, straight.steps_done):  # issue 18: patience 5, saved at 8
+        first = Trainer(config, X, y, "binary")
+        for _ in range(saved_at):
+            first.step()
+        path = tmp_path / f"at-{saved_at}.session.json"
+        save_session(first, path)
+        resumed = load_session(path, X, y)
+        while not resumed.finished:
+            resumed.step()
+        assert resumed.stop_reason == "patience", saved_at
+        assert resumed.steps_done == straight.steps_done, saved_at
+        assert [comparable(r) for r in resumed.history] == expected
+
+
 def test_multiclass_session_round_trip_keeps_classes_and_extra(tmp_path):
     X, y = make_blobs(n_samples=40, centers=4, random_state=1)
     trainer = Trainer(TrainConfig(steps=10, optimizer="adam"), X, y, "multiclass", n_classes=4)
