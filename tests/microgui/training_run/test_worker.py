@@ -114,6 +114,31 @@ def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
     assert worker.relay.threads == {threading.main_thread().ident}  # drawn on the GUI thread
 
 
+def test_step_during_training_pauses_the_run(qtbot, worker, moons):
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(
+        lambda: (
+            bool(worker.received)
+            and worker.received[-1].state == "running"
+            and worker.received[-1].step >= 3
+        ),
+        timeout=WAIT_MS,
+    )
+    w.step()
+    qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+    paused = worker.received[-1]
+    count = len(worker.received)
+    # Commands are handled in order, between steps: the answer to this one follows any
+    # step a still-running loop would take, so its state shows whether the run stopped.
+    w.set_axes((0, 1))
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    after = worker.received[-1]
+    assert (after.state, after.step) == ("paused", paused.step)
+    assert not w.running
+
+
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
     relay = Relay(handle, acknowledge=False)
