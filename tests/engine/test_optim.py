@@ -116,6 +116,44 @@ def test_load_state_dict_rejects_other_states():
         adam.load_state_dict({"type": "adam"})
 
 
+def test_a_bad_state_names_the_buffer_and_what_it_holds():
+    ps = [Value(1.0), Value(2.0)]
+    good = Adam(ps).state_dict()
+    for name in ("m", "v"):
+        with pytest.raises(ValueError, match=f"state '{name}' has 3 entries for 2 parameters"):
+            Adam(ps).load_state_dict({**good, name: [0.0, 0.0, 0.0]})
+        with pytest.raises(ValueError, match=f"state '{name}' has int entries"):
+            Adam(ps).load_state_dict({**good, name: 5})
+    sgd = SGD(ps, momentum=0.9).state_dict()
+    with pytest.raises(ValueError, match="state 'buffers' has 1 entries for 2 parameters"):
+        SGD(ps, momentum=0.9).load_state_dict({**sgd, "buffers": [0.0]})
+    with pytest.raises(ValueError, match=r"not a sgd optimizer state: \{'type': 'adam'"):
+        SGD(ps).load_state_dict(good)
+    with pytest.raises(ValueError, match="adam optimizer state is missing lr, betas, eps"):
+        Adam(ps).load_state_dict({"type": "adam"})
+
+
+def test_plain_sgd_keeps_no_momentum_buffers():
+    # Without momentum there is nothing to remember: the session stays small.
+    ps = [Value(1.0), Value(2.0)]
+    sgd = SGD(ps, lr=0.5)
+    for p in ps:
+        p.grad = 1.0
+    sgd.step()
+    assert [p.data for p in ps] == [0.5, 1.5]
+    assert sgd.state_dict()["buffers"] is None
+
+
+def test_default_learning_rates():
+    ps = [Value(1.0)]
+    assert (SGD(ps).lr, SGD(ps).momentum, Adam(ps).lr, Adam(ps).betas) == (
+        0.1,
+        0.0,
+        0.01,
+        (0.9, 0.999),
+    )
+
+
 def test_zero_grad_and_registry():
     ps = [Value(1.0)]
     ps[0].grad = 3.0
