@@ -154,6 +154,28 @@ def test_default_learning_rates():
     )
 
 
+def test_hyperparameter_ranges_include_their_ends_as_torch_does():
+    ps = [Value(1.0)]
+    SGD(ps, momentum=0.0)
+    Adam(ps, betas=(0.0, 0.0))  # 0 is allowed: no averaging at all
+    for momentum in (1.0, -0.1):
+        with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+            SGD(ps, momentum=momentum)
+    for betas in ((1.0, 0.9), (1.5, 0.9), (0.9, 1.0), (-0.1, 0.9), (0.9, -0.1)):
+        with pytest.raises(ValueError, match=r"betas must each be in \[0, 1\)"):
+            Adam(ps, betas=betas)
+    with pytest.raises(ValueError, match=r"eps must be > 0, got 0\.0"):
+        Adam(ps, eps=0.0)
+
+
+def test_schedule_arguments_are_checked_with_the_choices_named():
+    with pytest.raises(ValueError, match="choose one of constant, linear, cosine, step"):
+        make_schedule("exp", 1.0, 10)
+    for total in (True, 10.5, 0, -3):
+        with pytest.raises(ValueError, match="total_steps must be a positive integer"):
+            make_schedule("linear", 1.0, total)
+
+
 def test_zero_grad_and_registry():
     ps = [Value(1.0)]
     ps[0].grad = 3.0
