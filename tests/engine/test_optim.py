@@ -176,6 +176,34 @@ def test_schedule_arguments_are_checked_with_the_choices_named():
             make_schedule("linear", 1.0, total)
 
 
+def test_step_schedule_sizes_and_the_smallest_accepted_values():
+    # The default step size is a third of the run, at least 1, and a whole number.
+    assert [make_schedule("step", 1.0, 3)(k) for k in range(5)] == [1.0, 0.5, 0.25, 0.125, 0.125]
+    assert [make_schedule("step", 1.0, 10)(k) for k in (2, 3, 6)] == [1.0, 0.5, 0.25]
+    assert make_schedule("step", 1.0, 4, step_size=1)(2) == 0.25
+    assert make_schedule("step", 1.0, 4, gamma=1.0)(3) == 1.0  # gamma 1: a constant rate
+    one = make_schedule("linear", 1.0, 1, final_lr=0.5)  # a one-step run
+    assert (one(0), one(1)) == (1.0, 0.5)
+    with pytest.raises(ValueError, match="step_size must be a positive integer, got 0"):
+        make_schedule("step", 1.0, 10, step_size=0)
+    for gamma in (0.0, 1.5):
+        with pytest.raises(ValueError, match=r"gamma must be in \(0, 1\]"):
+            make_schedule("step", 1.0, 10, gamma=gamma)
+
+
+def test_a_zero_learning_rate_is_allowed_and_changes_nothing():
+    # A linear schedule to 0 reaches it: lr 0 is a rate, not an error.
+    ps = [Value(1.0)]
+    ps[0].grad = 5.0
+    SGD(ps, lr=0.0).step()
+    Adam(ps).step(lr=0.0)
+    assert ps[0].data == 1.0
+    with pytest.raises(
+        TypeError, match=r"^an optimizer needs a list of Values, e\.g\. model\.parameters\(\)$"
+    ):
+        SGD([1.0])
+
+
 def test_zero_grad_and_registry():
     ps = [Value(1.0)]
     ps[0].grad = 3.0
