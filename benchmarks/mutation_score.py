@@ -59,6 +59,7 @@ TARGETS = {
         (
             "tests/microgui/training_run/test_worker.py",
             "tests/microgui/window/test_training_window.py",
+            "tests/microgui/window/test_files_and_settings.py",  # save, export, open
         ),
         80.0,
         forkserver=True,

@@ -177,6 +177,31 @@ def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moo
     assert sys.getswitchinterval() == pytest.approx(before)
 
 
+def test_gc_and_switch_interval_are_restored_even_when_gc_was_off(qtbot, worker, moons):
+    import gc
+
+    before = sys.getswitchinterval()
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    gc.disable()  # e.g. an app that manages collections itself
+    try:
+        w.start()
+        qtbot.waitUntil(
+            lambda: (
+                bool(worker.received)
+                and worker.received[-1].state == "running"
+                and worker.received[-1].step >= 2  # paused before any step reads "idle"
+            ),
+            timeout=WAIT_MS,
+        )
+        w.pause()
+        qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+        assert sys.getswitchinterval() == pytest.approx(before)
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
 def test_a_config_the_engine_refuses_is_reported_with_its_field(qtbot, worker, registry):
     sine = registry.generate("sine", {"n_samples": 30}, seed=0)
     with qtbot.waitSignal(worker.relay.configFailed, timeout=WAIT_MS) as failed:
