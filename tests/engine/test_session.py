@@ -96,6 +96,76 @@ def test_a_resumed_run_with_patience_stops_where_the_straight_run_stops(tmp_path
         assert [comparable(r) for r in resumed.history] == expected
 
 
+def test_a_resumed_run_rolls_back_a_blow_up_to_the_same_weights(tmp_path):
+    # When a step's loss is inf, the weights go back to those of the step before it:
+    # the save point travels in the session, or a resumed run could not roll back.
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = X @ np.array([2.0, -1.0]) + 0.5
+    config = TrainConfig(
+        dataset="custom", layers=(4,), activation="tanh", loss="mse", reg="none", lr=0.8,
+        steps=500, test_fraction=0.0, divergence_factor=None,
+    )  # fmt: skip
+    straight = Trainer(config, X, y, "regression")
+    straight.run()
+    assert straight.diverged
+    k = straight.history[-1].step
+    for saved_at in (k - 1, k):
+        first = Trainer(config, X, y, "regression")
+        first.run(max_steps=saved_at)
+        save_session(first, tmp_path / "s.json")
+        resumed = load_session(tmp_path / "s.json", X, y)
+        resumed.run()
+        assert resumed.message == straight.message, saved_at
+        assert resumed.parameter_values() == straight.parameter_values(), saved_at
+
+
+BAD_TRAINER_STATES = {
+    "a list": (lambda s: [s], "trainer state must be an object, got list"),
+    "missing keys": (
+        lambda s: {k: v for k, v in s.items() if k not in ("parameters", "history")},
+        "trainer state is missing parameters, history",
+    ),
+    "previous of 2 parts": (
+        lambda s: {**s, "previous": s["previous"][:2]},
+        r"'previous' is not a save point \(parameters, optimizer, rng\)",
+    ),
+    "previous of 4 parts": (
+        lambda s: {**s, "previous": [*s["previous"], 0]},
+        r"'previous' is not a save point \(parameters, optimizer, rng\)",
+    ),
+    "previous without values": (
+        lambda s: {**s, "previous": [1.0, *s["previous"][1:]]},
+        r"'previous' is not a save point",
+    ),
+    "previous too short": (
+        lambda s: {**s, "previous": [s["previous"][0][:3], *s["previous"][1:]]},
+        r"'previous' has 3 values for \d+ parameters",
+    ),
+    "previous holding text": (
+        lambda s: {**s, "previous": [["x", *s["previous"][0][1:]], *s["previous"][1:]]},
+        r"a value in 'previous' is 'x', not a number",
+    ),
+    "previous holding a bool": (
+        lambda s: {**s, "previous": [[True, *s["previous"][0][1:]], *s["previous"][1:]]},
+        r"a value in 'previous' is True, not a number",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_TRAINER_STATES))
+def test_a_bad_trainer_state_says_what_is_wrong_and_changes_nothing(case):
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10), X, y, "binary")
+    trainer.step()
+    trainer.step()
+    state = json.loads(json.dumps(trainer.state_dict()))
+    change, message = BAD_TRAINER_STATES[case]
+    before = trainer.parameter_values()
+    with pytest.raises(ValueError, match=message):
+        trainer.load_state_dict(change(state))
+    assert trainer.parameter_values() == before and trainer.steps_done == 2
+
+
 def test_multiclass_session_round_trip_keeps_classes_and_extra(tmp_path):
     X, y = make_blobs(n_samples=40, centers=4, random_state=1)
     trainer = Trainer(TrainConfig(steps=10, optimizer="adam"), X, y, "multiclass", n_classes=4)
