@@ -23,6 +23,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_value import BINARY_OPS  # the same five ops, here over all doubles
 
 from engine import MLP, Value
 from engine.ieee import ieee_float
@@ -72,15 +73,6 @@ def assert_matches_torch(op, torch_op, *xs: float) -> None:
     assert agrees(value, ref_value), (xs, value, ref_value)
     for k, (g, ref) in enumerate(zip(grads, ref_grads, strict=True)):
         assert agrees(g, ref), (xs, k, g, ref)
-
-
-BINARY_OPS = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a**b,
-}
 
 
 @pytest.mark.parametrize("name", sorted(BINARY_OPS))

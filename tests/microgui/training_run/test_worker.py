@@ -88,6 +88,23 @@ def _walk(value, seen=None):
         yield from _walk(child, seen)
 
 
+def _start_long_run(qtbot, worker, moons, min_step=2):
+    """Start a run that cannot end while the test watches; return once it took steps.
+
+    Pausing before the first step reports "idle", not "paused": wait for steps.
+    """
+    worker.worker.configure(_config(steps=1_000_000), moons)
+    worker.worker.start()
+    qtbot.waitUntil(
+        lambda: (
+            bool(worker.received)
+            and worker.received[-1].state == "running"
+            and worker.received[-1].step >= min_step
+        ),
+        timeout=WAIT_MS,
+    )
+
+
 def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
     w = worker.worker
     w.configure(_config(), moons)
@@ -116,16 +133,7 @@ def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
 
 def test_step_during_training_pauses_the_run(qtbot, worker, moons):
     w = worker.worker
-    w.configure(_config(steps=1_000_000), moons)
-    w.start()
-    qtbot.waitUntil(
-        lambda: (
-            bool(worker.received)
-            and worker.received[-1].state == "running"
-            and worker.received[-1].step >= 3
-        ),
-        timeout=WAIT_MS,
-    )
+    _start_long_run(qtbot, worker, moons, min_step=3)
     w.step()
     qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
     paused = worker.received[-1]
@@ -160,17 +168,7 @@ def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
 def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moons):
     before = sys.getswitchinterval()
     w = worker.worker
-    w.configure(_config(steps=100_000), moons)
-    w.start()
-    # Wait for a step: pausing before the first one reports "idle", not "paused".
-    qtbot.waitUntil(
-        lambda: (
-            bool(worker.received)
-            and worker.received[-1].state == "running"
-            and worker.received[-1].step >= 2
-        ),
-        timeout=WAIT_MS,
-    )
+    _start_long_run(qtbot, worker, moons)
     assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
     w.pause()
     qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
@@ -182,18 +180,9 @@ def test_gc_and_switch_interval_are_restored_even_when_gc_was_off(qtbot, worker,
 
     before = sys.getswitchinterval()
     w = worker.worker
-    w.configure(_config(steps=1_000_000), moons)
     gc.disable()  # e.g. an app that manages collections itself
     try:
-        w.start()
-        qtbot.waitUntil(
-            lambda: (
-                bool(worker.received)
-                and worker.received[-1].state == "running"
-                and worker.received[-1].step >= 2  # paused before any step reads "idle"
-            ),
-            timeout=WAIT_MS,
-        )
+        _start_long_run(qtbot, worker, moons)
         w.pause()
         qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
         assert sys.getswitchinterval() == pytest.approx(before)
