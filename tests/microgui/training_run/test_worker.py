@@ -147,6 +147,24 @@ def test_step_during_training_pauses_the_run(qtbot, worker, moons):
     assert not w.running
 
 
+def test_reset_during_training_stops_at_step_0_with_new_weights(qtbot, worker, moons):
+    w = worker.worker
+    _start_long_run(qtbot, worker, moons, min_step=3)
+    trained = worker.received[-1]
+    w.reset(init_seed=5)
+    qtbot.waitUntil(lambda: worker.received[-1].step == 0, timeout=WAIT_MS)
+    reset = worker.received[-1]
+    assert reset.state == "idle" and len(reset.history["step"]) == 0
+    assert any(
+        not np.array_equal(a, b)
+        for (a, _), (b, _) in zip(trained.weights, reset.weights, strict=True)
+    )
+    count = len(worker.received)
+    w.set_axes((0, 1))  # answered after any step a still-running loop would take
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert (worker.received[-1].state, worker.received[-1].step) == ("idle", 0)
+
+
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
     relay = Relay(handle, acknowledge=False)
