@@ -125,6 +125,14 @@ BAD_TRAINER_STATES = {
         lambda s: {k: v for k, v in s.items() if k not in ("parameters", "history")},
         "trainer state is missing parameters, history",
     ),
+    "steps_done a bool": (
+        lambda s: {**s, "steps_done": True},
+        "steps_done must be a whole number >= 0, got True",
+    ),
+    "steps_done negative": (
+        lambda s: {**s, "steps_done": -1},
+        "steps_done must be a whole number >= 0, got -1",
+    ),
     "previous of 2 parts": (
         lambda s: {**s, "previous": s["previous"][:2]},
         r"'previous' is not a save point \(parameters, optimizer, rng\)",
@@ -150,6 +158,15 @@ BAD_TRAINER_STATES = {
         r"a value in 'previous' is True, not a number",
     ),
 }
+
+
+def test_a_session_saved_before_the_first_step_loads_at_step_0(tmp_path):
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10), X, y, "binary")
+    save_session(trainer, tmp_path / "s.json")
+    again = load_session(tmp_path / "s.json", X, y)
+    assert again.steps_done == 0 and again.parameter_values() == trainer.parameter_values()
+    assert comparable(again.step()) == comparable(trainer.step())
 
 
 @pytest.mark.parametrize("case", list(BAD_TRAINER_STATES))
