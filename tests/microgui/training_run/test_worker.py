@@ -165,6 +165,33 @@ def test_reset_during_training_stops_at_step_0_with_new_weights(qtbot, worker, m
     assert (worker.received[-1].state, worker.received[-1].step) == ("idle", 0)
 
 
+def test_train_after_the_run_finished_answers_at_once_with_finished(qtbot, worker, moons):
+    # The window waits for an answer to Train; a finished run must give one every time.
+    w = worker.worker
+    w.configure(_config(steps=5), moons)
+    w.start()
+    qtbot.waitUntil(
+        lambda: bool(worker.received) and worker.received[-1].state == "finished",
+        timeout=WAIT_MS,
+    )
+    count = len(worker.received)
+    w.start()
+    w.start()  # at once: neither the snapshot rate limit nor the last's receipt may drop it
+    qtbot.waitUntil(lambda: len(worker.received) >= count + 2, timeout=WAIT_MS)
+    answers = worker.received[count:]
+    assert [(a.state, a.step, a.message) for a in answers] == [
+        ("finished", 5, "finished 5 steps")
+    ] * 2
+    assert not w.running
+
+
+def test_a_speed_limit_paces_the_run_from_its_first_step(qtbot, worker, moons):
+    w = worker.worker
+    w.set_speed(200.0)
+    _start_long_run(qtbot, worker, moons, min_step=3)
+    assert worker.received[-1].message == ""
+
+
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
     relay = Relay(handle, acknowledge=False)
