@@ -133,6 +133,28 @@ BAD_TRAINER_STATES = {
         lambda s: {**s, "steps_done": -1},
         "steps_done must be a whole number >= 0, got -1",
     ),
+    "best_loss text": (lambda s: {**s, "best_loss": "x"}, "best_loss 'x' is not a number"),
+    "since_best a bool": (
+        lambda s: {**s, "since_best": True},
+        "since_best True is not a whole number >= 0",
+    ),
+    "since_best text": (
+        lambda s: {**s, "since_best": "x"},
+        "since_best 'x' is not a whole number >= 0",
+    ),
+    "parameters a list": (
+        lambda s: {**s, "parameters": list(s["parameters"].values())},
+        "^parameters must be an object mapping names to numbers$",
+    ),
+    "a parameter missing": (
+        lambda s: {**s, "parameters": dict(list(s["parameters"].items())[1:])},
+        r"^parameter 'layers\.0\.neurons\.0\.w\.0' is missing; the state was saved from a "
+        r"different architecture$",
+    ),
+    "a parameter as text": (
+        lambda s: {**s, "parameters": {**s["parameters"], "layers.0.neurons.0.b": "x"}},
+        r"^parameter 'layers\.0\.neurons\.0\.b' is 'x', not a number$",
+    ),
     "previous of 2 parts": (
         lambda s: {**s, "previous": s["previous"][:2]},
         r"'previous' is not a save point \(parameters, optimizer, rng\)",
@@ -158,6 +180,23 @@ BAD_TRAINER_STATES = {
         r"a value in 'previous' is True, not a number",
     ),
 }
+
+
+def test_a_state_without_the_optional_keys_loads_with_their_defaults():
+    # Early-stopping counters and the stop message came later: older states lack them.
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10, patience=3), X, y, "binary")
+    for _ in range(4):
+        trainer.step()
+    state = json.loads(json.dumps(trainer.state_dict()))
+    for key in ("best_loss", "since_best", "stop_reason", "message"):
+        del state[key]
+    again = Trainer(TrainConfig(steps=10, patience=3), X, y, "binary")
+    again.load_state_dict(state)
+    loaded = again.state_dict()
+    assert (loaded["best_loss"], loaded["since_best"]) == (None, 0)  # inf: nothing seen yet
+    assert (loaded["stop_reason"], loaded["message"]) == ("", "")
+    assert again.step().step == 4
 
 
 def test_a_session_saved_before_the_first_step_loads_at_step_0(tmp_path):
