@@ -192,6 +192,22 @@ def test_a_speed_limit_paces_the_run_from_its_first_step(qtbot, worker, moons):
     assert worker.received[-1].message == ""
 
 
+def test_states_before_the_first_step_and_right_after_start(qtbot, worker, moons):
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    qtbot.waitUntil(lambda: bool(worker.received), timeout=WAIT_MS)
+    w.pause()  # nothing trained yet: "idle", not "paused"
+    qtbot.waitUntil(lambda: len(worker.received) >= 2, timeout=WAIT_MS)
+    assert [(r.state, r.step) for r in worker.received[:2]] == [("idle", 0), ("idle", 0)]
+    w.start()
+    qtbot.waitUntil(lambda: len(worker.received) >= 3, timeout=WAIT_MS)
+    assert worker.received[2].state == "running"  # start's own answer, before any step's
+    w.pause()
+    qtbot.waitUntil(lambda: worker.received[-1].state != "running", timeout=WAIT_MS)
+    last = worker.received[-1]
+    assert last.state == ("paused" if last.step else "idle")
+
+
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
     relay = Relay(handle, acknowledge=False)
