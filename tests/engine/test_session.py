@@ -155,9 +155,14 @@ BAD_TRAINER_STATES = {
         lambda s: {**s, "parameters": {**s["parameters"], "layers.0.neurons.0.b": "x"}},
         r"^parameter 'layers\.0\.neurons\.0\.b' is 'x', not a number$",
     ),
+    "an extra parameter": (
+        lambda s: {**s, "parameters": {**s["parameters"], "layers.9.neurons.0.b": 0.0}},
+        r"^parameter 'layers\.9\.neurons\.0\.b' does not exist in this network; the state "
+        r"was saved from a different architecture$",
+    ),
     "previous of 2 parts": (
         lambda s: {**s, "previous": s["previous"][:2]},
-        r"'previous' is not a save point \(parameters, optimizer, rng\)",
+        r"^'previous' is not a save point \(parameters, optimizer, rng\)$",
     ),
     "previous of 4 parts": (
         lambda s: {**s, "previous": [*s["previous"], 0]},
