@@ -1,6 +1,6 @@
 """Mutation testing of the engine and the training worker: how many planted bugs the tests catch.
 
-mutmut (pinned in the ``test`` extra) rewrites one operator, constant or
+mutmut (pinned in the ``dev`` dependency group) rewrites one operator, constant or
 call at a time in a copy of the code and runs the tests that reach the
 changed function; a mutant the tests do not notice "survives". This script
 prepares that copy, runs mutmut, and prints the score (killed / tested) per
