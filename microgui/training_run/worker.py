@@ -512,6 +512,8 @@ class TrainingWorker(QObject):
             if self._blas_limit is not None:
                 self._blas_limit.restore_original_limits()
                 self._blas_limit = None
+            # Both undone independently: the interval was restored only when the
+            # collector had been enabled before the run.
             if self._gc_was_enabled:
                 gc.enable()
             if self._saved_switch_interval is not None:
