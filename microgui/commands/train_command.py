@@ -13,7 +13,8 @@ Files: --save writes the model (engine.modelio JSON); --session writes the
 whole training state when the run ends, also after Ctrl-C or divergence;
 --resume continues a session file exactly where it stopped (only --steps and
 the stop conditions may change; use the same file for --session to keep it
-up to date); --plot writes a PNG of the decision boundary and the loss curve.
+up to date); --plot writes the window's boundary, loss and accuracy charts as a
+PNG or SVG (by the file name).
 After a divergence or Ctrl-C only the session is written (its weights are
 the last finite ones), never the model or the plot.
 
@@ -286,7 +287,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_argument_group("output")
     out.add_argument("--save", metavar="MODEL.json", help="write the trained model (JSON)")
     out.add_argument("--session", metavar="FILE", help="write the training session (JSON)")
-    out.add_argument("--plot", metavar="PNG", help="write the decision boundary and loss curve")
+    out.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="write the boundary, loss and accuracy charts (.png or .svg)",
+    )
     out.add_argument("--json", action="store_true", help="print one JSON object per step")
     out.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
 

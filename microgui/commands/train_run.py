@@ -51,6 +51,8 @@ RESUME_CHANGEABLE = (
     "max_nodes",
     "max_work",
 )
+#: What --plot writes (commands.plot_file, through pyqtgraph's exporters).
+PLOT_SUFFIXES = (".png", ".svg")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 
@@ -149,16 +151,16 @@ def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> 
         _save_session(trainer, args.session, quiet=True)
         written.append(f"session saved to {args.session}")
     if args.plot:
-        from microgui.commands.plot_export import PlotError, export_plot
+        from microgui.commands.plot_file import PlotError, export_plot
 
+        model = trainer.model
         try:
             export_plot(
                 args.plot,
                 trainer,
-                feature_names=dataset.feature_names,
-                class_names=dataset.class_names,
-                title=f"{trainer.config.dataset}: MLP {trainer.model.nin}-"
-                f"{'-'.join(map(str, trainer.model.nouts))}, step {trainer.steps_done}",
+                dataset,
+                title=f"{trainer.config.dataset}: MLP {model.nin}-"
+                f"{'-'.join(map(str, model.nouts))}, step {trainer.steps_done}",
             )
         except PlotError as exc:
             raise UserError(f"--plot {args.plot}: {exc}") from None
@@ -266,6 +268,8 @@ def run_training(
         session, config = _trainer_for_resume(args, given)
     for option, path in (("--save", args.save), ("--session", args.session), ("--plot", args.plot)):
         _check_output(option, path)
+    if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise UserError(f"--plot {args.plot}: end the file name in .png or .svg")
     dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
     if session is not None:
         try:

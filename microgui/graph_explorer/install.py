@@ -87,6 +87,7 @@ def install_graph_explorer(main_window: Any) -> None:
     main_window.dataChanged.connect(wiring.on_data)
     main_window.snapshotChanged.connect(wiring.on_snapshot)
     main_window.sampleClicked.connect(wiring.on_sample_clicked)
+    explorer.fileSaved.connect(main_window.status.set_message)
     main_window.installEventFilter(_CloseWatcher(main_window, explorer))
     # The window may already have data and a snapshot (it configures itself on start).
     controller = getattr(main_window, "controller", None)

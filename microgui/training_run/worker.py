@@ -1,7 +1,7 @@
 """TrainingWorker: drives engine.train.Trainer in a QThread and reports throttled snapshots.
 
 Protocol. The GUI thread calls the command methods (configure, start, pause,
-step, reset, set_speed, set_axes, save_session, export_model, stop); each
+step, reset, set_speed, set_axes, set_domain, save_session, export_model, stop); each
 only puts a tuple on a queue, so they are thread-safe and return at once.
 The worker's loop, running in its own QThread, takes commands between
 training steps and answers with signals (queued to the GUI thread):
@@ -36,8 +36,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
-from microgui.training_run.snapshot import TrainingData
-from microgui.training_run.snapshot_builder import SnapshotBuilder
+from microgui.training_run.snapshot_builder import SnapshotBuilder, training_data
 
 SNAPSHOT_INTERVAL_S = 1.0 / 20.0  # within the issue's 'at most about 30 per second'
 TRAINING_SWITCH_INTERVAL_S = 0.001
@@ -116,6 +115,10 @@ class TrainingWorker(QObject):
     def set_axes(self, axes: tuple[int, int]) -> None:
         """Features on the boundary plot's axes (others at their mean)."""
         self._commands.put(("axes", tuple(axes)))
+
+    def set_domain(self, domain: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+        """A fixed plane for the boundary plot (drawn data); None: the data's own extent."""
+        self._commands.put(("domain", domain))
 
     def save_session(self, path: str, extra: dict[str, Any]) -> None:
         """Write the session file (engine.session format) with `extra` view data."""
@@ -214,7 +217,7 @@ class TrainingWorker(QObject):
             self._carry_over(old, trainer)
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self._emit_snapshot("paused" if trainer.steps_done else "idle", force=True)
 
     @staticmethod
@@ -230,19 +233,6 @@ class TrainingWorker(QObject):
             new.clear_stop()  # e.g. "finished 400 steps" when the user raised the steps
         except (ValueError, KeyError, TypeError, TrainingFinished):
             new.reset()  # another architecture or optimizer: start fresh, as a new run would
-
-    def _training_data(self, trainer: Trainer, dataset: Any) -> TrainingData:
-        return TrainingData(
-            X_train=trainer.X_train.copy(),
-            y_train=trainer.y_train.copy(),
-            X_test=trainer.X_test.copy(),
-            y_test=trainer.y_test.copy(),
-            task=trainer.task,
-            feature_names=tuple(dataset.feature_names),
-            class_names=tuple(dataset.class_names),
-            metric_name=trainer.metric_name,
-            layer_sizes=(trainer.X.shape[1], *trainer.config.layers, trainer.nout),
-        )
 
     def _do_start(self, until_step: int | None) -> None:
         self.until_step = until_step
@@ -285,6 +275,10 @@ class TrainingWorker(QObject):
             state = "running" if self.running else self._stopped_state()
             self._emit_snapshot(state, force=True)
 
+    def _do_domain(self, domain: Any) -> None:
+        # No snapshot of its own: a configure follows, and draws with this plane.
+        self.builder.domain = domain
+
     def _do_save_session(self, arg: tuple[str, dict[str, Any]]) -> None:
         from engine.session import SessionFileError, save_session
 
@@ -310,7 +304,7 @@ class TrainingWorker(QObject):
             return
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self._emit_snapshot(self._stopped_state(), force=True)
         self.fileDone.emit("open_session", path, "")
 
@@ -328,7 +322,7 @@ class TrainingWorker(QObject):
             return
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self.modelOpened.emit(path, trainer.config)
         self._emit_snapshot("idle", force=True)
         self.fileDone.emit("open_model", path, "")

@@ -38,25 +38,45 @@ def class_rgb(index: int) -> tuple[int, int, int]:
     return int(r), int(g), int(b)
 
 
-def diverging_rgba(field: np.ndarray, alpha: int = 255) -> np.ndarray:
-    """Map values in [-1, 1] to orange (-1) .. white (0) .. blue (+1) as uint8 RGBA."""
-    t = np.clip(np.nan_to_num(field, nan=0.0), -1.0, 1.0)[..., None]
+# Colour look-up tables: a 300 x 300 heat map is coloured by one fancy index instead of
+# a dozen float operations per pixel (the worker colours two per snapshot).
+LUT_LEVELS = 1024
+
+
+def _diverging_table(levels: int) -> np.ndarray:
+    t = np.linspace(-1.0, 1.0, levels)[:, None]
     pos = NEUTRAL_RGB + (POSITIVE_RGB - NEUTRAL_RGB) * np.clip(t, 0.0, 1.0)
     neg = NEUTRAL_RGB + (NEGATIVE_RGB - NEUTRAL_RGB) * np.clip(-t, 0.0, 1.0)
-    rgb = np.where(t >= 0.0, pos, neg)
-    return _with_alpha(rgb, alpha)
+    return np.clip(np.rint(np.where(t >= 0.0, pos, neg)), 0, 255).astype(np.uint8)
+
+
+def _class_table(levels: int) -> np.ndarray:
+    c = np.linspace(0.0, 1.0, levels)[None, :, None]
+    rgb = NEUTRAL_RGB + (CLASS_RGB[:, None, :] - NEUTRAL_RGB) * c
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+_DIVERGING_RGB = _diverging_table(LUT_LEVELS)  # (levels, 3)
+_CLASS_RGB_BY_CONFIDENCE = _class_table(LUT_LEVELS)  # (classes, levels, 3)
+
+
+def diverging_rgba(field: np.ndarray, alpha: int = 255) -> np.ndarray:
+    """Map values in [-1, 1] to orange (-1) .. white (0) .. blue (+1) as uint8 RGBA."""
+    t = np.clip(np.nan_to_num(np.asarray(field, dtype=np.float64), nan=0.0), -1.0, 1.0)
+    index = np.rint((t + 1.0) * ((LUT_LEVELS - 1) / 2.0)).astype(np.intp)
+    return _with_alpha(_DIVERGING_RGB[index], alpha)
 
 
 def class_rgba(classes: np.ndarray, confidence: np.ndarray, alpha: int = 255) -> np.ndarray:
     """Class colours faded towards white where confidence (0..1) is low."""
-    base = CLASS_RGB[np.asarray(classes, dtype=np.int64) % len(CLASS_RGB)]
-    c = np.clip(np.nan_to_num(confidence, nan=0.0), 0.0, 1.0)[..., None]
-    rgb = NEUTRAL_RGB + (base - NEUTRAL_RGB) * c
-    return _with_alpha(rgb, alpha)
+    cls = np.asarray(classes, dtype=np.intp) % len(CLASS_RGB)
+    c = np.clip(np.nan_to_num(np.asarray(confidence, dtype=np.float64), nan=0.0), 0.0, 1.0)
+    index = np.rint(c * (LUT_LEVELS - 1)).astype(np.intp)
+    return _with_alpha(_CLASS_RGB_BY_CONFIDENCE[cls, index], alpha)
 
 
 def _with_alpha(rgb: np.ndarray, alpha: int) -> np.ndarray:
     out = np.empty(rgb.shape[:-1] + (4,), dtype=np.uint8)
-    out[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
+    out[..., :3] = rgb
     out[..., 3] = alpha
     return out

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 from microgui.window.drawn_data import DrawnData
+from microgui.window.save_dialog import CSV_FILTER, ask_save_path
 
 DRAW_DEBOUNCE_MS = 120
 
@@ -94,9 +94,7 @@ class DrawModeController(QObject):
         """Ask for a file name and save the drawn points as CSV."""
         if self.c.drawn is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.c.w, "Save drawn data", "drawn.csv", "CSV files (*.csv)"
-        )
+        path, _fmt = ask_save_path(self.c.w, "Save drawn data", "drawn.csv", {"csv": CSV_FILTER})
         if path:
             self.save_csv(path)
 

@@ -1,20 +1,33 @@
-"""FileActions: open/save sessions, open/export models, export plots as PNG."""
+"""FileActions: open/save sessions, open/export models, export the charts (PNG, SVG, CSV).
+
+Every save reports where it wrote (or why it could not) in the status bar;
+every save dialog filters by its file type.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 
 from engine.session import SessionFileError, read_session
+from microgui.desktop.atomic_file import atomic_path
 from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
+from microgui.widgets.plot_export import PLOT_FORMATS, PlotExportError, save_plot
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 from microgui.window.drawn_data import DrawnData
+from microgui.window.save_dialog import JSON_FILTER, ask_save_path
 
-JSON_FILTER = "JSON files (*.json);;All files (*)"
-PNG_FILTER = "PNG images (*.png)"
+OPEN_JSON_FILTER = f"{JSON_FILTER};;All files (*)"
+#: chart -> (its name in messages, default file name)
+CHARTS = {
+    "boundary": ("boundary plot", "boundary"),
+    "loss": ("loss chart", "loss"),
+    "accuracy": ("accuracy chart", "accuracy"),
+}
 
 
 class FileActions(QObject):
@@ -31,53 +44,64 @@ class FileActions(QObject):
         a.open_model.triggered.connect(self.open_model_dialog)
         a.save_session.triggered.connect(self.save_session_dialog)
         a.export_model.triggered.connect(self.export_model_dialog)
-        a.export_boundary.triggered.connect(self.export_boundary_dialog)
-        a.export_plots.triggered.connect(self.export_plots_dialog)
+        view = controller.w.view
+        for chart, action in (
+            ("boundary", a.export_boundary),
+            ("loss", a.export_loss),
+            ("accuracy", a.export_accuracy),
+        ):
+            action.triggered.connect(lambda _checked=False, c=chart: self.export_chart_dialog(c))
+        # Each chart's right-click menu asks for one format.
+        for chart, widget in (
+            ("boundary", view.boundary),
+            ("loss", view.loss_plot),
+            ("accuracy", view.metric_plot),
+        ):
+            widget.exportRequested.connect(
+                lambda fmt, c=chart: self.export_chart_dialog(c, first=fmt)
+            )
         controller.worker.fileDone.connect(self._on_file_done)
         controller.worker.modelOpened.connect(self._on_model_opened)
         self.pending_session: Any = None
         self._before_open: tuple | None = None
 
     # ------------------------------------------------------------- dialogs
-    def _ask_save(self, title: str, name: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.c.w, title, name, filters)
+    def _ask_save(self, title: str, name: str) -> str:
+        path, _fmt = ask_save_path(self.c.w, title, name, {"json": JSON_FILTER})
         return path
 
     def open_session_dialog(self) -> None:
         """Ask for a session file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open session", "", JSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open session", "", OPEN_JSON_FILTER)
         if path:
             self.open_session_file(path)
 
     def open_model_dialog(self) -> None:
         """Ask for a model file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open model", "", JSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.c.w, "Open model", "", OPEN_JSON_FILTER)
         if path:
             self.open_model_file(path)
 
     def save_session_dialog(self) -> None:
         """Ask for a file name and save the session."""
-        path = self._ask_save("Save session", "session.json", JSON_FILTER)
+        path = self._ask_save("Save session", "session.json")
         if path:
             self.save_session_file(path)
 
     def export_model_dialog(self) -> None:
         """Ask for a file name and export the model."""
-        path = self._ask_save("Export model", "model.json", JSON_FILTER)
+        path = self._ask_save("Export model", "model.json")
         if path:
             self.export_model_file(path)
 
-    def export_boundary_dialog(self) -> None:
-        """Ask for a file name and save the boundary plot."""
-        path = self._ask_save("Export boundary", "boundary.png", PNG_FILTER)
+    def export_chart_dialog(self, chart: str, first: str = "png") -> None:
+        """Ask for a file name (PNG, SVG or CSV) and export one chart."""
+        name, default = CHARTS[chart]
+        path, fmt = ask_save_path(
+            self.c.w, f"Export {name}", f"{default}.{first}", PLOT_FORMATS, first
+        )
         if path:
-            self.export_boundary_png(path)
-
-    def export_plots_dialog(self) -> None:
-        """Ask for a file name and save the loss and metric charts."""
-        path = self._ask_save("Export plots", "plots.png", PNG_FILTER)
-        if path:
-            self.export_plots_png(path)
+            self.export_chart_file(chart, path, fmt)
 
     # ------------------------------------------------------------- actions
     def save_session_file(self, path: str) -> None:
@@ -154,18 +178,23 @@ class FileActions(QObject):
         """Export the model (asynchronously: `finished` reports the outcome)."""
         self.c.worker.export_model(path)
 
-    def export_boundary_png(self, path: str) -> bool:
-        """Save the boundary plot as it is shown."""
-        return self._save_grab(self.c.w.view.boundary.plot_widget, "boundary", path)
+    def export_chart_file(self, chart: str, path: str, fmt: str | None = None) -> bool:
+        """Save one chart as it is shown (PNG, SVG) or its curves' data (CSV), atomically.
 
-    def export_plots_png(self, path: str) -> bool:
-        """Save the loss and metric charts side by side."""
-        return self._save_grab(self.c.w.view.bottom_split, "plots", path)
-
-    def _save_grab(self, widget: QWidget, kind: str, path: str) -> bool:
-        ok = widget.grab().save(path, "PNG")
-        self._report(kind, path, "" if ok else f"could not write {path}")
-        return ok
+        The format is `fmt`, else the file's suffix. False (and the reason) on failure.
+        """
+        view = self.c.w.view
+        widget = {"boundary": view.boundary, "loss": view.loss_plot, "accuracy": view.metric_plot}
+        plot = widget[chart]
+        try:
+            written = save_plot(
+                plot.plot_item, path, atomic_path, fmt, getattr(plot.chart, "extra_curves", ())
+            )
+        except PlotExportError as exc:
+            self._report(chart, path, str(exc))
+            return False
+        self._report(chart, path, "", written)
+        return True
 
     # ------------------------------------------------------------- results
     def _on_file_done(self, kind: str, path: str, error: str) -> None:
@@ -175,19 +204,21 @@ class FileActions(QObject):
                 self.c.bring_back(before)  # the worker kept its model
         self._report(kind, path, error)
 
-    def _report(self, kind: str, path: str, error: str) -> None:
+    def _report(self, kind: str, path: str, error: str, fmt: str = "") -> None:
+        where = str(Path(path).resolve()) if path else path
         done = {
             "session": "Saved session to {}",
             "open_session": "Opened session {}",
             "open_model": "Opened model {}: training starts from its weights",
             "model": "Exported model to {}",
-            "boundary": "Saved boundary plot to {}",
-            "plots": "Saved plots to {}",
-        }.get(kind, "Saved {}")
+        }.get(kind)
+        if done is None and kind in CHARTS:
+            what = "data of the " if fmt == "csv" else ""
+            done = f"Saved the {what}{CHARTS[kind][0]} ({fmt.upper()}) to {{}}"
         if error:
             self.c.w.status.set_message(error, error=True)
         else:
-            self.c.w.status.set_message(done.format(path))
+            self.c.w.status.set_message((done or "Saved {}").format(where))
         self.finished.emit(kind, path, error)
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from microgui.training_run.boundary_compute import plot_extent
+from microgui.training_run.boundary_compute import PlotPoints, plot_points
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 
 HEAVY_PARTS = ("boundary", "loss", "network", "metric")
@@ -18,6 +16,7 @@ class TrainingPresenter:
     def __init__(self, window: Any) -> None:
         self.w = window
         self._frame = 0
+        self.domain: Any = None  # a fixed plane (drawn data), else the data's own
 
     def show_data(self, data: TrainingData) -> None:
         """A new data split: axes choices, draw toolbar, network architecture, points."""
@@ -31,39 +30,7 @@ class TrainingPresenter:
 
     def show_points(self, data: TrainingData) -> None:
         """The train and test points on the boundary plot, projected on the chosen axes."""
-        boundary = self.w.view.boundary
-        d = data.X_train.shape[1]
-        curve = d == 1 and data.task == "regression"
-        ax, ay = self.w.view.axes() if d > 2 else (0, 1 if d > 1 else 0)
-        all_x = np.vstack([data.X_train, data.X_test])
-
-        def project(X: np.ndarray, y: np.ndarray) -> np.ndarray:
-            if curve:
-                return np.column_stack([X[:, 0], y])
-            if d == 1:
-                return np.column_stack([X[:, 0], np.zeros(len(X))])
-            return np.column_stack([X[:, ax], X[:, ay]])
-
-        boundary.set_points(
-            project(data.X_train, data.y_train),
-            data.y_train,
-            project(data.X_test, data.y_test),
-            data.y_test,
-            task=data.task,
-            class_names=data.class_names,
-            curve=curve,
-        )
-        names = data.feature_names
-        if curve:
-            boundary.set_axis_labels(names[0], "target")
-            y_all = np.concatenate([data.y_train, data.y_test])
-            boundary.set_extent(plot_extent(all_x[:, 0]), plot_extent(y_all))
-        elif d == 1:
-            boundary.set_axis_labels(names[0], "")
-            boundary.set_extent(plot_extent(all_x[:, 0]), (-1.0, 1.0))
-        else:
-            boundary.set_axis_labels(names[ax], names[ay])
-            boundary.set_extent(plot_extent(all_x[:, ax]), plot_extent(all_x[:, ay]))
+        show_plot_points(self.w.view.boundary, plot_points(data, self.w.view.axes(), self.domain))
 
     def draw_snapshot(self, snapshot: TrainingSnapshot, status_hint: str = "") -> None:
         """Draw a snapshot; while running, only one heavy widget per frame.
@@ -118,3 +85,18 @@ class TrainingPresenter:
         if s.test_loss == s.test_loss:
             parts.append(f"test loss {s.test_loss:.4f}")
         return f"{s.state.capitalize()}: " + ", ".join(parts)
+
+
+def show_plot_points(boundary: Any, points: PlotPoints) -> None:
+    """Hand PlotPoints to a boundary plot (or chart) through its setters."""
+    boundary.set_points(
+        points.train_xy,
+        points.train_y,
+        points.test_xy,
+        points.test_y,
+        task=points.task,
+        class_names=points.class_names,
+        curve=points.curve,
+    )
+    boundary.set_axis_labels(points.x_label, points.y_label)
+    boundary.set_extent(points.x_range, points.y_range, points.equal_aspect)
