@@ -38,7 +38,7 @@ from typing import Any
 
 from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
 from engine.nn import ACTIVATIONS, INITS
-from engine.optim import SCHEDULES
+from engine.optim import SCHEDULES, follow_base_lr
 from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
 from microgui.commands.train_run import (
@@ -342,15 +342,24 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             TrainConfig.from_dict(file_values, validate=False)  # unknown keys, named
         except ConfigError as exc:
             raise UserError(f"--config {args.config}: {exc}") from None
+        _follow_lr(values, file_values)
         values.update(file_values)
     given = explicit_options(args)
     if "dataset" in given and given["dataset"] != values.get("dataset"):
         values["dataset_params"] = {}
+    _follow_lr(values, given)
     values.update(given)
     values["dataset_params"] = dict(values.get("dataset_params") or {})
     for key, value in args.dataset_param or ():
         values["dataset_params"][key] = value  # text; typed once the plugin is known
     return TrainConfig.from_dict(values)
+
+
+def _follow_lr(values: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A new lr without a new final_lr: the preset's decay keeps its shape (never a hidden
+    rise, e.g. micrograd-demo's 1.0 -> 0.1 with --lr 0.01 runs 0.01 -> 0.001)."""
+    if "lr" in changes and "final_lr" not in changes:
+        values["final_lr"] = follow_base_lr(values.get("final_lr"), values.get("lr"), changes["lr"])
 
 
 def run_train(args: argparse.Namespace) -> int:

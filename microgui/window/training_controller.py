@@ -61,6 +61,7 @@ class TrainingController(QObject):
         self._resume_after_configure = False
         self._closed = False
         self._noted_batch: tuple[int, int] | None = None
+        self._noted_rise: tuple[float, float] | None = None
         self._sent: tuple | None = None  # the setup last sent to the worker
         self.applied: tuple | None = None  # the setup the worker accepted (its model's)
         self._timer = QTimer(self)
@@ -287,6 +288,7 @@ class TrainingController(QObject):
             return
         self._force_apply = False
         self.config = config
+        self._note_rising_schedule(config)
         if config.dataset == DRAWN_DATASET_ID:
             self._data_dirty = False
             if self.drawn is not None:
@@ -440,6 +442,19 @@ class TrainingController(QObject):
         if self._resume_after_configure:
             self._resume_after_configure = False
             self.worker.start()
+
+    def _note_rising_schedule(self, config: TrainConfig) -> None:
+        """Say once that the rate will rise: only a final rate the user set above it does."""
+        final = config.final_lr
+        rises = config.schedule in ("linear", "cosine") and final is not None and final > config.lr
+        noted = (config.lr, final) if rises else None
+        if noted and noted != self._noted_rise:
+            self.w.status.show_notice(
+                f"The learning rate rises from {config.lr:g} to {final:g} over the run "
+                "(the final rate is above it)",
+                error=False,
+            )
+        self._noted_rise = noted
 
     def _note_full_batch(self, n_train: int) -> None:
         """Say once that a batch size over the training set means full batch (as micrograd)."""

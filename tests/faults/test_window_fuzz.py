@@ -53,8 +53,8 @@ EXPRESSIONS = (
 # Compared after the final Step: every TrainConfig field the window shows.
 SHOWN_FIELDS = (
     "dataset", "dataset_params", "seed", "test_fraction", "layers", "activation", "init",
-    "loss", "reg", "reg_strength", "optimizer", "lr", "momentum", "schedule", "batch_size",
-    "steps",
+    "loss", "reg", "reg_strength", "optimizer", "lr", "momentum", "schedule", "final_lr",
+    "step_size", "gamma", "batch_size", "steps",
 )  # fmt: skip
 
 
