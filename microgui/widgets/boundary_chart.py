@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF
 from microgui.widgets.boundary_grid import BoundaryGrid
 from microgui.widgets.boundary_image import boundary_rgba, grid_index, image_rect
 from microgui.widgets.colors import class_rgb, diverging_rgba
-from microgui.widgets.plot_style import add_legend, curve, set_title, style_plot_item
+from microgui.widgets.plot_style import FOREGROUND, add_legend, curve, set_title, style_plot_item
 
 TITLES = {"regression": "Model output (colour = prediction)"}
 CURVE_COLOUR = "#0877bd"
@@ -42,6 +42,11 @@ class BoundaryChart:
         plot_item.addItem(self.test_scatter)
         plot_item.addItem(self.train_scatter)
         self.extra_curves: tuple = ()
+        # Why there is nothing to show (no data, a dataset that cannot be used), centred.
+        self.message_item = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
+        self.message_item.setZValue(20)
+        self.message_item.hide()
+        plot_item.addItem(self.message_item, ignoreBounds=True)
         # A legend of the classes (the --plot report; the window reads them on hover).
         self.class_legend = add_legend(plot_item, offset=(-6, 6)) if class_legend else None
         self._legend_samples: list[pg.ScatterPlotItem] = []
@@ -125,6 +130,18 @@ class BoundaryChart:
         vb.setRange(xRange=x_range, yRange=y_range, padding=0)
         if equal_aspect:
             vb.setAspectLocked(True, ratio=1.0)
+        self._place_message()
+
+    def set_message(self, text: str) -> None:
+        """A line in the middle of the plot ("" hides it), e.g. why there is no data."""
+        self.message_item.setText(text)
+        self.message_item.setVisible(bool(text))
+        self._place_message()
+
+    def _place_message(self) -> None:
+        if self.extent is not None:
+            x0, x1, y0, y1 = self.extent
+            self.message_item.setPos((x0 + x1) / 2.0, (y0 + y1) / 2.0)
 
     def clear(self) -> None:
         """Forget data and boundary."""

@@ -130,6 +130,10 @@ class DecisionBoundaryPlot(QWidget):
         self.chart.clear()
         self._refresh_hover()
 
+    def set_message(self, text: str) -> None:
+        """A line in the middle of the plot ("" hides it), e.g. why there is no data."""
+        self.chart.set_message(text)
+
     # ------------------------------------------------------------------ hover
     def describe_point(self, x: float, y: float) -> str:
         """The hover read-out: coordinates and the model's output there."""

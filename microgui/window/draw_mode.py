@@ -84,8 +84,13 @@ class DrawModeController(QObject):
             self._changed()
 
     def _changed(self) -> None:
-        self.c.dataset = self.c.drawn.to_dataset()
-        self.c.w.status.set_message(f"{len(self.c.drawn)} drawn points")
+        drawn = self.c.drawn
+        self.c.dataset = drawn.to_dataset()
+        # The points at once, on the fixed canvas; the new run's boundary follows.
+        self.c.presenter.show_drawn(drawn)
+        if not len(drawn):
+            self.c.show_no_data("No data: left click adds a point", drawn.domain)
+        self.c.w.status.set_message(f"{len(drawn)} drawn points")
         self.c._fresh_run = True
         self.c._force_apply = True  # the points changed, not the settings
         self.c._schedule(DRAW_DEBOUNCE_MS)

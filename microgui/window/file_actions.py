@@ -115,6 +115,7 @@ class FileActions(QObject):
                 "class_names": list(drawn.class_names),
                 "X": drawn.X.tolist(),
                 "y": drawn.y.tolist(),
+                "domain": [list(drawn.domain[0]), list(drawn.domain[1])],
             }
         self.c.worker.save_session(path, extra)
 
@@ -226,10 +227,17 @@ def _drawn_from_extra(extra: dict[str, Any]) -> DrawnData | None:
     raw = extra.get("drawn")
     if not isinstance(raw, dict):
         return None
+    domain = raw.get("domain")  # sessions saved before the canvas was kept have none
+    if domain is not None:
+        (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in domain)
+        if not all(np.isfinite([x0, x1, y0, y1])) or x1 <= x0 or y1 <= y0:
+            raise ValueError(f"the drawn data's canvas {domain!r} is not two ranges")
+        domain = ((x0, x1), (y0, y1))
     return DrawnData(
         str(raw["task"]),
         tuple(str(n) for n in raw["feature_names"]),
         tuple(str(n) for n in raw["class_names"]) or ("0", "1"),
         np.asarray(raw["X"], dtype=np.float64),
         np.asarray(raw["y"], dtype=np.float64),
+        domain,
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from microgui.training_run.boundary_compute import PlotPoints, plot_points
+import numpy as np
+
+from microgui.training_run.boundary_compute import PlotPoints, is_square, plot_points
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 
 HEAVY_PARTS = ("boundary", "loss", "network", "metric")
@@ -26,19 +28,46 @@ class TrainingPresenter:
             view.set_features(data.feature_names)
         view.draw_toolbar.set_task(data.task, data.class_names)
         view.network.set_architecture(list(data.layer_sizes), data.feature_names)
+        view.boundary.set_message("")
         self.show_points(data)
 
     def show_points(self, data: TrainingData) -> None:
         """The train and test points on the boundary plot, projected on the chosen axes."""
         show_plot_points(self.w.view.boundary, plot_points(data, self.w.view.axes(), self.domain))
 
-    def draw_snapshot(self, snapshot: TrainingSnapshot, status_hint: str = "") -> None:
+    def show_drawn(self, drawn: Any) -> None:
+        """The drawn points at once, on their fixed canvas (the worker's answer follows)."""
+        empty = np.zeros((0, drawn.n_features))
+        data = TrainingData(
+            drawn.X, drawn.y, empty, np.zeros(0), drawn.task, drawn.feature_names,
+            drawn.class_names, "", (),
+        )  # fmt: skip
+        show_plot_points(self.w.view.boundary, plot_points(data, (0, 1), drawn.domain))
+        self.w.view.draw_toolbar.set_task(drawn.task, drawn.class_names)
+
+    def show_no_data(self, message: str, domain: Any = None) -> None:
+        """Nothing to train on (a cleared drawing, a dataset that cannot be used): the plots
+        must not go on showing the previous data as if it were current."""
+        view = self.w.view
+        view.boundary.clear()
+        if domain is not None:
+            view.boundary.set_extent(*domain, equal_aspect=is_square(*domain))
+        view.boundary.set_message(message)
+        view.loss_plot.clear()
+        view.metric_plot.clear()
+
+    def draw_snapshot(
+        self, snapshot: TrainingSnapshot, status_hint: str = "", plots: bool = True
+    ) -> None:
         """Draw a snapshot; while running, only one heavy widget per frame.
 
-        status_hint replaces the run summary in the status bar (e.g. "Generating…").
+        status_hint replaces the run summary in the status bar (e.g. "Generating…");
+        plots=False leaves the plots alone (they say why there is no data to show).
         """
         view = self.w.view
-        if snapshot.state == "running":
+        if not plots:
+            parts: set[str] = set()
+        elif snapshot.state == "running":
             # One heavy widget per frame: Qt paints all dirty widgets of a window in one
             # go, and three plots at once would stall the event loop for too long.
             parts = {HEAVY_PARTS[self._frame % len(HEAVY_PARTS)]}

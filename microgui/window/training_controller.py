@@ -62,6 +62,9 @@ class TrainingController(QObject):
         self._closed = False
         self._noted_batch: tuple[int, int] | None = None
         self._noted_rise: tuple[float, float] | None = None
+        # The plots say why nothing can be shown (no points, a dataset that failed): the
+        # old run's snapshots must not draw over that until a new run is configured.
+        self.plots_stale = False
         self._sent: tuple | None = None  # the setup last sent to the worker
         self.applied: tuple | None = None  # the setup the worker accepted (its model's)
         self._timer = QTimer(self)
@@ -305,11 +308,16 @@ class TrainingController(QObject):
     def _configure_worker(self) -> None:
         if self.dataset is None or self.config is None:
             return
+        domain = self.drawing_domain()
         if len(self.dataset.y) == 0:
             self.configured_ok = False
-            self._show_error("No data: draw some points (left click on the output plot).")
+            message = "No data: draw some points (left click on the output plot)."
+            self._show_error(message)
+            self.show_no_data("No data: left click adds a point", domain)
             self.worker.pause()
             return
+        self.presenter.domain = domain
+        self.worker.set_domain(domain)
         self._sent = self.setup()
         session = self.files.take_pending_session()
         if session is not None:
@@ -322,6 +330,16 @@ class TrainingController(QObject):
         self.worker.configure(self.config, self.dataset, keep_weights=keep)
         self._fresh_run = False
         self.w.settings.save_config(self.config.to_dict())
+
+    def drawing_domain(self) -> Any:
+        """The fixed canvas of drawn data (None for a plugin's data: its own extent)."""
+        drawn = self.config is not None and self.config.dataset == DRAWN_DATASET_ID
+        return self.drawn.domain if drawn and self.drawn is not None else None
+
+    def show_no_data(self, message: str, domain: Any = None) -> None:
+        """Clear the plots with `message` until a new run is configured."""
+        self.plots_stale = True
+        self.presenter.show_no_data(message, domain)
 
     def _on_dataset_loaded(self, _ticket: int, dataset: Any) -> None:
         self._data_dirty = False
@@ -433,6 +451,7 @@ class TrainingController(QObject):
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
+        self.plots_stale = False
         self.data = data
         self.applied = self._sent
         self._note_full_batch(len(data.y_train))
@@ -474,7 +493,7 @@ class TrainingController(QObject):
                 return
             self.snapshot = snapshot
             self.state = snapshot.state
-            self.presenter.draw_snapshot(snapshot, self.status_hint())
+            self.presenter.draw_snapshot(snapshot, self.status_hint(), not self.plots_stale)
             self.update_enabled()
             self.w.snapshotChanged.emit(snapshot)
         finally:
