@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(4, 4, 0, 4)
         left_layout.addWidget(self.run_controls)
         left_layout.addWidget(scroll, 1)
+        # Under the form, not above it: a message appearing here moves no field.
+        left_layout.addWidget(self.run_controls.error_label)
         left.setMinimumWidth(280)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from engine.config import ConfigError, TrainConfig
+from engine.tasks import COMPATIBLE_LOSSES, DEFAULT_LOSSES
 from microgui.training_run.dataset_loader import DatasetLoader
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 from microgui.training_run.worker import WorkerHandle
@@ -187,7 +188,16 @@ class TrainingController(QObject):
             self._show_error(self.w.model_controls.layers.text_edit.toolTip().lstrip("⚠ "))
             return None
         if not self.w.dataset_controls.is_valid():
-            self._show_error("a dataset parameter is invalid (see the marked field)")
+            params = self.w.dataset_controls.params
+            missing = params.missing()
+            if missing and not params.has_marks():
+                name = self.w.dataset_controls.combo.currentText()
+                self._show_error(
+                    f"{name}: choose a file for '{missing[0]}' (type its path or press Browse…)",
+                    hint=True,
+                )
+            else:
+                self._show_error("a dataset parameter is invalid (see the marked field)")
             return None
         try:
             config = config_from_fields(self.raw_fields(), self.base_config)
@@ -207,8 +217,8 @@ class TrainingController(QObject):
             mark_invalid(widget, message)
         self._show_error(message)
 
-    def _show_error(self, message: str) -> None:
-        self.w.run_controls.set_config_error(message)
+    def _show_error(self, message: str, hint: bool = False) -> None:
+        self.w.run_controls.set_config_error(message, hint)
         self.update_enabled()
 
     def form_is_valid(self) -> bool:
@@ -281,6 +291,8 @@ class TrainingController(QObject):
             self.configured_ok = False
             self._resume_after_configure = False
             self.worker.pause()
+            if self._other_data_chosen():
+                self.show_no_data(self.w.run_controls.error_label.text())
             self.update_enabled()
             return
         unchanged = config == self.config and self.dataset is not None
@@ -331,6 +343,14 @@ class TrainingController(QObject):
         self._fresh_run = False
         self.w.settings.save_config(self.config.to_dict())
 
+    def _other_data_chosen(self) -> bool:
+        """The form asks for other data than the run on screen (which then is not current)."""
+        if self.applied is None or self.applied[0] is None:
+            return False
+        shown = self.applied[0]
+        dc = self.w.dataset_controls
+        return dc.dataset_id() != shown.dataset or dc.param_values() != shown.dataset_params
+
     def drawing_domain(self) -> Any:
         """The fixed canvas of drawn data (None for a plugin's data: its own extent)."""
         drawn = self.config is not None and self.config.dataset == DRAWN_DATASET_ID
@@ -345,12 +365,35 @@ class TrainingController(QObject):
         self._data_dirty = False
         self.dataset = dataset
         self.w.status.set_message(f"{len(dataset.y)} samples of {self.config.dataset} ready")
+        self._fit_loss_to(dataset.task)
         self._configure_worker()
+
+    def _fit_loss_to(self, task: str) -> None:
+        """New data whose task the chosen loss does not fit: back to "auto", and say so.
+
+        A loss the user chose that fits is kept (mse on a binary dataset, say).
+        """
+        loss = self.config.loss
+        if loss == "auto" or loss in COMPATIBLE_LOSSES.get(task, (loss,)):
+            return
+        self.config = self.config.replace(loss="auto")
+        self.base_config = self.base_config.replace(loss="auto")
+        combo = self.w.training_controls.loss
+        combo.blockSignals(True)
+        combo.setCurrentText("auto")
+        combo.blockSignals(False)
+        mark_invalid(combo, None)
+        self.w.status.show_notice(
+            f"Loss {loss} does not fit a {task} dataset: switched to auto ({DEFAULT_LOSSES[task]})",
+            error=False,
+        )
 
     def _on_dataset_failed(self, _ticket: int, message: str) -> None:
         self.configured_ok = False
         self.mark_field("dataset_params", message)
         self.w.status.set_message(message, error=True)
+        name = self.config.dataset if self.config is not None else "the dataset"
+        self.show_no_data(f"{name} could not be used (see the message below the form)")
 
     def load_preset(self, name: str) -> None:
         """Show preset `name` in the form and start a fresh run of it (Train starts it)."""
@@ -404,6 +447,10 @@ class TrainingController(QObject):
         self.configured_ok = config is not None and dataset is not None
         self.validate()
         self.update_enabled()
+        if self.plots_stale and self.configured_ok and self.data is not None:
+            self.plots_stale = False  # the kept run is on screen again
+            self.presenter.show_data(self.data)
+            self.worker.pause()  # answers with a snapshot of it
 
     # --------------------------------------------------------------- commands
     def toggle_training(self) -> None:
@@ -448,6 +495,10 @@ class TrainingController(QObject):
         self.configured_ok = False
         self._resume_after_configure = False
         self.mark_field(field, message)
+        sent, applied = self._sent, self.applied
+        if sent is not None and (applied is None or sent[1] is not applied[1]):
+            # New data the worker refused: the plots still show the old data.
+            self.show_no_data("This data cannot be used (see the message below the form)")
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
