@@ -25,6 +25,7 @@ from microgui.window.dataset_controls import DatasetControls
 from microgui.window.hyper_controls import ModelControls, TrainingControls
 from microgui.window.run_controls import RunControls
 from microgui.window.settings import WindowSettings
+from microgui.window.shortcut_guard import ShortcutGuard
 from microgui.window.training_view import TrainingView
 
 CONTROLS_WIDTH = 340
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
 
         self.controller = TrainingController(self, config)
         self.view.boundary.pointClicked.connect(self.sampleClicked)
+        a = self.actions
+        self.shortcut_guard = ShortcutGuard(self, (a.train, a.step, a.reset))
         self._restore_geometry()
 
     def _build_training_tab(self) -> QWidget:
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker (bounded wait), remember geometry and config, then close."""
         self.controller.shutdown()
+        self.shortcut_guard.detach()
         self.settings.save_geometry(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)
