@@ -76,6 +76,10 @@ class PlaygroundWidget(QWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.preset_combo = QComboBox()
         self.preset_combo.addItems(list(PRESETS))
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_combo.setMinimumContentsLength(14)
         self.preset_combo.activated.connect(
             lambda i: self.load_preset(self.preset_combo.itemText(i))
         )
@@ -106,7 +110,9 @@ class PlaygroundWidget(QWidget):
         row.addWidget(QLabel("Preset"))
         row.addWidget(self.preset_combo, 1)
         left_layout.addLayout(row)
-        left_layout.addWidget(QLabel("Expression (statements: name = expr, name += expr)"))
+        hint = QLabel("Expression (statements: name = expr, name += expr)")
+        hint.setWordWrap(True)  # a long line held the tab wider than an 800-pixel window
+        left_layout.addWidget(hint)
         left_layout.addWidget(self.editor, 2)
         left_layout.addWidget(self.error_label)
         left_layout.addWidget(self.caret_label)

@@ -150,26 +150,30 @@ class BoundaryChart:
 
     # ---------------------------------------------------------------- reading
     def describe_point(self, x: float, y: float) -> str:
-        """The hover read-out: coordinates and the model's output there ("" without data)."""
-        text = f"x = {x:.3f}   y = {y:.3f}"
+        """The hover read-out: coordinates and the model's output there (short: it must fit
+        under a small plot)."""
+        text = f"x = {x:.3g}  y = {y:.3g}"
         grid = self.grid
         if grid is None:
             return text
         if grid.kind == "curve":
             if grid.curve_x is not None and len(grid.curve_x):
                 fitted = float(np.interp(x, grid.curve_x, grid.curve_y))
-                text += f"   model({x:.3f}) = {fitted:.4g}"
+                text += f"  model = {fitted:.4g}"
             return text
         cell = grid_index(grid, x, y)
         if cell is None:
             return text
         outputs = np.atleast_1d(grid.outputs[cell])
-        shown = ", ".join(f"{v:.4g}" for v in outputs[:6])
-        text += f"   output = {shown}"
+        if grid.classes is not None and len(outputs) > 1:
+            cls = int(grid.classes[cell])  # several logits: the winner's
+            text += f"  output = {outputs[cls]:.3g}"
+        else:
+            text += f"  output = {outputs[0]:.4g}"
         if grid.classes is not None:
             cls = int(grid.classes[cell])
             name = self.class_names[cls] if cls < len(self.class_names) else str(cls)
-            text += f"   → class {name}"
+            text += f"  → class {name}"
         return text
 
     # ---------------------------------------------------------------- drawing

@@ -21,6 +21,7 @@ from microgui.widgets.plot_export import install_export_menu
 from microgui.widgets.plot_style import make_plot_widget
 
 CLICK_RADIUS_PX = 8.0
+MIN_SQUARE_PX = 60  # below this a square ViewBox would waste the little room there is
 
 
 class DecisionBoundaryPlot(QWidget):
@@ -225,6 +226,12 @@ class SquarePlotArea(QWidget):
             self.square = square
             self._fit()
 
+    def sizeHint(self):
+        return self.plot_widget.sizeHint()
+
+    def minimumSizeHint(self):
+        return self.plot_widget.minimumSizeHint()
+
     def resizeEvent(self, event) -> None:
         self._fit()
 
@@ -244,7 +251,10 @@ class SquarePlotArea(QWidget):
             if view.width() <= 0 or view.height() <= 0:  # not laid out yet
                 self.plot_widget.setGeometry(0, 0, width, height)
                 return
-            side = max(40.0, min(width - extra_w, height - extra_h))
+            side = min(width - extra_w, height - extra_h)
+            if side < MIN_SQUARE_PX:  # too small to square: use all there is
+                self.plot_widget.setGeometry(0, 0, width, height)
+                return
             w, h = round(side + extra_w), round(side + extra_h)
             self.plot_widget.setGeometry((width - w) // 2, (height - h) // 2, w, h)
         finally:

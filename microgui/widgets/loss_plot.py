@@ -16,12 +16,13 @@ from microgui.widgets.plot_export import install_export_menu
 from microgui.widgets.plot_style import (
     FOREGROUND,
     LR_COLOUR,
+    TEST_COLOUR,
     TEST_PEN,
+    TRAIN_COLOUR,
     TRAIN_PEN,
-    add_legend,
+    TitleLegend,
     curve,
     make_plot_widget,
-    set_legend_entry,
     style_plot_item,
 )
 from microgui.widgets.sticky_range import StickyRange, step_range
@@ -33,7 +34,10 @@ class LossChart:
     def __init__(self, plot_item: pg.PlotItem) -> None:
         self.plot_item = plot_item
         style_plot_item(plot_item, title="Loss", bottom="step", left="loss")
-        self.legend = add_legend(plot_item, offset=(-10, 10))
+        # In the title line: a legend inside the plot covered the curves of a small chart.
+        self.legend = TitleLegend(plot_item, "Loss")
+        self.legend.add("train", TRAIN_COLOUR)
+        self.legend.add("test", TEST_COLOUR, dashed=True)
         self.train_curve = curve("train", TRAIN_PEN)
         self.test_curve = curve("test", TEST_PEN)
         plot_item.addItem(self.train_curve)
@@ -53,7 +57,7 @@ class LossChart:
         plot_item.vb.disableAutoRange()
         self.y_range = StickyRange()
         self._lr_top: float | None = None
-        # Not in the legend: the right-hand axis, in the same grey, already names it.
+        # Not in the legend: the right-hand axis, in the same grey, names it.
         self.lr_curve = curve("lr", pg.mkPen(LR_COLOUR, width=1.5, style=Qt.DashLine))
         self.lr_view.addItem(self.lr_curve)
         plot_item.vb.sigResized.connect(self._sync_lr_view)
@@ -96,7 +100,7 @@ class LossChart:
             self.test_curve.setData(*finite_points(steps, test_loss, positive=self.log_scale))
         # No "test" entry when there is no test split (test fraction 0).
         has_test = test_loss is not None and bool(np.isfinite(test_loss).any())
-        set_legend_entry(self.legend, self.test_curve, "test", has_test)
+        self.legend.show("test", has_test)
         if lr is None:
             self.lr_curve.setData([], [])
         else:
@@ -127,7 +131,7 @@ class LossChart:
         """Remove every curve (a reset or a new dataset)."""
         for item in (self.train_curve, self.test_curve, self.lr_curve):
             item.setData([], [])
-        set_legend_entry(self.legend, self.test_curve, "test", False)
+        self.legend.show("test", False)
         self.y_range.reset()
         self._lr_top = None
         self._x_range = None

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from microgui.widgets.loss_plot import finite_points
 from microgui.widgets.plot_export import install_export_menu
 from microgui.widgets.plot_style import (
+    TEST_COLOUR,
     TEST_PEN,
+    TRAIN_COLOUR,
     TRAIN_PEN,
-    add_legend,
+    TitleLegend,
     curve,
     make_plot_widget,
-    set_legend_entry,
-    set_title,
     style_plot_item,
 )
 from microgui.widgets.sticky_range import step_range
@@ -34,8 +34,10 @@ class MetricChart:
     def __init__(self, plot_item: pg.PlotItem) -> None:
         self.plot_item = plot_item
         style_plot_item(plot_item, title="Accuracy", bottom="step", left="accuracy")
-        # Bottom right: rising curves leave that corner empty.
-        self.legend = add_legend(plot_item, offset=(-10, -10))
+        # In the title line: a legend inside the plot covered the curves of a small chart.
+        self.legend = TitleLegend(plot_item, "Accuracy")
+        self.legend.add("train", TRAIN_COLOUR)
+        self.legend.add("test", TEST_COLOUR, dashed=True)
         self.train_curve = curve("train", TRAIN_PEN)
         self.test_curve = curve("test", TEST_PEN)
         plot_item.addItem(self.train_curve)
@@ -52,7 +54,7 @@ class MetricChart:
         if name == self.metric_name:
             return
         self.metric_name = name
-        set_title(self.plot_item, name[:1].upper() + name[1:])
+        self.legend.set_title(name[:1].upper() + name[1:])
         self.plot_item.getAxis("left").setLabel(name)
         # Accuracy lives in [0, 1]; R² below -1 (a bad start) would squash the curve.
         low = 0.0 if name == "accuracy" else R2_FLOOR
@@ -70,7 +72,7 @@ class MetricChart:
             self.test_curve.setData(*finite_points(steps, test, positive=False))
         # No "test" entry when there is no test split (test fraction 0).
         has_test = test is not None and bool(np.isfinite(test).any())
-        set_legend_entry(self.legend, self.test_curve, "test", has_test)
+        self.legend.show("test", has_test)
         if len(steps):
             x_range = step_range(float(steps[-1]))
             if x_range != self._x_range:
@@ -81,7 +83,7 @@ class MetricChart:
         """Remove both curves."""
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
-        set_legend_entry(self.legend, self.test_curve, "test", False)
+        self.legend.show("test", False)
         self._x_range = None
         self.plot_item.setXRange(*step_range(0), padding=0)
 

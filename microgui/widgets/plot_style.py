@@ -81,10 +81,52 @@ def add_legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
     )
 
 
-def set_legend_entry(legend: pg.LegendItem, item: object, name: str, shown: bool) -> None:
-    """Add or remove `item`'s legend entry (e.g. no "test" entry without a test split)."""
-    present = any(sample.item is item for sample, _label in legend.items)
-    if shown and not present:
-        legend.addItem(item, name)
-    elif present and not shown:
-        legend.removeItem(item)
+class TitleLegend:
+    """The curves' legend in the chart's title line: it never covers a curve, at any size.
+
+    An entry is a short line in the curve's colour (dashed for a dashed curve) and
+    its name; show() hides an entry without a curve (no "test" without a test split).
+    """
+
+    def __init__(self, plot_item: pg.PlotItem, title: str) -> None:
+        self.plot_item = plot_item
+        self.title = title
+        self.entries: dict[str, tuple[str, bool]] = {}
+        self.shown: set[str] = set()
+        self._html = ""
+        self._render()
+
+    def add(self, name: str, colour: str, dashed: bool = False) -> None:
+        """A new entry, shown."""
+        self.entries[name] = (colour, dashed)
+        self.shown.add(name)
+        self._render()
+
+    def show(self, name: str, shown: bool) -> None:
+        """Show or hide one entry."""
+        if (name in self.shown) != shown:
+            if shown:
+                self.shown.add(name)
+            else:
+                self.shown.discard(name)
+            self._render()
+
+    def set_title(self, title: str) -> None:
+        """The chart's name before the entries."""
+        self.title = title
+        self._render()
+
+    def names(self) -> list[str]:
+        """The entries shown, in order."""
+        return [name for name in self.entries if name in self.shown]
+
+    def _render(self) -> None:
+        parts = [self.title]
+        for name in self.names():
+            colour, dashed = self.entries[name]
+            line = "╍╍" if dashed else "━━"
+            parts.append(f'<span style="color:{colour}">{line}</span> {name}')
+        html = "&nbsp;&nbsp;&nbsp;".join(parts)
+        if html != self._html:  # a new title re-lays the chart out
+            self._html = html
+            set_title(self.plot_item, html)

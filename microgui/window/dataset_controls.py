@@ -37,6 +37,10 @@ class DatasetControls(QGroupBox):
         self.registry = registry
         self.combo = QComboBox()
         self.combo.setToolTip("Every dataset offered by the installed plugins")
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(12)
         for dataset_id, spec in registry.datasets.items():
             self.combo.addItem(spec.name, dataset_id)
             self.combo.setItemData(self.combo.count() - 1, spec.description, Qt.ToolTipRole)
@@ -72,6 +76,9 @@ class DatasetControls(QGroupBox):
         seed_row.addWidget(self.regenerate)
         seed_row.addWidget(self.cancel)
         form = QFormLayout()
+        # A field that does not fit beside its label goes under it: a narrow window
+        # (800 pixels) then shows every field whole.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Seed", seed_row)
         form.addRow("Test fraction", self.test_fraction)

@@ -63,6 +63,9 @@ class ModelControls(QGroupBox):
         self.activation = _combo(activations, "Activation of the hidden layers (output is linear)")
         self.init = _combo(inits, "How the initial weights are drawn")
         form = QFormLayout(self)
+        # A field that does not fit beside its label goes under it: a narrow window
+        # (800 pixels) then shows every field whole.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Hidden layers", self.layers)
         form.addRow("Activation", self.activation)
@@ -158,6 +161,9 @@ class TrainingControls(QGroupBox):
             "Steps", 1, 10_000_000, 1000, "Length of the run (and of the lr schedule)"
         )
         form = QFormLayout(self)
+        # A field that does not fit beside its label goes under it: a narrow window
+        # (800 pixels) then shows every field whole.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Loss", self.loss)
         form.addRow("Regularisation", self.regularization)

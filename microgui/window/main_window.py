@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(scroll, 1)
         # Under the form, not above it: a message appearing here moves no field.
         left_layout.addWidget(self.run_controls.error_label)
-        left.setMinimumWidth(280)
+        left.setMinimumWidth(260)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.view)

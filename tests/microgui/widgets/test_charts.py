@@ -16,7 +16,7 @@ from microgui.widgets.plot_export import PLOT_FORMATS, export_menu
 
 
 def _legend_names(chart) -> list[str]:
-    return [label.text for _sample, label in chart.legend.items]
+    return chart.legend.names()
 
 
 def _show(qtbot, widget, width=500, height=400):
@@ -67,6 +67,10 @@ def test_the_lr_curve_is_not_in_the_legend_and_test_only_with_a_test_split(qtbot
     assert _legend_names(metric.chart) == ["train", "test"]
     loss.clear()
     assert _legend_names(loss.chart) == ["train"]
+    # The legend is in the title line, where it covers no curve.
+    title = loss.plot_item.titleLabel.text
+    assert "train" in title and "test" not in title and "lr" not in title
+    assert loss.plot_item.legend is None and metric.plot_item.legend is None
 
 
 def test_log_loss_leaves_the_learning_rate_axis_linear(qtbot):

@@ -82,7 +82,7 @@ def test_boundary_plot_hover_text_reports_output_and_class(qtbot):
     plot.set_points(np.array([[1.0, 1.0]]), np.array([1.0]), class_names=("red", "blue"))
     plot.set_boundary(_binary_grid())
     text = plot.describe_point(1.5, 0.0)
-    assert "x = 1.500" in text and "class blue" in text
+    assert "x = 1.5 " in text and "class blue" in text
     output = float(text.split("output = ")[1].split()[0])
     assert output == pytest.approx(1.5, abs=0.06)  # nearest sample is within half a step
 
