@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from engine.session import SessionFileError, read_session
 from microgui.desktop.atomic_file import atomic_path
 from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
 from microgui.widgets.plot_export import PLOT_FORMATS, PlotExportError, save_plot
+from microgui.window.command_line import train_command_line
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 from microgui.window.drawn_data import DrawnData
 from microgui.window.save_dialog import JSON_FILTER, ask_save_path
@@ -60,6 +62,7 @@ class FileActions(QObject):
             widget.exportRequested.connect(
                 lambda fmt, c=chart: self.export_chart_dialog(c, first=fmt)
             )
+        a.copy_command.triggered.connect(self.copy_command_line)
         controller.worker.fileDone.connect(self._on_file_done)
         controller.worker.modelOpened.connect(self._on_model_opened)
         self.pending_session: Any = None
@@ -164,11 +167,12 @@ class FileActions(QObject):
         c.worker.open_model(path, c.config, c.dataset, (MAX_NEURONS, MAX_LAYERS))
         return True
 
-    def _on_model_opened(self, _path: str, config: Any) -> None:
+    def _on_model_opened(self, path: str, config: Any) -> None:
         """The worker runs the model now: show its network in the form."""
         c = self.c
         c.bring_back((config, c.dataset, c.drawn, config, c.init_seed))
         c.mark_applied()
+        c.model_file = path
 
     def take_pending_session(self) -> Any:
         """The session waiting for its data (the controller asks when the data is ready)."""
@@ -196,6 +200,31 @@ class FileActions(QObject):
             return False
         self._report(chart, path, "", written)
         return True
+
+    def copy_command_line(self) -> str:
+        """Put a `microgui train ...` command that repeats this run on the clipboard.
+
+        Returns the command ("" and a message in the status bar when there is none).
+        """
+        c = self.c
+        if c._timer.isActive():
+            c.apply_changes()  # an edit still in its debounce: copy what the form says
+        problem = ""
+        if c.config is None or not c.form_is_valid():
+            problem = "Nothing to copy yet: fix the marked field first"
+        elif c.config.dataset == DRAWN_DATASET_ID:
+            problem = (
+                "Drawn points have no command line: save them (Save CSV…), choose "
+                "'CSV file' with that file, then copy the command line"
+            )
+        if problem:
+            c.w.status.set_message(problem, error=True)
+            return ""
+        command = train_command_line(c.config)
+        QGuiApplication.clipboard().setText(command)
+        note = " (from fresh weights, not the model file's)" if c.model_file else ""
+        c.w.status.set_message(f"Copied to the clipboard{note}: {command}")
+        return command
 
     # ------------------------------------------------------------- results
     def _on_file_done(self, kind: str, path: str, error: str) -> None:

@@ -66,6 +66,7 @@ class TrainingController(QObject):
         # The plots say why nothing can be shown (no points, a dataset that failed): the
         # old run's snapshots must not draw over that until a new run is configured.
         self.plots_stale = False
+        self.model_file: str | None = None  # the run started from this model file's weights
         self._sent: tuple | None = None  # the setup last sent to the worker
         self.applied: tuple | None = None  # the setup the worker accepted (its model's)
         self._timer = QTimer(self)
@@ -339,6 +340,7 @@ class TrainingController(QObject):
         keep = not self._fresh_run
         if not keep:
             self._resume_after_configure = False  # a fresh run waits for Train
+            self.model_file = None
         self.worker.configure(self.config, self.dataset, keep_weights=keep)
         self._fresh_run = False
         self.w.settings.save_config(self.config.to_dict())
@@ -503,6 +505,7 @@ class TrainingController(QObject):
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
         self.plots_stale = False
+        self.model_file: str | None = None  # the run started from this model file's weights
         self.data = data
         self.applied = self._sent
         self._note_full_batch(len(data.y_train))
