@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -22,6 +24,8 @@ from microgui.widgets.strict_spin import StrictDoubleSpinBox, StrictSpinBox
 DRAWN_DATASET_ID = "drawn"
 DRAWN_DATASET_LABEL = "✎ Drawn data"
 MAX_SEED = 2**32 - 1
+ICON_PIXELS = 24
+LIST_ICON_PIXELS = 48
 
 
 class DatasetControls(QGroupBox):
@@ -35,12 +39,16 @@ class DatasetControls(QGroupBox):
     def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
         self.registry = registry
+        self.thumbnails: dict[str, np.ndarray] = {}  # what each dataset's icon shows
         self.combo = QComboBox()
         self.combo.setToolTip("Every dataset offered by the installed plugins")
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.combo.setMinimumContentsLength(12)
+        # Thumbnails of each dataset's points (set_thumbnail), larger in the open list.
+        self.combo.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
+        self.combo.view().setIconSize(QSize(LIST_ICON_PIXELS, LIST_ICON_PIXELS))
         for dataset_id, spec in registry.datasets.items():
             self.combo.addItem(spec.name, dataset_id)
             self.combo.setItemData(self.combo.count() - 1, spec.description, Qt.ToolTipRole)
@@ -138,6 +146,17 @@ class DatasetControls(QGroupBox):
         if self.combo.findData(DRAWN_DATASET_ID) < 0:
             self.combo.addItem(DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
         self.set_dataset(DRAWN_DATASET_ID)
+
+    def set_thumbnail(self, dataset_id: str, rgba: np.ndarray) -> None:
+        """Show `rgba` (a dataset_thumbnail image) beside `dataset_id` in the chooser."""
+        index = self.combo.findData(dataset_id)
+        if index < 0:
+            return
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        height, width = rgba.shape[:2]
+        image = QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+        self.combo.setItemIcon(index, QIcon(QPixmap.fromImage(image)))
+        self.thumbnails[dataset_id] = rgba
 
     def set_generating(self, busy: bool) -> None:
         """While a dataset is being generated, Cancel takes Regenerate's place."""

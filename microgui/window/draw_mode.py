@@ -88,6 +88,7 @@ class DrawModeController(QObject):
         self.c.dataset = drawn.to_dataset()
         # The points at once, on the fixed canvas; the new run's boundary follows.
         self.c.presenter.show_drawn(drawn)
+        self.c.thumbnails.render(DRAWN_DATASET_ID, drawn.X, drawn.y, drawn.task)
         if not len(drawn):
             self.c.show_no_data("No data: left click adds a point", drawn.domain)
         self.c.w.status.set_message(f"{len(drawn)} drawn points")

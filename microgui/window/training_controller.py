@@ -18,6 +18,7 @@ from engine.config import ConfigError, TrainConfig
 from engine.tasks import COMPATIBLE_LOSSES, DEFAULT_LOSSES
 from microgui.training_run.dataset_loader import DatasetLoader
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
+from microgui.training_run.thumbnail_loader import ThumbnailLoader
 from microgui.training_run.worker import WorkerHandle
 from microgui.widgets.validation import is_invalid, mark_invalid
 from microgui.window.config_form import config_from_fields, fields_from_config
@@ -47,6 +48,7 @@ class TrainingController(QObject):
         self.handle = WorkerHandle()
         self.worker = self.handle.worker
         self.loader = DatasetLoader(window.registry, self)
+        self.thumbnails = ThumbnailLoader(window.registry, self)
         self.base_config = config or self._remembered_config() or default_config()
         self.config: TrainConfig | None = None
         self.dataset: Any = None
@@ -75,6 +77,7 @@ class TrainingController(QObject):
         self._connect()
         self.fill_form(self.base_config)
         self.apply_changes()
+        self._request_thumbnails()
 
     # ------------------------------------------------------------------ wiring
     def _connect(self) -> None:
@@ -111,6 +114,7 @@ class TrainingController(QObject):
         self.loader.loaded.connect(self._on_dataset_loaded)
         self.loader.failed.connect(self._on_dataset_failed)
         self.loader.busyChanged.connect(w.dataset_controls.set_generating)
+        self.thumbnails.ready.connect(w.dataset_controls.set_thumbnail)
         from microgui.window.draw_mode import DrawModeController
         from microgui.window.file_actions import FileActions
         from microgui.window.presenter import TrainingPresenter
@@ -363,9 +367,20 @@ class TrainingController(QObject):
         self.plots_stale = True
         self.presenter.show_no_data(message, domain)
 
+    def _request_thumbnails(self) -> None:
+        """Every other dataset's thumbnail, from its default parameters and the data seed
+        (the current one is drawn from its data when it arrives)."""
+        seed = self.config.seed if self.config is not None else 0
+        current = self.w.dataset_controls.dataset_id()
+        for dataset_id in self.w.registry.datasets:
+            if dataset_id != current:
+                self.thumbnails.request(dataset_id, {}, seed)
+
     def _on_dataset_loaded(self, _ticket: int, dataset: Any) -> None:
         self._data_dirty = False
         self.dataset = dataset
+        # The chooser shows this dataset as it is now (its parameters, its seed).
+        self.thumbnails.render(self.config.dataset, dataset.X, dataset.y, dataset.task)
         self.w.status.set_message(f"{len(dataset.y)} samples of {self.config.dataset} ready")
         self._fit_loss_to(dataset.task)
         self._configure_worker()
@@ -561,6 +576,7 @@ class TrainingController(QObject):
         self._closed = True
         self._timer.stop()
         self.loader.close()
+        self.thumbnails.close()
         if self.config is not None and self.config.dataset != DRAWN_DATASET_ID:
             self.w.settings.save_config(self.config.to_dict())
         self.w.settings.save_speed(self.w.run_controls.speed.speed())
