@@ -10,9 +10,6 @@ pixel centres still land on the grid samples at its corners (image_rect).
 
 from __future__ import annotations
 
-import functools
-import math
-
 import numpy as np
 
 from microgui.widgets.boundary_grid import BoundaryGrid
@@ -87,37 +84,27 @@ def _smooth_classes(grid: BoundaryGrid, factor: int) -> tuple[np.ndarray, np.nda
 def upsample_factor(shape: tuple[int, ...]) -> int:
     """Samples per grid cell so the image has about SMOOTH_PIXELS pixels a side."""
     n = max(int(min(shape[:2])), 2)
-    return max(1, math.ceil(SMOOTH_PIXELS / (n - 1)))
+    return max(1, round(SMOOTH_PIXELS / (n - 1)))
 
 
 def upsample(values: np.ndarray, factor: int) -> np.ndarray:
     """Bilinear resampling of a 2-D array with `factor` samples per cell, corners kept.
 
-    Elementwise numpy (no BLAS call: its threads would compete with the GUI thread).
+    Broadcast arithmetic only: no gather, no BLAS call (whose threads would compete
+    with the GUI thread).
     """
     ny, nx = values.shape
     if factor <= 1 or ny < 2 or nx < 2:
         return values
-    return _interpolate_axis(_interpolate_axis(values, factor, axis=0), factor, axis=1)
+    weight = np.arange(factor) / factor
+    return _along_rows(_along_rows(values, weight).T, weight).T
 
 
-def _interpolate_axis(values: np.ndarray, factor: int, axis: int) -> np.ndarray:
-    low, weight = _interpolation_weights(values.shape[axis], factor)
-    weight = weight[:, None] if axis == 0 else weight[None, :]
-    a = np.take(values, low, axis=axis)
-    b = np.take(values, low + 1, axis=axis)
-    return a + (b - a) * weight
-
-
-@functools.lru_cache(maxsize=8)
-def _interpolation_weights(n: int, factor: int) -> tuple[np.ndarray, np.ndarray]:
-    """For factor * (n - 1) + 1 points over n samples: left neighbour and its weight."""
-    position = np.linspace(0.0, n - 1.0, factor * (n - 1) + 1)
-    low = np.minimum(position.astype(np.int64), n - 2)
-    weight = position - low
-    low.flags.writeable = False  # shared by every call (cached)
-    weight.flags.writeable = False
-    return low, weight
+def _along_rows(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """`len(weight)` rows per step between neighbouring rows, then the last row."""
+    low, step = values[:-1], np.diff(values, axis=0)
+    body = low[:, None, :] + step[:, None, :] * weight[None, :, None]
+    return np.concatenate([body.reshape(-1, values.shape[1]), values[-1:]], axis=0)
 
 
 def grid_index(grid: BoundaryGrid, x: float, y: float) -> tuple[int, int] | None:
