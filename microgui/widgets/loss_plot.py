@@ -47,7 +47,9 @@ class LossChart:
         self.lr_view = pg.ViewBox(enableMenu=False)
         self.lr_view.setMouseEnabled(x=False, y=False)
         plot_item.showAxis("right")
-        plot_item.scene().addItem(self.lr_view)
+        # A child of the PlotItem (not only of the scene), so exporting the chart as SVG
+        # takes the learning rate along.
+        self.lr_view.setParentItem(plot_item)
         right = plot_item.getAxis("right")
         right.linkToView(self.lr_view)
         right.setLabel("learning rate", color=LR_COLOUR)
@@ -68,7 +70,7 @@ class LossChart:
         self.clear()
 
     def _sync_lr_view(self) -> None:
-        self.lr_view.setGeometry(self.plot_item.vb.sceneBoundingRect())
+        self.lr_view.setGeometry(self.plot_item.vb.geometry())  # in the PlotItem's coordinates
         self.lr_view.linkedViewChanged(self.plot_item.vb, self.lr_view.XAxis)
 
     def set_log_scale(self, enabled: bool) -> None:

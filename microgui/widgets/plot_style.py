@@ -61,6 +61,8 @@ def style_plot_item(item: pg.PlotItem, title: str, bottom: str, left: str) -> No
     # pyqtgraph's own menu offers mouse modes and log axes that fight the charts'
     # fixed ranges; each plot widget offers Export (PNG, SVG, CSV) in its own menu.
     item.setMenuEnabled(False)
+    # Nor its auto-range button: the charts keep their own ranges (sticky_range).
+    item.hideButtons()
     # Room on the right so the last x tick label is not cut by the widget edge.
     item.layout.setContentsMargins(2, 2, 14, 2)
 

@@ -171,3 +171,18 @@ def test_every_chart_offers_export_as_png_svg_and_csv(qtbot):
     for widget in (LossPlot(), MetricPlot(), DecisionBoundaryPlot()):
         qtbot.addWidget(widget)
         assert widget.plot_widget.contextMenuPolicy() == Qt.CustomContextMenu
+
+
+def test_a_chart_exported_as_svg_keeps_the_learning_rate(qtbot, tmp_path):
+    """The lr curve lives in its own ViewBox; as the PlotItem's child it is exported too."""
+    from microgui.widgets.plot_export import write_plot
+    from microgui.widgets.plot_style import LR_COLOUR
+
+    plot = _show(qtbot, LossPlot())
+    steps = np.arange(50)
+    plot.set_history(steps, np.geomspace(1, 0.1, 50), None, np.linspace(0.05, 0.01, 50))
+    path = tmp_path / "loss.svg"
+    write_plot(plot.plot_item, path, "svg", plot.chart.extra_curves)
+    svg = path.read_text()
+    assert f'stroke="{LR_COLOUR}"' in svg
+    assert 'stroke="#0877bd"' in svg  # and the training loss
