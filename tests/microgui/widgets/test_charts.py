@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -184,5 +186,9 @@ def test_a_chart_exported_as_svg_keeps_the_learning_rate(qtbot, tmp_path):
     path = tmp_path / "loss.svg"
     write_plot(plot.plot_item, path, "svg", plot.chart.extra_curves)
     svg = path.read_text()
-    assert f'stroke="{LR_COLOUR}"' in svg
+    # The dashed grey curve itself (the axis text is grey too, but not a dashed path).
+    dashed_grey = re.findall(
+        rf'<g[^>]*stroke="{LR_COLOUR}"[^>]*stroke-dasharray[^>]*>\s*<path', svg
+    )
+    assert dashed_grey, "the learning-rate curve is missing from the SVG"
     assert 'stroke="#0877bd"' in svg  # and the training loss
