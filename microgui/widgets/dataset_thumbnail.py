@@ -4,7 +4,7 @@ Pure numpy (no Qt), so it is drawn off the GUI thread: the GUI only wraps
 the finished RGBA array in an icon. Classification points take the class
 colours of the boundary plot; regression targets its orange-white-blue
 scale; 1-D regression shows x against the target; more than two features,
-the first two. Each sample is a dot of about 2 pixels on a white square.
+the first two. Each sample is a dot of 2 or 3 pixels on a white square.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from microgui.widgets.colors import CLASS_RGB, diverging_rgba
 
 THUMBNAIL_PIXELS = 48
 MAX_POINTS = 600  # more only blackens the square; a fixed stride keeps it deterministic
+FEW_POINTS = 150  # up to this many points, each is a 3 x 3 dot (2 x 2 above)
 _MARGIN = 0.08
 _BACKGROUND = (255, 255, 255, 255)
 _FRAME = (200, 200, 200, 255)
@@ -44,7 +45,8 @@ def thumbnail_rgba(
     px = _to_pixels(xs, size)
     py = size - 1 - _to_pixels(ys, size)  # y up
     inner = size - 2
-    for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)):  # a 2 x 2 dot
+    dot = 2 if len(X) > FEW_POINTS else 3  # a few drawn points must still show
+    for dx, dy in ((dx, dy) for dx in range(dot) for dy in range(dot)):
         cx, cy = np.clip(px + dx, 1, inner), np.clip(py + dy, 1, inner)
         image[cy, cx] = colours
     return image

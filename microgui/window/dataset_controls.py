@@ -24,8 +24,7 @@ from microgui.widgets.strict_spin import StrictDoubleSpinBox, StrictSpinBox
 DRAWN_DATASET_ID = "drawn"
 DRAWN_DATASET_LABEL = "✎ Drawn data"
 MAX_SEED = 2**32 - 1
-ICON_PIXELS = 24
-LIST_ICON_PIXELS = 48
+ICON_PIXELS = 32
 
 
 class DatasetControls(QGroupBox):
@@ -46,11 +45,12 @@ class DatasetControls(QGroupBox):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.combo.setMinimumContentsLength(12)
-        # Thumbnails of each dataset's points (set_thumbnail), larger in the open list.
+        # Thumbnails of each dataset's points (set_thumbnail); until one arrives (or for a
+        # dataset that cannot draw one) a blank one keeps the names aligned.
         self.combo.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
-        self.combo.view().setIconSize(QSize(LIST_ICON_PIXELS, LIST_ICON_PIXELS))
+        self._blank_icon = _blank_icon(ICON_PIXELS)
         for dataset_id, spec in registry.datasets.items():
-            self.combo.addItem(spec.name, dataset_id)
+            self.combo.addItem(self._blank_icon, spec.name, dataset_id)
             self.combo.setItemData(self.combo.count() - 1, spec.description, Qt.ToolTipRole)
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -144,7 +144,7 @@ class DatasetControls(QGroupBox):
     def add_drawn_entry(self) -> None:
         """Make "Drawn data" selectable (after the user draws points) and select it."""
         if self.combo.findData(DRAWN_DATASET_ID) < 0:
-            self.combo.addItem(DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
+            self.combo.addItem(self._blank_icon, DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
         self.set_dataset(DRAWN_DATASET_ID)
 
     def set_thumbnail(self, dataset_id: str, rgba: np.ndarray) -> None:
@@ -186,3 +186,9 @@ class DatasetControls(QGroupBox):
     def _on_dataset_chosen(self, _index: int) -> None:
         self._show_spec(self.dataset_id())
         self.datasetRequested.emit()
+
+
+def _blank_icon(pixels: int) -> QIcon:
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)
