@@ -7,6 +7,8 @@ scene for pyqtgraph's exporters, so both show the same colours and layout.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -133,8 +135,14 @@ class BoundaryChart:
         self._place_message()
 
     def set_message(self, text: str) -> None:
-        """A line in the middle of the plot ("" hides it), e.g. why there is no data."""
-        self.message_item.setText(text)
+        """A short text in the middle of the plot ("" hides it), e.g. why there is no data;
+        wrapped to the plot's width."""
+        width = self.plot_item.vb.width()
+        if width > 40:
+            self.message_item.setTextWidth(width * 0.9)
+        lines = "<br>".join(html.escape(line) for line in text.splitlines())
+        style = f"text-align:center; color:{FOREGROUND}"
+        self.message_item.setHtml(f'<div style="{style}">{lines}</div>')
         self.message_item.setVisible(bool(text))
         self._place_message()
 

@@ -297,7 +297,8 @@ class TrainingController(QObject):
             self._resume_after_configure = False
             self.worker.pause()
             if self._other_data_chosen():
-                self.show_no_data(self.w.run_controls.error_label.text())
+                name = self.w.dataset_controls.combo.currentText()
+                self.show_no_data(f"No data from {name} yet\n(see the line below the form)")
             self.update_enabled()
             return
         unchanged = config == self.config and self.dataset is not None
@@ -410,7 +411,7 @@ class TrainingController(QObject):
         self.mark_field("dataset_params", message)
         self.w.status.set_message(message, error=True)
         name = self.config.dataset if self.config is not None else "the dataset"
-        self.show_no_data(f"{name} could not be used (see the message below the form)")
+        self.show_no_data(f"{name} could not be used\n(see the line below the form)")
 
     def load_preset(self, name: str) -> None:
         """Show preset `name` in the form and start a fresh run of it (Train starts it)."""
@@ -515,7 +516,7 @@ class TrainingController(QObject):
         sent, applied = self._sent, self.applied
         if sent is not None and (applied is None or sent[1] is not applied[1]):
             # New data the worker refused: the plots still show the old data.
-            self.show_no_data("This data cannot be used (see the message below the form)")
+            self.show_no_data("This data cannot be used\n(see the line below the form)")
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
