@@ -16,33 +16,18 @@ from microgui.widgets.plot_export import install_export_menu
 from microgui.widgets.plot_style import (
     FOREGROUND,
     LR_COLOUR,
-    TEST_COLOUR,
-    TEST_PEN,
-    TRAIN_COLOUR,
-    TRAIN_PEN,
-    TitleLegend,
     curve,
     make_plot_widget,
-    style_plot_item,
 )
-from microgui.widgets.sticky_range import StickyRange, step_range
+from microgui.widgets.step_chart import StepChart, finite_points
+from microgui.widgets.sticky_range import StickyRange
 
 
-class LossChart:
+class LossChart(StepChart):
     """Loss curves (log scale toggle) and the learning-rate schedule as a dashed grey curve."""
 
     def __init__(self, plot_item: pg.PlotItem) -> None:
-        self.plot_item = plot_item
-        style_plot_item(plot_item, title="Loss", bottom="step", left="loss")
-        # In the title line: a legend inside the plot covered the curves of a small chart.
-        self.legend = TitleLegend(plot_item, "Loss")
-        self.legend.add("train", TRAIN_COLOUR)
-        self.legend.add("test", TEST_COLOUR, dashed=True)
-        self.train_curve = curve("train", TRAIN_PEN)
-        self.test_curve = curve("test", TEST_PEN)
-        plot_item.addItem(self.train_curve)
-        plot_item.addItem(self.test_curve)
-
+        super().__init__(plot_item, "Loss", "loss")
         # The learning rate lives in its own ViewBox so its scale never squashes the loss.
         self.lr_view = pg.ViewBox(enableMenu=False)
         self.lr_view.setMouseEnabled(x=False, y=False)
@@ -56,7 +41,6 @@ class LossChart:
         right.setTextPen(LR_COLOUR)
         right.setPen(FOREGROUND)
         self.lr_view.setXLink(plot_item)
-        plot_item.vb.disableAutoRange()
         self.y_range = StickyRange()
         self._lr_top: float | None = None
         # Not in the legend: the right-hand axis, in the same grey, names it.
@@ -64,8 +48,6 @@ class LossChart:
         self.lr_view.addItem(self.lr_curve)
         plot_item.vb.sigResized.connect(self._sync_lr_view)
         self.extra_curves = (self.lr_curve,)  # exported to CSV with the plot's own curves
-
-        self._x_range: tuple[float, float] | None = None
         self.log_scale = False
         self.clear()
 
@@ -95,14 +77,7 @@ class LossChart:
     ) -> None:
         """Replace all curves; arrays share the `steps` x axis. NaN entries are skipped."""
         steps = np.asarray(steps, dtype=np.float64)
-        self.train_curve.setData(*finite_points(steps, train_loss, positive=self.log_scale))
-        if test_loss is None:
-            self.test_curve.setData([], [])
-        else:
-            self.test_curve.setData(*finite_points(steps, test_loss, positive=self.log_scale))
-        # No "test" entry when there is no test split (test fraction 0).
-        has_test = test_loss is not None and bool(np.isfinite(test_loss).any())
-        self.legend.show("test", has_test)
+        self.show_train_test(steps, train_loss, test_loss, positive=self.log_scale)
         if lr is None:
             self.lr_curve.setData([], [])
         else:
@@ -112,11 +87,6 @@ class LossChart:
             if top > 0 and top != self._lr_top:  # from 0, so a constant rate reads as one
                 self._lr_top = top
                 self.lr_view.setYRange(0.0, top, padding=0)
-        if len(steps):
-            x_range = step_range(float(steps[-1]))
-            if x_range != self._x_range:
-                self._x_range = x_range
-                self.plot_item.setXRange(*x_range, padding=0)
         self._fit_y()
 
     def _fit_y(self) -> None:
@@ -131,13 +101,10 @@ class LossChart:
 
     def clear(self) -> None:
         """Remove every curve (a reset or a new dataset)."""
-        for item in (self.train_curve, self.test_curve, self.lr_curve):
-            item.setData([], [])
-        self.legend.show("test", False)
+        self.clear_train_test()
+        self.lr_curve.setData([], [])
         self.y_range.reset()
         self._lr_top = None
-        self._x_range = None
-        self.plot_item.setXRange(*step_range(0), padding=0)
         self.plot_item.setYRange(0.0, 1.0, padding=0)
         self.lr_view.setYRange(0.0, 1.0, padding=0)
 
@@ -183,14 +150,3 @@ class LossPlot(QWidget):
     def clear(self) -> None:
         """Remove every curve."""
         self.chart.clear()
-
-
-def finite_points(x: np.ndarray, y: np.ndarray, positive: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Drop NaN/inf points (and non-positive ones on a log axis) so the curve never breaks."""
-    y = np.asarray(y, dtype=np.float64)
-    n = min(len(x), len(y))
-    x, y = x[:n], y[:n]
-    keep = np.isfinite(y)
-    if positive:
-        keep &= y > 0
-    return x[keep], y[keep]

@@ -11,40 +11,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from microgui.widgets.loss_plot import finite_points
 from microgui.widgets.plot_export import install_export_menu
-from microgui.widgets.plot_style import (
-    TEST_COLOUR,
-    TEST_PEN,
-    TRAIN_COLOUR,
-    TRAIN_PEN,
-    TitleLegend,
-    curve,
-    make_plot_widget,
-    style_plot_item,
-)
-from microgui.widgets.sticky_range import step_range
+from microgui.widgets.plot_style import make_plot_widget
+from microgui.widgets.step_chart import StepChart
 
 R2_FLOOR = -1.0
 
 
-class MetricChart:
+class MetricChart(StepChart):
     """Two curves of a quality metric; the y range is fixed to [0, 1] for accuracy."""
 
     def __init__(self, plot_item: pg.PlotItem) -> None:
-        self.plot_item = plot_item
-        style_plot_item(plot_item, title="Accuracy", bottom="step", left="accuracy")
-        # In the title line: a legend inside the plot covered the curves of a small chart.
-        self.legend = TitleLegend(plot_item, "Accuracy")
-        self.legend.add("train", TRAIN_COLOUR)
-        self.legend.add("test", TEST_COLOUR, dashed=True)
-        self.train_curve = curve("train", TRAIN_PEN)
-        self.test_curve = curve("test", TEST_PEN)
-        plot_item.addItem(self.train_curve)
-        plot_item.addItem(self.test_curve)
-        self.extra_curves: tuple = ()
-        plot_item.vb.disableAutoRange()
-        self._x_range: tuple[float, float] | None = None
+        super().__init__(plot_item, "Accuracy", "accuracy")
         self.metric_name = ""
         self.set_metric_name("accuracy")
         self.clear()
@@ -64,28 +42,11 @@ class MetricChart:
         self, steps: np.ndarray, train: np.ndarray, test: np.ndarray | None = None
     ) -> None:
         """Replace both curves; NaN entries (no test split) are skipped."""
-        steps = np.asarray(steps, dtype=np.float64)
-        self.train_curve.setData(*finite_points(steps, train, positive=False))
-        if test is None:
-            self.test_curve.setData([], [])
-        else:
-            self.test_curve.setData(*finite_points(steps, test, positive=False))
-        # No "test" entry when there is no test split (test fraction 0).
-        has_test = test is not None and bool(np.isfinite(test).any())
-        self.legend.show("test", has_test)
-        if len(steps):
-            x_range = step_range(float(steps[-1]))
-            if x_range != self._x_range:
-                self._x_range = x_range
-                self.plot_item.setXRange(*x_range, padding=0)
+        self.show_train_test(np.asarray(steps, dtype=np.float64), train, test, positive=False)
 
     def clear(self) -> None:
         """Remove both curves."""
-        self.train_curve.setData([], [])
-        self.test_curve.setData([], [])
-        self.legend.show("test", False)
-        self._x_range = None
-        self.plot_item.setXRange(*step_range(0), padding=0)
+        self.clear_train_test()
 
 
 class MetricPlot(QWidget):
