@@ -154,7 +154,8 @@ def model_from_dict(d: object) -> MLP:
     count = sum(n * (sizes[i] + 1) for i, n in enumerate(nouts))
     if len(params) != count:  # checked before building, so a huge bogus size costs nothing
         raise ModelFileError(_describe_shape_mismatch(set(params), nin, nouts))
-    model = MLP(nin, nouts, activation=activation, init=init)
+    # Any seed: every weight is overwritten below (no seed would draw from global random).
+    model = MLP(nin, nouts, activation=activation, init=init, seed=0)
     expected = dict(model.named_parameters())
     if set(params) != set(expected):
         raise ModelFileError(_describe_shape_mismatch(set(params), nin, nouts))

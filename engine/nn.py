@@ -3,12 +3,33 @@
 ``MLP(2, [16, 16, 1])`` is micrograd's demo network: its ``parameters()``
 come in micrograd's order (layer by layer, neuron by neuron, each neuron's
 weights then its bias), and with ``init="micrograd"`` and ``seed=s`` its
-weights equal those micrograd draws after ``random.seed(s)``. The global
-``random`` state is never touched: each MLP draws from its own
-``random.Random(seed)``.
+weights equal those micrograd draws after ``random.seed(s)``.
+
+Where the initial weights come from, as in micrograd and PyTorch:
+
+* ``seed=s`` (or ``rng=``): a private ``random.Random(s)``; the global
+  ``random`` state is not touched (the Trainer always passes a seed).
+* no seed: Python's global ``random``, exactly as micrograd draws them, so
+  ``random.seed(1337); MLP(2, [16, 16, 1])`` is micrograd's demo network.
+
+micrograd's signatures work unchanged: ``Neuron(nin, nonlin=True)``,
+``Layer(nin, nout, nonlin=False)``, ``MLP(nin, nouts)``, with micrograd's
+``__repr__`` ("ReLUNeuron(3)", "Layer of [...]", "MLP of [...]"),
+``parameters()`` and ``zero_grad()``. ``nonlin=True`` means ReLU and
+``nonlin=False`` linear, as in micrograd; engine's own ``activation=``
+(relu, tanh, sigmoid, linear) says the same and more.
 
 Parameter names (also set as each Value's ``label``):
 ``layers.{i}.neurons.{j}.w.{k}`` and ``layers.{i}.neurons.{j}.b``.
+
+``state_dict()`` / ``load_state_dict()`` speak PyTorch instead: float64
+numpy arrays named as in ``torch.nn``. A ``Layer`` is an ``nn.Linear``
+(``weight`` of shape (nout, nin), ``bias`` (nout,)), a ``Neuron`` a
+``Linear(nin, 1)``, and an ``MLP`` the ``nn.Sequential`` that
+``engine.interop.to_torch`` builds: layer i's Linear at index 2i and its
+activation at 2i + 1, so the keys are "0.weight", "0.bias", "2.weight", ...
+(whatever the activation). ``load_state_dict`` takes numpy arrays, nested
+lists or torch tensors (a torch ``state_dict()`` as it is).
 
 Initialisations (``INITS``), all with bias 0 and drawn uniformly:
 
@@ -38,11 +59,14 @@ import numbers
 import operator
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from engine.value import Value, _split_node
 
-__all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Module", "Neuron"]
+__all__ = ["ACTIVATIONS", "INITS", "MLP", "IncompatibleKeys", "Layer", "Module", "Neuron"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("micrograd", "xavier", "he")
@@ -57,11 +81,25 @@ _SEQUENTIAL_SUM = sys.version_info < (3, 12)
 _NEURON_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 
 
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped, as PyTorch returns it."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
 class Module:
-    """Base class: something with named parameters (Values)."""
+    """Base class: something with named parameters (Values).
+
+    A subclass lists its parameters in ``named_parameters()``; one written
+    for micrograd, that only overrides ``parameters()``, works too (its
+    parameters are then named "0", "1", ...).
+    """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(name, parameter) pairs in micrograd's order."""
+        if type(self).parameters is not Module.parameters:  # a micrograd-style subclass
+            return [(str(k), p) for k, p in enumerate(self.parameters())]
         return []
 
     def parameters(self) -> list[Value]:
@@ -72,6 +110,106 @@ class Module:
         """Set every parameter's gradient to 0.0 (gradients accumulate)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def _tensors(self) -> list[tuple[str, tuple[int, ...], list[Value]]]:
+        """(PyTorch name, shape, parameters in row-major order) of each tensor.
+
+        By default every parameter is a 0-d tensor under its own name;
+        Neuron, Layer and MLP group them as torch.nn does.
+        """
+        return [(name, (), [p]) for name, p in self.named_parameters()]
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Every weight as a float64 numpy array, named as in PyTorch (a copy)."""
+        return {
+            name: np.array([p.data for p in params], dtype=np.float64).reshape(shape)
+            for name, shape, params in self._tensors()
+        }
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> IncompatibleKeys:
+        """Set the weights from ``state_dict()`` output, or from PyTorch's.
+
+        Values may be numpy arrays, nested lists or torch tensors. Every
+        value is checked before any weight changes (all or nothing):
+        ValueError names a missing or unexpected key (unless ``strict`` is
+        False), a shape that does not fit or a non-finite weight. Returns
+        the keys skipped, like PyTorch.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                "load_state_dict takes a mapping of names to arrays, "
+                f"got {type(state_dict).__name__}"
+            )
+        tensors = self._tensors()
+        names = [name for name, _, _ in tensors]
+        missing = [name for name in names if name not in state_dict]
+        unexpected = [key for key in state_dict if key not in set(names)]
+        if strict and (missing or unexpected):
+            what = f"missing key {missing[0]!r}" if missing else f"unexpected key {unexpected[0]!r}"
+            raise ValueError(
+                f"the state_dict does not fit {type(self).__name__}: {what} "
+                f"(expected {', '.join(names)})"
+            )
+        updates: list[tuple[list[Value], list[float]]] = []
+        for name, shape, params in tensors:
+            if name in state_dict:
+                updates.append((params, _checked_tensor(name, state_dict[name], shape)))
+        for params, values in updates:
+            for p, value in zip(params, values, strict=True):
+                p.data = value
+        return IncompatibleKeys(missing, unexpected)
+
+
+def _checked_tensor(name: str, value: Any, shape: tuple[int, ...]) -> list[float]:
+    """``value`` as a flat list of floats in row-major order; ValueError if it does not fit."""
+    if hasattr(value, "detach"):  # a torch tensor, maybe on a GPU or requiring grad
+        value = value.detach().cpu().double().numpy()
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} is not an array of numbers: {exc}") from None
+    if array.shape != shape:
+        raise ValueError(
+            f"size mismatch for {name}: the state_dict has shape {tuple(array.shape)}, "
+            f"this model needs {shape}"
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} holds NaN or infinite values; a model needs finite weights")
+    return array.ravel().tolist()
+
+
+def _uniform_source(rng: random.Random | None) -> Callable[[float, float], float]:
+    """Where initial weights are drawn: ``rng``, or Python's global random like micrograd."""
+    return (rng or random).uniform
+
+
+def _activation_of(activation: str | bool, nonlin: bool | None) -> str:
+    """Engine's activation name from engine's ``activation`` and micrograd's ``nonlin``.
+
+    micrograd passes ``nonlin`` by keyword (``Layer(nin, nout, nonlin=False)``)
+    or as the second argument (``Neuron(nin, False)``): True is ReLU and
+    False linear.
+    """
+    if isinstance(activation, bool):  # Neuron(nin, True): micrograd's positional nonlin
+        if nonlin is not None and nonlin != activation:
+            raise ValueError(f"nonlin given twice, as {activation} and {nonlin}")
+        activation, nonlin = "relu", activation
+    _check_activation(activation)
+    if nonlin is None:
+        return activation
+    if not isinstance(nonlin, bool):
+        raise ValueError(f"nonlin must be True or False (micrograd's flag), got {nonlin!r}")
+    if not nonlin:
+        if activation not in ("relu", "linear"):
+            raise ValueError(
+                f"nonlin=False (linear) contradicts activation={activation!r}; give one of them"
+            )
+        return "linear"
+    if activation == "linear":
+        raise ValueError("nonlin=True contradicts activation='linear'; give one of them")
+    return activation
 
 
 def _check_activation(activation: str) -> None:
@@ -111,21 +249,27 @@ def _prepare_inputs(
 
 
 class Neuron(Module):
-    """One neuron: activation(b + sum of w_k * x_k)."""
+    """One neuron: activation(b + sum of w_k * x_k).
+
+    ``Neuron(nin, nonlin=True)`` is micrograd's (ReLU, or linear with
+    ``nonlin=False``); without ``weights`` they are drawn uniform(-1, 1)
+    from ``rng``, or from Python's global ``random`` as micrograd does.
+    """
 
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | bool = "relu",
         *,
+        nonlin: bool | None = None,
         weights: Sequence[float] | None = None,
         bias: float = 0.0,
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        _check_activation(activation)
+        activation = _activation_of(activation, nonlin)
         if weights is None:
-            draw = (rng or random.Random(0)).uniform
+            draw = _uniform_source(rng)
             weights = [draw(-1.0, 1.0) for _ in range(nin)]
         if len(weights) != nin:
             raise ValueError(f"a neuron with {nin} inputs needs {nin} weights, got {len(weights)}")
@@ -192,14 +336,25 @@ class Neuron(Module):
             return act
         return getattr(act, self.activation)()
 
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the neuron is linear."""
+        return self.activation != "linear"
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{k}", w) for k, w in enumerate(self.w)] + [("b", self.b)]
+
+    def _tensors(self) -> list[tuple[str, tuple[int, ...], list[Value]]]:
+        # torch.nn.Linear(nin, 1)
+        return [("weight", (1, self.nin), self.w), ("bias", (1,), [self.b])]
 
     def __repr__(self) -> str:
         return f"{_NEURON_NAMES[self.activation]}Neuron({self.nin})"
 
 
-def _initial_weights(init: str, nin: int, nout: int, rng: random.Random) -> list[float]:
+def _initial_weights(
+    init: str, nin: int, nout: int, draw: Callable[[float, float], float]
+) -> list[float]:
     if init == "micrograd":
         limit = 1.0
     elif init == "xavier":
@@ -208,24 +363,28 @@ def _initial_weights(init: str, nin: int, nout: int, rng: random.Random) -> list
         limit = math.sqrt(6.0 / nin)
     else:
         raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
-    return [rng.uniform(-limit, limit) for _ in range(nin)]
+    return [draw(-limit, limit) for _ in range(nin)]
 
 
 class Layer(Module):
-    """A fully connected layer of ``nout`` neurons, each seeing all ``nin`` inputs."""
+    """A fully connected layer of ``nout`` neurons, each seeing all ``nin`` inputs.
+
+    ``Layer(nin, nout, nonlin=False)`` is micrograd's; weights come from
+    ``rng``, or from Python's global ``random`` as in micrograd.
+    """
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | bool = "relu",
         *,
+        nonlin: bool | None = None,
         init: str = "micrograd",
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        _check_activation(activation)
-        rng = rng or random.Random(0)
+        activation = _activation_of(activation, nonlin)
         self.nin = nin
         self.nout = nout
         self.activation = activation
@@ -235,7 +394,7 @@ class Layer(Module):
             Neuron(
                 nin,
                 activation,
-                weights=_initial_weights(init, nin, nout, rng),
+                weights=_initial_weights(init, nin, nout, _uniform_source(rng)),
                 fused=fused,
             )
             for _ in range(nout)
@@ -282,6 +441,14 @@ class Layer(Module):
             for name, p in n.named_parameters()
         ]
 
+    def _tensors(self) -> list[tuple[str, tuple[int, ...], list[Value]]]:
+        # torch.nn.Linear(nin, nout): one row of weight per neuron
+        weight = [w for n in self.neurons for w in n.w]
+        return [
+            ("weight", (self.nout, self.nin), weight),
+            ("bias", (self.nout,), [n.b for n in self.neurons]),
+        ]
+
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
@@ -292,7 +459,12 @@ def _check_int(name: str, value: object) -> None:
 
 
 class MLP(Module):
-    """A multi-layer perceptron; the last layer is linear (micrograd's MLP)."""
+    """A multi-layer perceptron; the last layer is linear (micrograd's MLP).
+
+    ``seed`` None (the default) draws the weights from Python's global
+    ``random`` like micrograd; an integer draws them from a private
+    ``random.Random(seed)``.
+    """
 
     def __init__(
         self,
@@ -300,7 +472,7 @@ class MLP(Module):
         nouts: Sequence[int],
         activation: str = "relu",
         init: str = "micrograd",
-        seed: int = 0,
+        seed: int | None = None,
         fused: bool = True,
     ) -> None:
         _check_int("nin", nin)
@@ -318,7 +490,7 @@ class MLP(Module):
         self.init = init
         self.seed = seed
         self.fused = fused
-        rng = random.Random(seed)
+        rng = None if seed is None else random.Random(seed)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -365,6 +537,14 @@ class MLP(Module):
             (f"layers.{i}.{name}", p)
             for i, layer in enumerate(self.layers)
             for name, p in layer.named_parameters()
+        ]
+
+    def _tensors(self) -> list[tuple[str, tuple[int, ...], list[Value]]]:
+        # engine.interop.to_torch's nn.Sequential: Linear i at 2i, its activation at 2i + 1
+        return [
+            (f"{2 * i}.{name}", shape, params)
+            for i, layer in enumerate(self.layers)
+            for name, shape, params in layer._tensors()
         ]
 
     def __repr__(self) -> str:

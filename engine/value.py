@@ -303,6 +303,15 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
+    def _repr_svg_(self) -> str | None:
+        """Jupyter draws the graph under this Value inline (None: the text repr instead).
+
+        See engine.graph.repr_svg: needs Graphviz, and skips graphs too big to draw.
+        """
+        from engine.graph import repr_svg  # engine.graph imports this module
+
+        return repr_svg(self)
+
 
 _new_value = object.__new__
 

@@ -42,3 +42,13 @@ def deadline_per_test():
     faulthandler.dump_traceback_later(TEST_DEADLINE_S, exit=True, file=_terminal["file"])
     yield
     faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(autouse=True)
+def isolated_log_folder(tmp_path_factory, monkeypatch):
+    """microgui's log folder ($XDG_STATE_HOME on Linux) is a temporary one in every test.
+
+    The app writes its crash log there as soon as its exception handler is installed, also in
+    the subprocesses some tests start (they inherit the variable).
+    """
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

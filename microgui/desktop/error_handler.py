@@ -1,7 +1,7 @@
 """One handler for every uncaught exception: in a slot, the GUI thread or a worker.
 
 The user sees a dialog naming the error, the full traceback goes to a log
-file in the user's data folder, and the application keeps running. Qt calls
+file in the user's log folder, and the application keeps running. Qt calls
 `sys.excepthook` for an exception raised in a slot; `threading.excepthook`
 covers Python threads. Dialogs are only ever shown on the GUI thread: a
 worker's exception travels there through a queued signal.
@@ -21,7 +21,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from microgui.desktop.paths import user_data_dir
+from microgui.desktop.paths import user_log_dir
 
 LOG_NAME = "microgui.log"
 logger = logging.getLogger("microgui")
@@ -29,7 +29,7 @@ logger = logging.getLogger("microgui")
 
 def log_file_path() -> Path:
     """Where tracebacks are written."""
-    return user_data_dir() / LOG_NAME
+    return user_log_dir() / LOG_NAME
 
 
 def _configure_file_logging(path: Path) -> None:

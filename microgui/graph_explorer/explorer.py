@@ -19,11 +19,11 @@ import numpy as np
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
 
+from microgui.background.jobs import JobRunner
 from microgui.graph_explorer.controls import ExplorerControls
 from microgui.graph_explorer.export import ask_and_export, export_graph
 from microgui.graph_explorer.graph_view import GraphView
 from microgui.graph_explorer.inspector import NodeInspector
-from microgui.graph_explorer.jobs import JobRunner
 from microgui.graph_explorer.layout import CollapseState, GraphLayout, build_view
 from microgui.graph_explorer.presenter import GraphPresenter
 from microgui.graph_explorer.replay import finite_difference
@@ -392,4 +392,4 @@ class GraphExplorer(StepperMixin, QWidget):
     def shutdown(self) -> None:
         """Stop refreshing and abandon a running build (call when the window closes)."""
         self._throttle.stop()
-        self.jobs.shutdown()
+        self.jobs.close()

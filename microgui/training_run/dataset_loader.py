@@ -4,18 +4,24 @@ A plugin's generate() is arbitrary code that may be slow or hang, and Python
 cannot kill a thread. Each request therefore runs in a daemon thread and
 carries a ticket number; only the answer to the newest ticket is delivered,
 so cancel(), choosing another dataset or closing the window "cancels" a
-request by ignoring its result, and a hung plugin can never keep the process alive.
+request by ignoring its result, and a hung plugin can never keep the process
+alive. microgui.background.jobs does the threads and tickets (its ABANDON
+policy); this class binds it to the plugin registry.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from microgui.background.jobs import JobPolicy, JobRunner
+
 GENERATE_TIMEOUT_S = 60.0
+
+
+def _message(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__  # every failure becomes a message for the user
 
 
 class DatasetLoader(QObject):
@@ -24,63 +30,38 @@ class DatasetLoader(QObject):
     loaded = Signal(int, object)
     failed = Signal(int, str)
     busyChanged = Signal(bool)  # a request started, or ended (answered or cancelled)
-    _finished = Signal(int, object, str)  # emitted from the worker thread, queued to ours
 
     def __init__(self, registry: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.registry = registry
-        self.ticket = 0
-        self.busy = False
-        self._closed = False
-        self._finished.connect(self._deliver)
+        self.jobs = JobRunner(
+            self, policy=JobPolicy.ABANDON, name="microgui-dataset", describe_error=_message
+        )
+        self.jobs.finished.connect(self.loaded)
+        self.jobs.failed.connect(self.failed)
+        self.jobs.busyChanged.connect(self.busyChanged)
+
+    @property
+    def busy(self) -> bool:
+        """True from a request until its answer, a cancel() or a newer request's answer."""
+        return self.jobs.busy
+
+    @property
+    def ticket(self) -> int:
+        """The newest request's ticket."""
+        return self.jobs.ticket
 
     def request(self, dataset_id: str, params: dict[str, Any], seed: int) -> int:
         """Start generating; returns the ticket of this request (newer tickets win)."""
-        self.ticket += 1
-        ticket = self.ticket
-        self._set_busy(True)
-        thread = threading.Thread(
-            target=self._run,
-            args=(ticket, dataset_id, dict(params), int(seed)),
-            name=f"microgui-dataset-{ticket}",
-            daemon=True,
+        registry, params, seed = self.registry, dict(params), int(seed)
+        return self.jobs.submit(
+            lambda: registry.generate(dataset_id, params, seed, timeout=GENERATE_TIMEOUT_S)
         )
-        thread.start()
-        return ticket
 
     def cancel(self) -> None:
         """Forget any request in flight; its result will be ignored."""
-        self.ticket += 1
-        self._set_busy(False)
+        self.jobs.cancel()
 
     def close(self) -> None:
         """Stop delivering anything (the window is closing)."""
-        self._closed = True
-        self.cancel()
-
-    def _set_busy(self, busy: bool) -> None:
-        if busy != self.busy:
-            self.busy = busy
-            if not self._closed:
-                self.busyChanged.emit(busy)
-
-    def _run(self, ticket: int, dataset_id: str, params: dict[str, Any], seed: int) -> None:
-        try:
-            dataset = self.registry.generate(dataset_id, params, seed, timeout=GENERATE_TIMEOUT_S)
-            error = ""
-        except Exception as exc:  # every failure becomes a message for the user
-            dataset, error = None, str(exc) or type(exc).__name__
-        if self._closed:
-            return
-        # RuntimeError: the loader was deleted while the plugin ran (window closed).
-        with contextlib.suppress(RuntimeError):
-            self._finished.emit(ticket, dataset, error)
-
-    def _deliver(self, ticket: int, dataset: object, error: str) -> None:
-        if self._closed or ticket != self.ticket:
-            return
-        self._set_busy(False)
-        if error:
-            self.failed.emit(ticket, error)
-        else:
-            self.loaded.emit(ticket, dataset)
+        self.jobs.close()

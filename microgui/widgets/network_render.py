@@ -10,14 +10,13 @@ the neurons as one numpy-built layer: the GUI thread never waits long.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QLineF, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from microgui.background.jobs import JobPolicy, JobRunner
 from microgui.widgets.colors import NEGATIVE_RGB, POSITIVE_RGB, diverging_rgba
 
 WIDTH_LEVELS = 4
@@ -159,51 +158,33 @@ def _blit(overlay: np.ndarray, tile: np.ndarray, left: int, top: int, hovered: b
 
 
 class NetworkRenderer(QObject):
-    """Renders the newest requested scene on one background thread; rendered(QImage) answers.
+    """Renders the newest requested scene on a background thread; rendered(QImage) answers.
 
     Requests made while a render runs replace each other: only the latest is
-    drawn next, so a burst of snapshots costs one extra render, not a queue.
+    drawn next, so a burst of snapshots costs one extra render, not a queue
+    (microgui.background.jobs, LATEST policy, at most one render every
+    MIN_RENDER_INTERVAL_S).
     """
 
     rendered = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pending: NetworkScene | None = None
-        self._wake = threading.Condition()
-        self._closed = False
-        self._thread = threading.Thread(target=self._loop, name="microgui-network", daemon=True)
-        self._thread.start()
+        self._jobs = JobRunner(
+            self,
+            policy=JobPolicy.LATEST,
+            name="microgui-network",
+            min_interval_s=MIN_RENDER_INTERVAL_S,
+        )
+        self._jobs.finished.connect(self._on_rendered)
 
     def request(self, scene: NetworkScene) -> None:
         """Render `scene` soon (replacing any request not yet started)."""
-        with self._wake:
-            self._pending = scene
-            self._wake.notify()
+        self._jobs.submit(lambda: render_network(scene))
 
     def close(self) -> None:
-        """Stop the render thread (it ends after the render in progress)."""
-        with self._wake:
-            self._closed = True
-            self._wake.notify()
+        """Render nothing more (a render in progress ends on its own, unseen)."""
+        self._jobs.close()
 
-    def _loop(self) -> None:
-        while True:
-            with self._wake:
-                while self._pending is None and not self._closed:
-                    self._wake.wait()
-                if self._closed:
-                    return
-                scene, self._pending = self._pending, None
-            started = time.perf_counter()
-            image = render_network(scene)
-            try:
-                self.rendered.emit(image)
-            except RuntimeError:
-                return  # the widget is gone
-            # Leave the CPU (and the GIL) to training between pictures.
-            rest = MIN_RENDER_INTERVAL_S - (time.perf_counter() - started)
-            if rest > 0:
-                with self._wake:
-                    if not self._closed:
-                        self._wake.wait(rest)
+    def _on_rendered(self, _ticket: int, image: QImage) -> None:
+        self.rendered.emit(image)

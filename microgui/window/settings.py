@@ -1,8 +1,10 @@
 """Persist the last configuration and the window geometry with QSettings.
 
-Organisation and application are both "microgui". Tests point QSettings at
-a temporary folder (tests/window_fixtures.py) so they never touch the user's
-real configuration.
+The settings are an ini file in microgui's config folder
+(microgui.desktop.paths.settings_file(): next to the plugins folder, where
+each platform expects it), not Qt's default location, which on macOS is
+~/.config. On Linux $XDG_CONFIG_HOME moves it, which is how tests keep
+away from the user's real configuration (tests/window_fixtures.py).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-ORGANISATION = "microgui"
-APPLICATION = "microgui"
+from microgui.desktop.paths import settings_file
+
 CONFIG_KEY = "training/last_config"
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -24,10 +26,7 @@ class WindowSettings:
     """Typed access to the few things the window remembers between runs."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
-        # Explicit IniFormat: QSettings.setPath(IniFormat, ...) then redirects it (tests).
-        self.settings = settings or QSettings(
-            QSettings.IniFormat, QSettings.UserScope, ORGANISATION, APPLICATION
-        )
+        self.settings = settings or QSettings(str(settings_file()), QSettings.IniFormat)
 
     def last_config(self) -> dict[str, Any] | None:
         """The configuration of the last session, or None (never stored, or unreadable)."""

@@ -69,13 +69,14 @@ def test_forward_and_backward_equal_micrograd(seed):
             assert math.isclose(p.grad, q.grad, rel_tol=1e-12, abs_tol=1e-15)
 
 
-def test_global_random_state_is_untouched():
+def test_a_seed_or_rng_leaves_the_global_random_state_untouched():
     random.seed(7)
     state = random.getstate()
     MLP(2, [8, 8, 1], seed=3)
     MLP(2, [8, 1], init="xavier", seed=3)
-    Layer(3, 2)
-    Neuron(3)
+    Layer(3, 2, rng=random.Random(1))
+    Neuron(3, rng=random.Random(1))
+    Neuron(3, weights=[0.1, 0.2, 0.3])
     assert random.getstate() == state
 
 
