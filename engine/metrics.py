@@ -17,7 +17,15 @@ import math
 
 import numpy as np
 
-__all__ = ["TASKS", "classify", "encode_targets", "loss_numpy", "penalty_numpy", "scores"]
+__all__ = [
+    "TASKS",
+    "classify",
+    "encode_targets",
+    "loss_numpy",
+    "penalty_numpy",
+    "sample_losses_numpy",
+    "scores",
+]
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -33,22 +41,33 @@ def encode_targets(y: np.ndarray, task: str, loss: str) -> np.ndarray:
     return np.asarray(y, dtype=np.float64)  # bce: 0/1
 
 
-def loss_numpy(outputs: np.ndarray, targets: np.ndarray, loss: str) -> float:
-    """Mean batch loss from outputs of shape (n, nout); same formulas as engine.losses."""
+def sample_losses_numpy(outputs: np.ndarray, targets: np.ndarray, loss: str) -> np.ndarray:
+    """The loss of each row (n,), from outputs of shape (n, nout); same formulas as engine.losses.
+
+    Their mean is the batch loss (:func:`loss_numpy`); one by one they say which
+    samples still push on the weights (a hinge loss of 0 sends no gradient).
+    """
     with np.errstate(all="ignore"):
         if loss == "softmax_ce":
             top = np.max(outputs, axis=1, keepdims=True)
             lse = top[:, 0] + np.log(np.sum(np.exp(outputs - top), axis=1))
             picked = outputs[np.arange(len(targets)), targets]
-            return float(np.mean(lse - picked))
+            return lse - picked
         s = outputs[:, 0]
         if loss == "hinge":
-            return float(np.mean(np.maximum(1.0 - targets * s, 0.0)))
+            return np.maximum(1.0 - targets * s, 0.0)
         if loss == "bce":
-            return float(np.mean(np.maximum(s, 0.0) - s * targets + np.log1p(np.exp(-np.abs(s)))))
+            return np.maximum(s, 0.0) - s * targets + np.log1p(np.exp(-np.abs(s)))
         if loss == "mse":
-            return float(np.mean((s - targets) ** 2))
+            return (s - targets) ** 2
     raise ValueError(f"unknown loss {loss!r}")
+
+
+def loss_numpy(outputs: np.ndarray, targets: np.ndarray, loss: str) -> float:
+    """Mean batch loss from outputs of shape (n, nout); same formulas as engine.losses."""
+    losses = sample_losses_numpy(outputs, targets, loss)
+    with np.errstate(all="ignore"):
+        return float(np.mean(losses))
 
 
 def penalty_numpy(parameters: list[float], reg: str, strength: float) -> float:

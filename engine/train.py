@@ -22,10 +22,11 @@ Guarantees:
   way the parameters are put back to the last ones that gave a finite,
   non-exploded loss, so they can be inspected and saved.
 * Thread safety: ``step()``, ``reset()``, ``state_dict()``,
-  ``load_state_dict()``, ``predict()`` and ``weight_arrays()`` hold one
-  lock, so calls from another thread wait until the current step has
-  finished. ``pause()``, ``resume()`` and ``stop()`` only set flags that
-  ``run()`` checks between steps, so they return at once.
+  ``load_state_dict()``, ``predict()``, ``weight_arrays()``,
+  ``layer_gradient_norms()`` and ``set_parameter()`` hold one lock, so
+  calls from another thread wait until the current step has finished.
+  ``pause()``, ``resume()`` and ``stop()`` only set flags that ``run()``
+  checks between steps, so they return at once.
 * Nothing grows with the number of steps except ``history`` (a few numbers
   per step): each step's graph is freed when the step returns.
 """
@@ -148,6 +149,11 @@ class Trainer:
         )
         self._named = self.model.named_parameters()
         self._params = [p for _, p in self._named]
+        self._by_name = dict(self._named)
+        # Per layer, its weights (not biases): what layer_gradient_norms() reads.
+        self._layer_weights = [
+            [w for neuron in layer.neurons for w in neuron.w] for layer in self.model.layers
+        ]
         self.optimizer = self._new_optimizer()
         self.schedule: Callable[[int], float] = make_schedule(
             cfg.schedule, cfg.lr, cfg.steps, cfg.final_lr, cfg.step_size, cfg.gamma
@@ -439,6 +445,39 @@ class Trainer:
                     raise ValueError(f"weight {name!r} is {value!r}, not a finite number")
             for name, p in self._named:
                 p.data = float(values[name])
+
+    def layer_gradient_norms(self) -> list[float]:
+        """Per layer, the L2 norm of its weights' gradients from the last step.
+
+        Biases are left out (the usual "gradient norm of a layer's weights").
+        Read after ``step()`` returns: the gradients stay until the next step
+        zeroes them (0.0 before the first step, after a reset or when a
+        diverged step was undone). Costs one pass over the parameters' ``grad``
+        in C (``math.hypot``), not a step: the step itself is unchanged.
+        """
+        with self._lock:
+            return [math.hypot(*[w.grad for w in weights]) for weights in self._layer_weights]
+
+    def set_parameter(self, name: str, value: float) -> float:
+        """Set one parameter (``layers.0.neurons.3.w.1``) between steps; returns the old value.
+
+        For the window's "edit a weight": the next step trains on from it.
+        ValueError names an unknown parameter or a value that is not a finite
+        number; nothing changes then. The optimizer's state (momentum, Adam's
+        moments) and the history are kept.
+        """
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"the value of {name} must be a number, not {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"the value of {name} must be a finite number, not {value!r}")
+        with self._lock:
+            parameter = self._by_name.get(name)
+            if parameter is None:
+                example = self._named[0][0]
+                raise ValueError(f"this network has no parameter {name!r} (e.g. {example!r})")
+            old = parameter.data
+            parameter.data = float(value)
+            return old
 
     # ------------------------------------------------------------------ sessions
 

@@ -4,6 +4,9 @@
 With --steps N it trains N steps in the worker as soon as the data is
 ready; with --screenshot PATH it then saves `window.grab()` of the whole
 window (works offscreen, where a screen grab would be black) and exits 0.
+--show TAB opens that tab; with --screenshot the picture is taken once the
+tab shows the final state (the Graph tab: the largest-loss sample's graph
+built, laid out and painted).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 from engine.config import ConfigError, TrainConfig, parse_layers
 
 SCREENSHOT_TIMEOUT_MS = 180_000
+SETTLE_TIMEOUT_S = 60.0  # the Graph tab's build before a screenshot; then it is taken anyway
 
 
 def initial_config(args: argparse.Namespace) -> TrainConfig | None:
@@ -74,6 +78,43 @@ def _add_graph_tabs(window) -> None:
     install_graph_explorer(window)
 
 
+def _show_tab(window, show: str) -> None:
+    """Open the tab --show names (the Training tab is already open)."""
+    widget = {
+        "graph": getattr(window, "graph_explorer", None),
+        "gradients": getattr(window, "gradient_flow", None),
+        "playground": getattr(window, "playground", None),
+    }.get(show)
+    if widget is not None:
+        window.tabs.setCurrentWidget(widget)
+
+
+def _settle_for(window, show: str):
+    """For --screenshot: wait until the tab shows the final state, then call ``done``."""
+    explorer = getattr(window, "graph_explorer", None)
+    if show != "graph" or explorer is None:
+        return None
+
+    def settle(done) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        explorer.show_largest_loss_sample()  # the final weights' worst sample
+
+        def poll() -> None:
+            if explorer.is_settled() or time.monotonic() > deadline:
+                explorer.view.finish_rendering()
+                done()
+            else:
+                QTimer.singleShot(50, poll)
+
+        poll()
+
+    return settle
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window; return the process exit code."""
     try:
@@ -96,13 +137,21 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     window = MainWindow(registry, config=config)
     _add_graph_tabs(window)
+    show = getattr(args, "show", "training") or "training"
+    _show_tab(window, show)
     handler = ExceptionHandler(lambda: window, show_dialog=not args.screenshot).install()
     window.show()
     try:
         if args.screenshot or args.steps:
             from microgui.window.auto_run import AutoRun
 
-            runner = AutoRun(window, args.steps or 0, args.screenshot, SCREENSHOT_TIMEOUT_MS)
+            runner = AutoRun(
+                window,
+                args.steps or 0,
+                args.screenshot,
+                SCREENSHOT_TIMEOUT_MS,
+                settle=_settle_for(window, show),
+            )
             runner.begin()
         code = app.exec()
         if args.screenshot:

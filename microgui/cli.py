@@ -24,6 +24,8 @@ from microgui.desktop.display import (
     uses_xcb,
 )
 
+SHOW_TABS = ("training", "graph", "gradients", "playground")
+
 
 class OneLineErrorParser(argparse.ArgumentParser):
     """Bad arguments give one line on stderr and exit 2, not argparse's usage block.
@@ -66,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot",
         metavar="PATH",
         help="after training --steps steps, save a PNG of the whole window to PATH and exit",
+    )
+    window.add_argument(
+        "--show",
+        choices=SHOW_TABS,
+        default="training",
+        help="the tab to open (and to save with --screenshot): graph is the Graph tab as a "
+        "user first sees it (the training sample with the largest loss), gradients the "
+        "gradient-flow view",
     )
     window.add_argument("--preset", metavar="NAME", help="start from a preset, e.g. micrograd-demo")
     window.add_argument("--steps", type=int, metavar="N", help="train N steps on start")

@@ -1,6 +1,10 @@
-"""The explorer's tool bar: sample, search, collapse, stepper, export, live refresh.
+"""The explorer's tool bar: sample, search, level, stepper, export, live refresh, and
+the header line that says what is shown (with "Next sample with a gradient" and the
+colour legend beside it).
 
-Only widgets and signals; GraphExplorer decides what they do.
+Only widgets and signals; GraphExplorer decides what they do. Samples are
+counted from 1 here, as layers and neurons are; the signals carry the
+0-based index the data uses.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from microgui.graph_explorer.legend import GradientLegend
 
 __all__ = ["ExplorerControls"]
 
@@ -26,7 +33,8 @@ __all__ = ["ExplorerControls"]
 class ExplorerControls(QWidget):
     """Two rows of controls above the graph."""
 
-    sampleRequested = Signal(int)
+    sampleRequested = Signal(int)  # 0-based index
+    nextSampleRequested = Signal()  # the next sample whose loss is above 0
     searchRequested = Signal(str)
     collapseRequested = Signal(str)  # "neurons" | "layers" | "expand"
     stepperRequested = Signal(str)  # "start" | "step" | "back" | "end" | "stop"
@@ -37,12 +45,12 @@ class ExplorerControls(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sample_spin = QSpinBox()
-        self.sample_spin.setRange(0, 0)
+        self.sample_spin.setRange(1, 1)
         self.sample_spin.setEnabled(False)
         self.sample_spin.setToolTip("Training sample to show (or click a point on the boundary)")
-        self.sample_spin.valueChanged.connect(self.sampleRequested)
+        self.sample_spin.valueChanged.connect(lambda value: self.sampleRequested.emit(value - 1))
         self.search_field = QLineEdit()
-        self.search_field.setPlaceholderText("Find label, e.g. w.3 (Enter: next match)")
+        self.search_field.setPlaceholderText("Find, e.g. L2.N4 or w3 (Enter: next match)")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.returnPressed.connect(
             lambda: self.searchRequested.emit(self.search_field.text())
@@ -61,15 +69,20 @@ class ExplorerControls(QWidget):
 
         collapse_menu = QMenu(self)
         collapse_menu.addAction(
-            "Collapse every neuron", lambda: self.collapseRequested.emit("neurons")
+            "Neurons: one record each", lambda: self.collapseRequested.emit("neurons")
         )
         collapse_menu.addAction(
-            "Collapse every layer", lambda: self.collapseRequested.emit("layers")
+            "Every scalar: each * and + node", lambda: self.collapseRequested.emit("expand")
         )
-        collapse_menu.addAction("Expand everything", lambda: self.collapseRequested.emit("expand"))
+        collapse_menu.addAction(
+            "Layers: one block each", lambda: self.collapseRequested.emit("layers")
+        )
         self.collapse_button = QToolButton()
-        self.collapse_button.setText("Collapse")
-        self.collapse_button.setToolTip("Also: double-click a node to collapse/expand its neuron")
+        self.collapse_button.setText("Level")
+        self.collapse_button.setToolTip(
+            "How much to show. Also: double-click a neuron (or right-click it) to expand it "
+            "into its chain of * and + nodes, and again to fold it back"
+        )
         self.collapse_button.setMenu(collapse_menu)
         self.collapse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
@@ -98,8 +111,23 @@ class ExplorerControls(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.stepperRequested.emit(a))
             self.step_buttons[action] = button
         self.step_label = QLabel()
+        # A long step description must never widen the window: it is cut, whole in the tip.
+        self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_label = QLabel("Click a training point on the boundary or pick a sample.")
         self.status_label.setWordWrap(True)
+        self.notice_label = QLabel()  # why there is no gradient, in words
+        self.notice_label.setObjectName("graphNotice")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(
+            "QLabel#graphNotice { background: #fff4d6; border: 1px solid #e0b84c;"
+            " padding: 3px 6px; color: #3b2f00; }"
+        )
+        self.notice_label.hide()
+        self.next_button = QPushButton("Next sample with a gradient")
+        self.next_button.setToolTip("Show the next training sample whose loss is above 0")
+        self.next_button.clicked.connect(self.nextSampleRequested)
+        self.next_button.hide()
+        self.legend = GradientLegend()
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Sample"))
@@ -117,11 +145,17 @@ class ExplorerControls(QWidget):
         for button in self.step_buttons.values():
             bottom.addWidget(button)
         bottom.addWidget(self.step_label, 1)
+        bottom.addWidget(self.legend)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice_label, 1)
+        notice_row.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(3)
         layout.addLayout(top)
         layout.addLayout(bottom)
         layout.addWidget(self.status_label)
+        layout.addLayout(notice_row)
         self.set_stepping(False)
 
     @property
@@ -131,15 +165,22 @@ class ExplorerControls(QWidget):
     def set_sample_count(self, count: int) -> None:
         """How many samples the spin box offers (0 disables it)."""
         self.sample_spin.blockSignals(True)
-        self.sample_spin.setRange(0, max(0, count - 1))
+        self.sample_spin.setRange(1, max(1, count))
+        self.sample_spin.setSuffix(f" of {count}" if count else "")
         self.sample_spin.setEnabled(count > 0)
         self.sample_spin.blockSignals(False)
 
     def show_sample_index(self, index: int) -> None:
-        """Reflect a sample chosen elsewhere without asking for it again."""
+        """Reflect a sample (0-based index) chosen elsewhere without asking for it again."""
         self.sample_spin.blockSignals(True)
-        self.sample_spin.setValue(index)
+        self.sample_spin.setValue(index + 1)
         self.sample_spin.blockSignals(False)
+
+    def set_notice(self, text: str, offer_next: bool = False) -> None:
+        """Say in words why nothing flows (empty: hide), optionally offering the next sample."""
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+        self.next_button.setVisible(bool(text) and offer_next)
 
     def set_stepping(self, active: bool) -> None:
         """Enable the step buttons only while a stepper runs."""

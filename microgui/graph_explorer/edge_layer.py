@@ -1,4 +1,10 @@
-"""EdgeLayer: every edge of a graph, drawn from cached tiles like a map viewer."""
+"""EdgeLayer: every edge of a graph, drawn from cached tiles like a map viewer.
+
+Each edge has a flow level, 0 (no gradient flows along it) .. FLOW_LEVELS - 1
+(the most): how much gradient the child sends back to the parent along it,
+|child grad x local derivative|. Stronger levels are darker and wider and
+drawn last, on top, so the paths the gradient takes stand out.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,32 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
-
-from microgui.graph_explorer.node_layer import LOD_TITLES
 
 __all__ = ["EdgeLayer"]
 
 _EDGE_CHUNK = 1500.0  # scene units per group of lines
-_EDGE_COLOUR = QColor(165, 165, 175)  # opaque: translucent lines are much slower to draw
+# Opaque greys (translucent lines are much slower to draw), light and thin to dark and wide;
+# widths in scene units, never under one device pixel. Not Qt's cosmetic width 0: its
+# stroker walks a long line's whole length even where a tile clips it away, which made
+# 4,096 record edges cost 140 ms a tile against 9 ms as one-pixel polygons.
+FLOW_PENS = (
+    (QColor(232, 232, 236), 0.8),
+    (QColor(196, 196, 206), 1.0),
+    (QColor(140, 140, 158), 1.4),
+    (QColor(88, 88, 110), 2.2),
+    (QColor(30, 30, 50), 3.4),
+)
+_ANTIALIAS_MAX_LINES = 800  # more lines than this in a tile: antialiasing costs too much
+# A dense graph seen whole leaves out its weakest edges: past DENSE_EDGES those no
+# gradient flows along (level 0), past VERY_DENSE_EDGES also the faintest flows (level 1),
+# unless zoomed in past 1:1. In the 4,096-edge fan of MLP(2,[64,64,1])'s records they
+# are three quarters of the lines: they only greyed the fan and tripled the first paint.
+DENSE_EDGES = 1500
+VERY_DENSE_EDGES = 3000
+FLOW_LEVELS = len(FLOW_PENS)
 _TILE = 512  # tile side in pixels
 _MAX_TILES = 80  # 1 MB each; several screens at two or three zoom levels
 _MAX_TILE_LEVEL = 2  # tiles up to zoom 4 (the view's maximum)
@@ -42,19 +64,23 @@ class EdgeLayer(QGraphicsItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._bounds = QRectF()
-        self._chunks: list[tuple[QRectF, list[QLineF]]] = []
+        self._chunks: list[tuple[QRectF, list[QLineF], np.ndarray]] = []
+        self._by_level: list[list[list[QLineF]]] = []  # per chunk, per flow level
+        self._levels = np.zeros(0, dtype=np.int64)
         self._tiles: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._pending: dict[tuple[int, int, int], QRectF] = {}
         self.on_pending: Callable[[], None] | None = None  # called when tiles are queued
         self.tiles_rendered = 0  # for tests and benchmarks
 
     def set_segments(self, segments: np.ndarray, bounds: QRectF) -> None:
-        """New edges as an (E, 4) array of x1, y1, x2, y2; clears the tile cache."""
+        """New edges as an (E, 4) array of x1, y1, x2, y2; clears the tile cache.
+
+        Every edge starts at flow level 1 until ``set_levels`` says otherwise.
+        """
         self.prepareGeometryChange()
         self._bounds = QRectF(bounds)
-        self._tiles.clear()
-        self._pending.clear()
         self._chunks = []
+        self._levels = np.ones(len(segments), dtype=np.int64)
         if len(segments):
             # Lines grouped by the region of their end point, so a tile only
             # clips the groups whose bounding box reaches it.
@@ -66,9 +92,68 @@ class EdgeLayer(QGraphicsItem):
                 right = float(np.maximum(chunk[:, 0], chunk[:, 2]).max())
                 top = float(np.minimum(chunk[:, 1], chunk[:, 3]).min())
                 bottom = float(np.maximum(chunk[:, 1], chunk[:, 3]).max())
-                rect = QRectF(left, top, right - left, bottom - top).adjusted(-2, -2, 2, 2)
-                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()]))
+                rect = QRectF(left, top, right - left, bottom - top).adjusted(-3, -3, 3, 3)
+                index = np.nonzero(keys == key)[0]
+                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()], index))
+        self._regroup()
+
+    def set_levels(self, levels: np.ndarray) -> None:
+        """The flow level of every edge (same order as the segments); redraws the tiles."""
+        levels = np.clip(np.asarray(levels, dtype=np.int64), 0, FLOW_LEVELS - 1)
+        if len(levels) != len(self._levels) or np.array_equal(levels, self._levels):
+            return
+        self._levels = levels
+        self._regroup()
+
+    def first_drawn_level(self, scale: float) -> int:
+        """The weakest flow level drawn at ``scale`` (device pixels per scene unit)."""
+        if scale > 1.0:
+            return 0
+        if len(self._levels) > VERY_DENSE_EDGES:
+            return 2
+        return 1 if len(self._levels) > DENSE_EDGES else 0
+
+    @property
+    def levels(self) -> np.ndarray:
+        """Each edge's flow level (a copy)."""
+        return self._levels.copy()
+
+    def _regroup(self) -> None:
+        self._by_level = []
+        for _, lines, index in self._chunks:
+            chunk_levels = self._levels[index]
+            self._by_level.append(
+                [
+                    [lines[i] for i in np.nonzero(chunk_levels == level)[0].tolist()]
+                    for level in range(FLOW_LEVELS)
+                ]
+            )
+        self._tiles.clear()
+        self._pending.clear()
         self.update()
+
+    def _draw_lines(self, painter: QPainter, reach: QRectF, scale: float = 1.0) -> None:
+        """Every line whose chunk reaches ``reach``, weak levels first.
+
+        ``scale``: device pixels per scene unit, so that no line is thinner than a pixel.
+        """
+        chunks = [
+            by_level
+            for (rect, _, _), by_level in zip(self._chunks, self._by_level, strict=True)
+            if rect.intersects(reach)
+        ]
+        first = self.first_drawn_level(scale)
+        count = sum(len(lines) for by_level in chunks for lines in by_level[first:])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= _ANTIALIAS_MAX_LINES)
+        for level, (colour, width) in enumerate(FLOW_PENS):
+            if level < first:
+                continue
+            pen = QPen(colour, max(width, 1.0 / scale))
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            for by_level in chunks:
+                if by_level[level]:
+                    painter.drawLines(by_level[level])
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -87,10 +172,7 @@ class EdgeLayer(QGraphicsItem):
         if exposed.isEmpty():
             return
         if widget is None:  # an export (scene.render): real lines
-            painter.setPen(QPen(_EDGE_COLOUR, 0))
-            for rect, lines in self._chunks:
-                if rect.intersects(exposed):
-                    painter.drawLines(lines)
+            self._draw_lines(painter, exposed, math.inf)  # every edge, at its own width
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
@@ -168,15 +250,11 @@ class EdgeLayer(QGraphicsItem):
         image = QImage(_TILE + 2, _TILE + 2, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor(255, 255, 255))
         painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, scale >= LOD_TITLES)
         painter.setTransform(
             QTransform(scale, 0, 0, scale, 1 - rect.x() * scale, 1 - rect.y() * scale)
         )
-        painter.setPen(QPen(_EDGE_COLOUR, 0))
-        reach = rect.adjusted(-2 / scale, -2 / scale, 2 / scale, 2 / scale)
-        for chunk_rect, lines in self._chunks:
-            if chunk_rect.intersects(reach):
-                painter.drawLines(lines)
+        reach = rect.adjusted(-3 / scale, -3 / scale, 3 / scale, 3 / scale)
+        self._draw_lines(painter, reach, scale)
         painter.end()
         self.tiles_rendered += 1
         return image

@@ -1,12 +1,18 @@
 """GraphExplorer: the full scalar graph of one sample, live, clickable, steppable.
 
 Data in through small setters (``set_model``, ``set_dataset``,
-``show_sample``); building the graph (forward, loss, backward, layout) runs
-on a worker thread when it is large, and the GUI keeps only immutable
-GraphSnapshots. While training, ``set_model`` may be called for every
-snapshot: refreshes are throttled, skipped while the tab is hidden, reuse
-the layout when the structure did not change, and keep the selection on the
-node with the same stable key.
+``set_sample_losses``, ``show_sample``); building the graph (forward, loss,
+backward, layout) runs on a worker thread when it is large, and the GUI
+keeps only immutable GraphSnapshots. While training, ``set_model`` may be
+called for every snapshot: refreshes are throttled, skipped while the tab
+is hidden, reuse the layout when the structure did not change, and keep the
+selection on the node with the same stable key.
+
+What a user sees first: the neuron level (one record per neuron), fitted
+to the view, for the sample they clicked, or, when they open the tab
+without a click, the training sample with the largest loss. When the shown
+sample's loss is 0 the header says so in words and offers the next sample
+that still sends a gradient back.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from microgui.graph_explorer.sample_graph import ModelSpec, build_sample_graph
 from microgui.graph_explorer.snapshot import GraphSnapshot, search_matches
 from microgui.graph_explorer.stepper import GraphStepper
 from microgui.graph_explorer.stepper_mixin import StepperMixin
+from microgui.widgets.numbering import layer_title
 
 __all__ = ["GraphExplorer", "ModelSpec"]
 
@@ -45,6 +52,7 @@ class GraphExplorer(StepperMixin, QWidget):
     layoutChanged = Signal()  # boxes re-laid out after collapse/expand
     nodeSelected = Signal(str)  # stable key of the selected node
     fileSaved = Signal(str)  # "Saved the graph … to PATH", for the window's status bar
+    weightEdited = Signal(str, float)  # a parameter's engine name and the value the user set
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +64,9 @@ class GraphExplorer(StepperMixin, QWidget):
         splitter.addWidget(self.view)
         splitter.addWidget(self.inspector)
         splitter.setStretchFactor(0, 1)
-        splitter.setSizes([900, 380])
+        # The view gets the room: at the window's default size MLP(2,[16,16,1])'s records
+        # must fit it with their text at 9 pt or more.
+        splitter.setSizes([980, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.controls)
@@ -65,9 +75,13 @@ class GraphExplorer(StepperMixin, QWidget):
         self.spec: ModelSpec | None = None
         self.sample: tuple[int, tuple[float, ...], float] | None = None
         self.snapshot: GraphSnapshot | None = None
-        self.collapse = CollapseState()
+        self.collapse = CollapseState.neuron_level()
         self.stepper: GraphStepper | None = None
         self.selected_key: str | None = None
+        self.sample_losses: np.ndarray | None = None
+        self.auto_sample = True  # no sample picked by the user: show the largest loss
+        self._picked_at_step = -2  # the training step of the last automatic pick
+        self._center_key: str | None = None  # centre on this node after the next layout
         self.refresh_interval_ms = REFRESH_INTERVAL_MS
         self._dataset: tuple[np.ndarray, np.ndarray] | None = None
         self._search: tuple[str, int] = ("", -1)
@@ -84,6 +98,7 @@ class GraphExplorer(StepperMixin, QWidget):
 
         c = self.controls
         c.sampleRequested.connect(self._on_sample_requested)
+        c.nextSampleRequested.connect(self.show_next_sample_with_gradient)
         c.searchRequested.connect(self.search)
         c.collapseRequested.connect(self._on_collapse_requested)
         c.stepperRequested.connect(self._on_stepper_requested)
@@ -94,6 +109,7 @@ class GraphExplorer(StepperMixin, QWidget):
         self.view.nodeDoubleClicked.connect(self._on_box_double_clicked)
         self.view.nodeContextMenu.connect(self._on_box_context_menu)
         self.inspector.nodeRequested.connect(self.select_node)
+        self.inspector.weightEdited.connect(self.weightEdited)
 
     # -- data in -------------------------------------------------------------------
     def set_model(
@@ -124,12 +140,74 @@ class GraphExplorer(StepperMixin, QWidget):
         """The training samples the sample spin box picks from."""
         self._dataset = (np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
         self.controls.set_sample_count(len(self._dataset[0]))
+        if self.sample_losses is not None and len(self.sample_losses) != len(X):
+            self.sample_losses = None  # the losses of another split
 
-    def show_sample(self, index: int, x: Sequence[float], y: float) -> None:
-        """Show sample ``index`` (features ``x``, label ``y``) through the current model."""
+    def set_sample_losses(self, losses: np.ndarray, settled: bool = False, step: int = -1) -> None:
+        """Each training sample's loss at the current weights (the worker computes them).
+
+        ``settled``: training is not running. Then, if the user has not picked a
+        sample and the tab is open, the sample with the largest loss after
+        training ``step`` is shown; a weight set by hand (same step) keeps the
+        sample, so what the edit did to it stays in view.
+        """
+        losses = np.asarray(losses, dtype=np.float64)
+        if self._dataset is not None and len(losses) != len(self._dataset[0]):
+            return  # a snapshot of the previous split
+        self.sample_losses = losses
+        if settled and step != self._picked_at_step and self.auto_sample and self.isVisible():
+            self._picked_at_step = step
+            self.show_largest_loss_sample()
+
+    def show_sample(self, index: int, x: Sequence[float], y: float, auto: bool = False) -> None:
+        """Show sample ``index`` (features ``x``, label ``y``) through the current model.
+
+        ``auto``: chosen by the explorer (largest loss), not by the user.
+        """
+        self.auto_sample = auto
         self.sample = (int(index), tuple(float(v) for v in x), float(y))
         self.controls.show_sample_index(int(index))
         self.refresh()
+
+    def largest_loss_index(self) -> int:
+        """The training sample with the largest loss (the first of equals), or -1 if unknown."""
+        losses = self.sample_losses
+        if losses is None or not len(losses) or not np.isfinite(losses).any():
+            return -1
+        return int(np.nanargmax(np.where(np.isfinite(losses), losses, -np.inf)))
+
+    def show_largest_loss_sample(self) -> int:
+        """Show the training sample with the largest loss; returns its index (-1: none known)."""
+        index = self.largest_loss_index()
+        if index < 0 or self._dataset is None:
+            return -1
+        if self.sample is not None and self.sample[0] == index and self.auto_sample:
+            if self._dirty:
+                self.refresh()
+            return index
+        X, y = self._dataset
+        self.show_sample(index, X[index], float(y[index]), auto=True)
+        return index
+
+    def next_sample_with_gradient(self) -> int:
+        """After the shown sample, the next one (cyclically) whose loss is above 0; -1 if none."""
+        losses = self.sample_losses
+        if losses is None or not len(losses):
+            return -1
+        start = self.sample[0] + 1 if self.sample is not None else 0
+        order = np.roll(np.arange(len(losses)), -start)
+        hits = order[losses[order] > 0.0]
+        if self.sample is not None and len(hits) and hits[0] == self.sample[0]:
+            return -1  # the shown one is the only one
+        return int(hits[0]) if len(hits) else -1
+
+    def show_next_sample_with_gradient(self) -> int:
+        """Show the next sample whose loss is above 0 (see next_sample_with_gradient)."""
+        index = self.next_sample_with_gradient()
+        if index >= 0 and self._dataset is not None:
+            X, y = self._dataset
+            self.show_sample(index, X[index], float(y[index]))
+        return index
 
     def refresh(self) -> None:
         """Rebuild the graph now from the latest model and sample."""
@@ -147,13 +225,14 @@ class GraphExplorer(StepperMixin, QWidget):
             snapshot = build_sample_graph(
                 spec.weights, spec.nin, spec.nouts, spec.activation, spec.loss, x, y, spec.task
             )
+            snapshot.prepare_views()  # off the GUI thread
             if previous is not None and snapshot.structure == structure:
                 return snapshot, None, collapse  # same structure: keep the layout
             return snapshot, build_view(snapshot, collapse), collapse
 
         self._ticket += 1
         ticket = self._ticket
-        self.controls.status_label.setText(f"Building the graph of sample {index}…")
+        self.controls.status_label.setText(f"Building the graph of sample {index + 1}…")
         if spec.estimated_nodes() > THREADED_NODES:
             # Only the newest request's result is shown; older ones are dropped.
             self._submit(build, lambda result: ticket == self._ticket and self._show_result(result))
@@ -165,6 +244,15 @@ class GraphExplorer(StepperMixin, QWidget):
                 return
             self._show_result(result)
 
+    def is_settled(self) -> bool:
+        """The graph on screen is the one of the latest model and sample (nothing pending)."""
+        return (
+            self.snapshot is not None
+            and not self._dirty
+            and not self.jobs.busy
+            and not self._throttle.isActive()
+        )
+
     def _refresh_if_dirty(self) -> None:
         # While a job runs, its end reschedules this (see _on_job_finished).
         if self._dirty and self.isVisible() and self.controls.live and not self.jobs.busy:
@@ -172,6 +260,9 @@ class GraphExplorer(StepperMixin, QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        # Opened without a click: the sample that still has the most to learn from.
+        if self.auto_sample and self.show_largest_loss_sample() >= 0:
+            return
         if self._dirty and self.sample is not None:
             self._throttle.start(0)
 
@@ -204,6 +295,7 @@ class GraphExplorer(StepperMixin, QWidget):
             self.stepper = GraphStepper(snapshot, self.stepper.mode)
             self.stepper.seek(position)
         self.presenter.set_snapshot(snapshot, self.stepper)
+        self.controls.legend.set_scale(self.presenter.scale)
         if first or layout is not None:
             self.view.zoom_to_fit()
         if layout is not None and collapse != self.collapse:
@@ -212,14 +304,49 @@ class GraphExplorer(StepperMixin, QWidget):
         if node_id is not None:
             self.select_node(node_id, center=False)
         else:
-            self.inspector.clear()
-        index, x, y = self.sample
-        features = ", ".join(f"{v:.3g}" for v in x)
-        self.controls.status_label.setText(
-            f"{snapshot.description}; sample {index}: x = ({features}), y = {y:g}; "
-            f"{len(snapshot)} nodes; loss {snapshot.nodes[snapshot.root].value:.6g}"
-        )
+            self._clear_selection()
+        self._show_header()
         self.graphShown.emit()
+
+    def _show_header(self) -> None:
+        """What is shown, and (in words) why no gradient flows when the loss is 0."""
+        snapshot = self.snapshot
+        if snapshot is None or self.sample is None:
+            return
+        index, x, y = self.sample
+        count = len(self._dataset[0]) if self._dataset is not None else 0
+        features = ", ".join(f"{v:.3g}" for v in x)
+        loss = snapshot.nodes[snapshot.root].value
+        why = ""
+        if self.auto_sample and self.sample_losses is not None and len(self.sample_losses):
+            top = float(np.nanmax(self.sample_losses))
+            why = (
+                "; the training sample with the largest loss"
+                if top > 0
+                else "; every training sample's loss is 0"
+            )
+        of = f" of {count}" if count else ""
+        self.controls.status_label.setText(
+            f"{snapshot.description}. Sample {index + 1}{of}: x = ({features}), y = {y:g}, "
+            f"loss {loss:.6g}{why}. {len(snapshot)} scalars, "
+            f"{len(self.presenter.layout.graph)} boxes shown"
+        )
+        if loss == 0.0:
+            if snapshot.loss_name == "hinge":
+                text = (
+                    "This sample is beyond the margin: its loss is 0, so no gradient reaches "
+                    "the weights."
+                )
+            else:
+                text = "This sample's loss is 0, so no gradient reaches the weights."
+            nxt = self.next_sample_with_gradient()
+            if nxt < 0 and self.sample_losses is not None:
+                text += " No training sample has a loss above 0 now: the model fits them all."
+            elif nxt >= 0:
+                text += " (View > Mark samples with loss > 0 rings those that still do.)"
+            self.controls.set_notice(text, offer_next=nxt >= 0)
+        else:
+            self.controls.set_notice("")
 
     # -- selection ------------------------------------------------------------------
     def select_node(self, node_id: int, center: bool = True) -> None:
@@ -231,7 +358,12 @@ class GraphExplorer(StepperMixin, QWidget):
         self.selected_key = node.key
         path = snapshot.descendants(node_id)
         box = self.presenter.select(node_id, path)
-        note = "inside a collapsed box" if self.presenter.is_hidden(node_id) else ""
+        note = (
+            f"inside the folded box {self.presenter.layout.graph.titles[box]} "
+            "(double-click it to expand)"
+            if self.presenter.is_hidden(node_id)
+            else ""
+        )
         self.inspector.show_node(snapshot, node_id, len(path), note)
         if center and box >= 0:
             self.view.center_on_box(box)
@@ -249,18 +381,31 @@ class GraphExplorer(StepperMixin, QWidget):
         self.select_node(node_id)
         return True
 
+    def _clear_selection(self, message: str = "Click a node to inspect it.") -> None:
+        """No node selected: neither in the view nor in the inspector."""
+        self.selected_key = None
+        self.presenter.clear_selection()
+        self.inspector.clear(message)
+
     def _on_box_clicked(self, box: int) -> None:
         rep = self.presenter.rep_of(box)
         if rep >= 0:
             self.select_node(rep, center=False)
-        else:
-            self.inspector.clear("A collapsed layer: double-click it to expand.")
+            return
+        _, layer, _ = self.presenter.box_group(box)
+        self._clear_selection()
+        self.presenter.select_box(box)
+        title = self.presenter.layout.graph.titles[box].split(":")[0]
+        self.inspector.show_layer(title, self.presenter.mean_grads.get(layer))
 
     def _on_box_double_clicked(self, box: int) -> None:
         kind, layer, neuron = self.presenter.box_group(box)
+        rep = self.presenter.rep_of(box)
+        if rep >= 0 and self.snapshot is not None:
+            self._center_key = self.snapshot.nodes[rep].key  # keep it in view
         if kind == "layer":
             self.set_collapse(self.collapse.toggled_layer(layer))
-        elif kind == "neuron" or neuron >= 0:
+        elif kind in ("neuron", "loss") or neuron >= 0:
             self.set_collapse(self.collapse.toggled_neuron(layer, neuron))
 
     def search(self, text: str) -> int:
@@ -308,8 +453,15 @@ class GraphExplorer(StepperMixin, QWidget):
             node_id = current.find(self.selected_key) if self.selected_key else None
             if node_id is not None:
                 self.select_node(node_id, center=center)
-            if center and node_id is None:
+            else:
+                self._clear_selection()
+            keep = current.find(self._center_key) if self._center_key else None
+            self._center_key = None
+            if keep is not None:  # the neuron just expanded or folded stays in view
+                self.view.center_on_box(self.presenter.box_of(keep), zoom_in=False)
+            if center and node_id is None and keep is None:
                 self.view.zoom_to_fit()
+            self._show_header()  # the count of boxes shown
             self.layoutChanged.emit()
 
         if len(snapshot) > THREADED_NODES:
@@ -318,26 +470,40 @@ class GraphExplorer(StepperMixin, QWidget):
             apply(build_view(snapshot, collapse))
 
     def box_actions(self, box: int) -> list[tuple[str, Callable[[], None]]]:
-        """What the right-click menu of a box offers: collapse/expand its neuron or layer."""
+        """What the right-click menu of a box offers: expand/fold its neuron or layer."""
         kind, layer, neuron = self.presenter.box_group(box)
         actions: list[tuple[str, Callable[[], None]]] = []
-        if self.snapshot is not None and 0 <= layer < self.snapshot.n_layers:
+        snapshot = self.snapshot
+        if snapshot is not None and 0 <= layer < snapshot.n_layers:
             if kind in ("node", "neuron") and neuron >= 0:
-                verb = "Expand" if kind == "neuron" else "Collapse"
+                verb = "Expand" if kind == "neuron" else "Fold"
+                what = "into its * and + nodes" if kind == "neuron" else "into one record"
                 actions.append(
                     (
-                        f"{verb} neuron L{layer}.N{neuron}",
+                        f"{verb} neuron L{layer + 1}.N{neuron + 1} {what}",
                         lambda: self.set_collapse(self.collapse.toggled_neuron(layer, neuron)),
                     )
                 )
-            verb = "Expand" if kind == "layer" else "Collapse"
+            title = layer_title(layer, snapshot.n_layers)
+            verb = "Expand" if kind == "layer" else "Fold"
             actions.append(
                 (
-                    f"{verb} layer {layer}",
+                    f"{verb} {title}" + (" into one block" if verb == "Fold" else ""),
                     lambda: self.set_collapse(self.collapse.toggled_layer(layer)),
                 )
             )
-        actions.append(("Expand everything", lambda: self._on_collapse_requested("expand")))
+        elif snapshot is not None and layer == snapshot.n_layers:  # the loss
+            verb = "Expand" if kind == "loss" else "Fold"
+            actions.append(
+                (
+                    f"{verb} the loss" + (" into its scalar ops" if verb == "Expand" else ""),
+                    lambda: self.set_collapse(self.collapse.toggled_neuron(layer, neuron)),
+                )
+            )
+        actions.append(
+            ("Show every neuron as one record", lambda: self._on_collapse_requested("neurons"))
+        )
+        actions.append(("Show every scalar", lambda: self._on_collapse_requested("expand")))
         return actions
 
     def _on_box_context_menu(self, box: int, global_pos) -> None:
@@ -349,15 +515,13 @@ class GraphExplorer(StepperMixin, QWidget):
     def _on_collapse_requested(self, what: str) -> None:
         if self.snapshot is None:
             return
-        groups = {(n.layer, n.neuron) for n in self.snapshot.nodes if n.role in ("param", "op")}
         if what == "neurons":
-            state = CollapseState(neurons=frozenset(groups))
+            state = CollapseState.neuron_level()
         elif what == "layers":
-            state = CollapseState(layers=frozenset(layer for layer, _ in groups))
+            state = CollapseState.layer_level(frozenset(range(self.snapshot.n_layers)))
         else:
-            state = CollapseState()
-        self.selected_key = None  # show the whole new picture
-        self.inspector.clear()
+            state = CollapseState.scalar_level()
+        self._clear_selection()  # show the whole new picture
         self.set_collapse(state, center=True)
 
     # -- export ---------------------------------------------------------------------------

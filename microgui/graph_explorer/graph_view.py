@@ -21,12 +21,14 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsView, QWidget
 
 from microgui.graph_explorer.edge_layer import EdgeLayer
-from microgui.graph_explorer.layout import NODE_HEIGHT, NODE_WIDTH, GraphLayout
+from microgui.graph_explorer.layout import GraphLayout
 from microgui.graph_explorer.node_layer import LOD_NUMBERS, LOD_TITLES, PATH_COLOUR, NodeLayer
 
 __all__ = ["GraphView"]
 
 _MAX_PNG_SIDE = 8000
+_SCENE_MARGIN = 14.0  # around the drawing: the fit zoom is what keeps text readable
+READABLE_ZOOM = 1.0  # where the stepper and search take the view to read a box
 
 
 class GraphView(QGraphicsView):
@@ -76,16 +78,28 @@ class GraphView(QGraphicsView):
     def set_layout(self, layout: GraphLayout) -> None:
         """Replace the drawing with a new layout (numbers come via set_numbers)."""
         self.layout_data = layout
-        self.nodes.set_boxes(layout.x, layout.y, layout.graph.titles, layout.graph.kinds)
+        self.nodes.set_boxes(
+            layout.x,
+            layout.y,
+            layout.graph.titles,
+            layout.graph.kinds,
+            layout.w,
+            layout.h,
+            layout.regions,
+        )
         bounds = QRectF(0, 0, layout.width, layout.height)
         self.edges.set_segments(layout.segments, bounds)
         self._path_item.setPath(QPainterPath())
-        margin = 60.0
-        self._scene.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+        m = _SCENE_MARGIN
+        self._scene.setSceneRect(bounds.adjusted(-m, -m, m, m))
 
     def set_numbers(self, *args, **kwargs) -> None:
         """Forwarded to NodeLayer.set_numbers."""
         self.nodes.set_numbers(*args, **kwargs)
+
+    def set_edge_levels(self, levels: np.ndarray) -> None:
+        """How much gradient flows along each edge, as a level (EdgeLayer.set_levels)."""
+        self.edges.set_levels(levels)
 
     def set_marks(self, selected: int, path_boxes: np.ndarray | None, current: int = -1) -> None:
         """Mark the selected box and the boxes (and edges between them) on its path to the loss."""
@@ -115,15 +129,22 @@ class GraphView(QGraphicsView):
     def box_center(self, box: int) -> QPointF:
         """Scene position of the centre of a box."""
         return QPointF(
-            float(self.nodes.x[box]) + NODE_WIDTH / 2, float(self.nodes.y[box]) + NODE_HEIGHT / 2
+            float(self.nodes.x[box] + self.nodes.w[box] / 2),
+            float(self.nodes.y[box] + self.nodes.h[box] / 2),
         )
 
     def center_on_box(self, box: int, zoom_in: bool = True) -> None:
-        """Scroll to a box, zooming in far enough to read it."""
+        """Scroll to a box, zooming in far enough to read its numbers (never out)."""
         self._fitted = False
-        if zoom_in and self.transform().m11() < LOD_NUMBERS + 0.2:
-            self.set_zoom(1.0)
+        if zoom_in and self.zoom() < LOD_NUMBERS + 0.05:
+            self.set_zoom(READABLE_ZOOM)
         self.centerOn(self.box_center(box))
+
+    def box_visible(self, box: int) -> bool:
+        """True when the whole box lies inside the viewport."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        rect = self.nodes.rects[box] if 0 <= box < len(self.nodes.rects) else QRectF()
+        return visible.contains(rect)
 
     def zoom_to_fit(self, max_zoom: float = 1.0) -> None:
         """Show the whole graph (a small one at most at ``max_zoom``, not blown up).

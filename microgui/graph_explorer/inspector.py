@@ -1,9 +1,13 @@
 """NodeInspector: everything about one node of a GraphSnapshot.
 
 Shows the label, op, exact value and gradient (``repr`` of the floats, so
-what you read is what the engine computed), the node's layer and neuron,
-its parents and children with the local derivative on each edge (clickable
-to move there), and a finite-difference check of d loss / d node.
+what you read is what the engine computed), the node's layer and neuron
+(counted from 1, as everywhere on screen; the engine's own name, as in
+model files, is shown beside the key), its parents and children with the
+local derivative on each edge (clickable to move there), and a
+finite-difference check of d loss / d node. For a weight or bias it offers
+a value field: editing it asks the training run to set that parameter
+(``weightEdited``), and the boundary and loss follow.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from microgui.graph_explorer.replay import FiniteDifference
 from microgui.graph_explorer.snapshot import GraphSnapshot, short_label
+from microgui.widgets.numbering import layer_title, neuron_name
+from microgui.widgets.weight_spin import WeightSpinBox
 
 __all__ = ["NodeInspector"]
 
@@ -40,6 +46,7 @@ class NodeInspector(QWidget):
     """The selected node's numbers, neighbours and gradient check."""
 
     nodeRequested = Signal(int)  # snapshot node id the user clicked in a table
+    weightEdited = Signal(str, float)  # engine name of a parameter, its new value
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +65,13 @@ class NodeInspector(QWidget):
         self.path_label = QLabel()
         for label in (self.key_label, self.label_label, self.value_label, self.grad_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.key_label, self.place_label):
+            label.setWordWrap(True)  # a long name wraps instead of widening the panel
+        self.weight_spin = WeightSpinBox(
+            "Set this parameter in the running model: the boundary, the loss and this graph "
+            "follow (arrows or wheel: steps of 0.05; type a value and press Enter)"
+        )
+        self.weight_spin.valueChanged.connect(self._on_weight_edited)
         form = QFormLayout()
         form.addRow("key", self.key_label)
         form.addRow("label", self.label_label)
@@ -65,6 +79,8 @@ class NodeInspector(QWidget):
         form.addRow("value", self.value_label)
         form.addRow("grad", self.grad_label)
         form.addRow("place", self.place_label)
+        form.addRow("set value", self.weight_spin)
+        self._form = form
         self.parents_table = self._table(("parent", "value", "∂node/∂parent"))
         self.children_table = self._table(("child", "value", "∂child/∂node"))
         layout = QVBoxLayout(self)
@@ -81,6 +97,15 @@ class NodeInspector(QWidget):
         layout.addWidget(self.children_table, 1)
         self.node_id = -1
         self._snapshot: GraphSnapshot | None = None
+        self._editable = ""  # engine name of the parameter the value field edits
+        self._show_weight_field(False)
+
+    def _show_weight_field(self, visible: bool) -> None:
+        self._form.setRowVisible(self.weight_spin, visible)
+
+    def _on_weight_edited(self, value: float) -> None:
+        if self._editable:
+            self.weightEdited.emit(self._editable, float(value))
 
     def _table(self, headers: tuple[str, ...]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -100,6 +125,8 @@ class NodeInspector(QWidget):
     def clear(self, message: str = "Click a node to inspect it.") -> None:
         """Show nothing but a message."""
         self.node_id = -1
+        self._editable = ""
+        self._show_weight_field(False)
         self.heading.setText(message)
         for label in (
             self.key_label,
@@ -123,12 +150,16 @@ class NodeInspector(QWidget):
         self.node_id = node_id
         node = snapshot.nodes[node_id]
         self.heading.setText(f"{node.title}" + (f" — {note}" if note else ""))
-        self.key_label.setText(node.key)
-        self.label_label.setText(node.label or "(none)")
+        shown = node.display_key
+        self.key_label.setText(shown if shown == node.key else f"{shown} (in files: {node.key})")
+        self.label_label.setText(short_label(node.label) if node.label else "(none)")
         self.op_label.setText(node.op or "(leaf)")
         self.value_label.setText(_exact(node.value))
         self.grad_label.setText(_exact(node.grad))
-        self.place_label.setText(self._place(snapshot, node.layer, node.neuron, node.role))
+        role = node.role
+        if role == "op" and snapshot.neuron_outputs.get((node.layer, node.neuron)) == node_id:
+            role = "activation"
+        self.place_label.setText(self._place(snapshot, node.layer, node.neuron, role))
         self.fd_label.setText("checking…")
         self.path_label.setText(f"Path to the loss: {path_size} nodes (highlighted).")
         self._fill(
@@ -140,15 +171,34 @@ class NodeInspector(QWidget):
             child = snapshot.nodes[c]
             children.append((c, child.local_grads[child.parents.index(node_id)]))
         self._fill(self.children_table, children)
+        self._editable = ""
+        self.weight_spin.show_value(node.value, force=True)
+        self._editable = node.label if node.role == "param" else ""
+        self._show_weight_field(bool(self._editable))
+
+    def show_layer(self, title: str, mean_grad: float | None) -> None:
+        """A folded layer's block: what it holds and how to open it."""
+        self.clear(f"{title} (folded): double-click it to show its neurons.")
+        if mean_grad is not None:
+            self.grad_label.setText(f"mean |grad| of its neurons {mean_grad:.6g}")
 
     @staticmethod
     def _place(snapshot: GraphSnapshot, layer: int, neuron: int, role: str) -> str:
         if role == "input":
-            return "input"
+            return f"input {neuron + 1}"
         if role == "loss":
             return f"loss ({snapshot.loss_name})" if snapshot.loss_name else "loss"
         if neuron >= 0:
-            return f"layer {layer}, neuron {neuron} ({role})"
+            kind = {
+                "param": "a parameter",
+                "output": "its output",
+                "activation": "its activation: the value its record shows",
+                "leaf": "a constant",
+            }
+            where = neuron_name(layer, neuron, snapshot.n_layers)
+            return f"{where} ({kind.get(role, 'an op')})"
+        if 0 <= layer < snapshot.n_layers:
+            return layer_title(layer, snapshot.n_layers)
         return role
 
     def _fill(self, table: QTableWidget, rows: list[tuple[int, float]]) -> None:
@@ -156,9 +206,9 @@ class NodeInspector(QWidget):
         table.setRowCount(len(rows))
         for r, (other, local) in enumerate(rows):
             node = self._snapshot.nodes[other]
-            name = QTableWidgetItem(short_label(node.key))
+            name = QTableWidgetItem(node.display_key)
             name.setData(Qt.ItemDataRole.UserRole, other)
-            name.setToolTip(node.key)
+            name.setToolTip(f"{node.display_key} (in files: {node.key})")
             table.setItem(r, 0, name)
             table.setItem(r, 1, QTableWidgetItem(_short(node.value)))
             table.setItem(r, 2, QTableWidgetItem(_short(local)))

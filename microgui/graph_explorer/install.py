@@ -1,4 +1,4 @@
-"""Add the Graph and Playground tabs to the training window and wire them to it.
+"""Add the Graph, Gradients and Playground tabs to the training window and wire them to it.
 
 The window (microgui.window.main_window.MainWindow) offers ``add_tab`` and
 three signals: ``dataChanged(TrainingData)`` when the trainer's split
@@ -36,10 +36,11 @@ class _CloseWatcher(QObject):
 class _Wiring(QObject):
     """Keeps what the window told us (data, task) and forwards it to the explorer."""
 
-    def __init__(self, window: Any, explorer: GraphExplorer) -> None:
+    def __init__(self, window: Any, explorer: GraphExplorer, gradients: Any) -> None:
         super().__init__(window)
         self.window = window
         self.explorer = explorer
+        self.gradients = gradients
         self.data: Any = None
 
     def on_data(self, data: Any) -> None:
@@ -50,7 +51,15 @@ class _Wiring(QObject):
             index = sample[0]
             self.explorer.show_sample(index, data.X_train[index], float(data.y_train[index]))
 
+    def on_gradients(self, snapshot: Any) -> None:
+        """The Gradients tab, drawn only while it shows (opening it draws the latest)."""
+        norms = snapshot.gradient_norms if snapshot is not None else None
+        if norms is not None and self.gradients.isVisible():
+            self.gradients.set_norms(norms.steps, norms.norms, snapshot.history.get("train_loss"))
+            self.gradients.set_dead_units(snapshot.dead_units)
+
     def on_snapshot(self, snapshot: Any) -> None:
+        self.on_gradients(snapshot)
         # The snapshot says which run made it (task, resolved loss, activation):
         # the controls may already ask for a different loss that does not fit.
         if not snapshot.weights or self.data is None or not snapshot.loss:
@@ -64,6 +73,13 @@ class _Wiring(QObject):
             snapshot.loss,
             snapshot.task,
         )
+        if len(snapshot.sample_losses) == len(self.data.X_train):
+            # Opening the tab without a click shows the largest loss; once training
+            # stops, an explorer left to itself moves on to the new largest.
+            settled = snapshot.state != "running"
+            self.explorer.set_sample_losses(
+                snapshot.sample_losses, settled=settled, step=snapshot.step
+            )
 
     def on_sample_clicked(self, index: int) -> None:
         if self.data is None or not 0 <= index < len(self.data.X_train):
@@ -73,21 +89,38 @@ class _Wiring(QObject):
 
 
 def install_graph_explorer(main_window: Any) -> None:
-    """Add "Graph" (this run's scalar graph of one sample) and "Playground" tabs.
+    """Add "Graph" (this run's scalar graph of one sample), "Gradients" (each layer's
+    gradient norm over the steps, dead units) and "Playground" tabs.
 
     Click a training point on the decision boundary to open its graph.
     """
     from microgui.playground.playground_widget import PlaygroundWidget
+    from microgui.widgets.gradient_flow_plot import GradientFlowPlot
 
     explorer = GraphExplorer()
+    gradients = GradientFlowPlot()
     playground = PlaygroundWidget()
     main_window.add_tab(explorer, "Graph")
+    main_window.add_tab(gradients, "Gradients")
+    files = getattr(getattr(main_window, "controller", None), "files", None)
+    if files is not None:  # File actions export it like the window's own charts
+        files.add_chart("gradients", "gradient-flow chart", "gradients", gradients)
     main_window.add_tab(playground, "Playground")
-    wiring = _Wiring(main_window, explorer)
+    wiring = _Wiring(main_window, explorer, gradients)
+    # The chart is drawn only while its tab shows; opening it draws the latest snapshot.
+    main_window.tabs.currentChanged.connect(
+        lambda _index: (
+            gradients.isVisible()
+            and main_window.controller.snapshot is not None
+            and wiring.on_snapshot(main_window.controller.snapshot)
+        )
+    )
     main_window.dataChanged.connect(wiring.on_data)
     main_window.snapshotChanged.connect(wiring.on_snapshot)
     main_window.sampleClicked.connect(wiring.on_sample_clicked)
     explorer.fileSaved.connect(main_window.status.set_message)
+    # A parameter edited in the inspector goes through the worker like any other command.
+    explorer.weightEdited.connect(main_window.controller.set_weight)
     main_window.installEventFilter(_CloseWatcher(main_window, explorer))
     # The window may already have data and a snapshot (it configures itself on start).
     controller = getattr(main_window, "controller", None)
@@ -96,4 +129,5 @@ def install_graph_explorer(main_window: Any) -> None:
         if getattr(controller, "snapshot", None) is not None:
             wiring.on_snapshot(controller.snapshot)
     main_window.graph_explorer = explorer
+    main_window.gradient_flow = gradients
     main_window.playground = playground

@@ -3,10 +3,18 @@
 Qt would call a Python ``paint`` per item per frame if every node were its
 own item, which is what makes naive graph views stutter. This item culls
 with numpy against the exposed rectangle and picks a level of detail from
-the view transform: far out, plain coloured rectangles batched per colour
-(``drawRects``); closer, titles; close up, value and gradient. Boxes are
-coloured by the sign and size of their gradient (orange negative, blue
-positive, as in the rest of the app).
+the view's zoom, so that what is drawn is always readable:
+
+* far out (text would be under ~7 pixels): each layer is one block with its
+  name, neuron count and mean |grad|, written at a fixed size on screen,
+  over its boxes' colours;
+* closer: each box with its title, and each layer's header above it;
+* close: each box as micrograd's ``draw_dot`` record, label | data | grad.
+
+Fill colours encode the gradient (gradient_colors: sign and log magnitude);
+text is dark or white, whichever reads better on the fill. Boxes where no
+gradient flows (an inactive ReLU, a hinge loss of 0, everything behind
+them) are muted: hatched grey, dashed border, grey text.
 """
 
 from __future__ import annotations
@@ -15,65 +23,62 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from microgui.graph_explorer.layout import NODE_HEIGHT, NODE_WIDTH
+from microgui.graph_explorer.gradient_colors import (
+    UNKNOWN,
+    bucket_rgb,
+    gradient_buckets,
+    text_rgb,
+)
+from microgui.graph_explorer.layout import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH
 
-__all__ = ["LOD_NUMBERS", "LOD_TITLES", "NodeLayer", "gradient_buckets"]
+__all__ = [
+    "FONT_PIXELS",
+    "LOD_BLOCKS",
+    "LOD_NUMBERS",
+    "LOD_TITLES",
+    "NodeLayer",
+    "format_number",
+]
 
-# The app's convention (microgui.widgets.colors, TensorFlow Playground's): orange
-# negative, blue positive, near-white neutral. Repeated here so the graph view does
-# not import the training window's widget package.
-NEGATIVE_RGB = np.array([245, 147, 34], dtype=np.float64)
-POSITIVE_RGB = np.array([8, 119, 189], dtype=np.float64)
-NEUTRAL_RGB = np.array([250, 250, 250], dtype=np.float64)
-_LEVELS = 8  # colour steps per sign
-_UNKNOWN = 2 * _LEVELS + 1  # bucket of "gradient not arrived yet" (stepper)
-LOD_TITLES = 0.28  # zoom from which titles are written
-LOD_NUMBERS = 0.55  # zoom from which value and gradient are written
-_SELECT_COLOUR = QColor(20, 20, 20)
+FONT_PIXELS = 15  # scene pixels of every text in a box
+HEADER_PIXELS = 16
+LOD_TITLES = 0.45  # zoom from which box titles are written (6.8 px)
+LOD_NUMBERS = 0.6  # zoom from which data and grad are written (9 px)
+LOD_BLOCKS = LOD_TITLES  # below it, a layer is one block
+BLOCK_TEXT_PIXELS = 13  # the far-out layer summaries, on screen
 PATH_COLOUR = QColor(190, 30, 150)
+_SELECT_COLOUR = QColor(20, 20, 20)
 _CURRENT_COLOUR = QColor(30, 160, 70)
 _BORDER_COLOUR = QColor(110, 110, 110)
-_DARK_TEXT = QColor(25, 25, 25)
-_LIGHT_TEXT = QColor(255, 255, 255)
+_MUTED_FILL = QColor(236, 236, 236)
+_MUTED_HATCH = QColor(214, 214, 214)
+_MUTED_TEXT = QColor(92, 92, 92)
+_MUTED_BORDER = QColor(150, 150, 150)
+_HEADER_COLOUR = QColor(70, 70, 70)
+_TITLE_ROW = 19.0  # the record's label cell; data and grad share the rest
 
 
-def _bucket_colours() -> list[QColor]:
-    colours = []
-    for k in range(-_LEVELS, _LEVELS + 1):
-        t = k / _LEVELS
-        target = POSITIVE_RGB if t >= 0 else NEGATIVE_RGB
-        rgb = NEUTRAL_RGB + (target - NEUTRAL_RGB) * abs(t)
-        colours.append(QColor(int(rgb[0]), int(rgb[1]), int(rgb[2])))
-    colours.append(QColor(222, 222, 222))  # unknown
-    return colours
-
-
-def gradient_buckets(grads: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
-    """Colour bucket per gradient: 0 (strongly negative) .. 2L (strongly positive).
-
-    Magnitudes are scaled by the 99th percentile of the non-zero |grad| (one
-    huge gradient should not wash out all others) and square-rooted so that
-    small gradients remain visible. Unknown gradients get _UNKNOWN.
-    """
-    grads = np.asarray(grads, dtype=np.float64)
-    finite = np.where(np.isfinite(grads), grads, 0.0)
-    magnitude = np.abs(finite[finite != 0.0])
-    scale = float(np.percentile(magnitude, 99)) if magnitude.size else 1.0
-    t = np.sign(finite) * np.sqrt(np.clip(np.abs(finite) / (scale or 1.0), 0.0, 1.0))
-    buckets = np.rint(t * _LEVELS).astype(np.int64) + _LEVELS
-    if known is not None:
-        buckets = np.where(known, buckets, _UNKNOWN)
-    return buckets
-
-
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A number in at most 8 characters: 4 significant digits, a short exponent far from 1."""
     if math.isnan(value):
         return "nan"
-    return f"{value + 0.0:.4g}"  # + 0.0 shows -0.0 as 0
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    value += 0.0  # -0.0 shows as 0
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e5:
+        return f"{value:.4g}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _qcolor(rgb: np.ndarray) -> QColor:
+    return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
 
 
 class NodeLayer(QGraphicsItem):
@@ -82,36 +87,72 @@ class NodeLayer(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self._brushes = [QBrush(c) for c in _bucket_colours()]
+        fills = bucket_rgb()
+        self._brushes = [QBrush(_qcolor(c)) for c in fills]
+        self._text_colours = [_qcolor(c) for c in text_rgb(fills)]
+        self._muted_brush = QBrush(_MUTED_FILL)
+        self._hatch_brush = QBrush(_MUTED_HATCH, Qt.BrushStyle.BDiagPattern)
         self._border_pen = QPen(_BORDER_COLOUR, 0)
+        self._muted_pen = QPen(_MUTED_BORDER, 1.2, Qt.PenStyle.DashLine)
         self._title_font = QFont()
-        self._title_font.setPixelSize(13)
+        self._title_font.setPixelSize(FONT_PIXELS)
         self._title_font.setBold(True)
         self._number_font = QFont()
-        self._number_font.setPixelSize(12)
+        self._number_font.setPixelSize(FONT_PIXELS)
+        self._header_font = QFont()
+        self._header_font.setPixelSize(HEADER_PIXELS)
+        self._header_font.setBold(True)
+        self._block_font = QFont()
+        self._block_font.setPixelSize(BLOCK_TEXT_PIXELS)
         self._bounds = QRectF()
+        self.mean_grads: dict[int, float] = {}
         self.set_boxes(np.zeros(0), np.zeros(0), (), ())
 
     # -- data --------------------------------------------------------------
     def set_boxes(
-        self, x: np.ndarray, y: np.ndarray, titles: Sequence[str], kinds: Sequence[str]
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        titles: Sequence[str],
+        kinds: Sequence[str],
+        w: np.ndarray | None = None,
+        h: np.ndarray | None = None,
+        regions: Sequence = (),
     ) -> None:
-        """New geometry: top-left corners, titles and kinds ("node"/"neuron"/"layer")."""
+        """New geometry: top-left corners, sizes, titles, kinds and the layers' regions."""
         self.prepareGeometryChange()
         self.x = np.asarray(x, dtype=np.float64)
         self.y = np.asarray(y, dtype=np.float64)
-        self.titles = list(titles)
-        self.collapsed = np.array([k != "node" for k in kinds], dtype=bool)
         n = len(self.x)
+        self.w = np.full(n, NODE_WIDTH) if w is None else np.asarray(w, dtype=np.float64)
+        self.h = np.full(n, NODE_HEIGHT) if h is None else np.asarray(h, dtype=np.float64)
+        self.titles = list(titles)
+        self.kinds = list(kinds)
+        self.layer_boxes = np.array([k == "layer" for k in kinds], dtype=bool)
+        self.regions = tuple(regions)
+        # The layer of each folded layer's box: the region it lies in.
+        self.layer_of_box = {
+            int(i): next(
+                (
+                    r.layer
+                    for r in self.regions
+                    if r.left - 1 <= self.x[i] and self.x[i] + self.w[i] <= r.right + 1
+                ),
+                None,
+            )
+            for i in np.nonzero(self.layer_boxes)[0]
+        }
         self.rects = [
-            QRectF(float(a), float(b), NODE_WIDTH, NODE_HEIGHT) for a, b in zip(x, y, strict=True)
+            QRectF(float(a), float(b), float(c), float(d))
+            for a, b, c, d in zip(self.x, self.y, self.w, self.h, strict=True)
         ]
         if n:
+            top = float(self.y.min()) - (HEADER_PIXELS + 14 if self.regions else 4)
             self._bounds = QRectF(
                 float(self.x.min()) - 4,
-                float(self.y.min()) - 4,
-                float(self.x.max() - self.x.min()) + NODE_WIDTH + 8,
-                float(self.y.max() - self.y.min()) + NODE_HEIGHT + 8,
+                top,
+                float((self.x + self.w).max() - self.x.min()) + 8,
+                float((self.y + self.h).max()) - top + 4,
             )
         else:
             self._bounds = QRectF()
@@ -119,9 +160,12 @@ class NodeLayer(QGraphicsItem):
         self.grads = np.full(n, np.nan)
         self.value_known = np.ones(n, dtype=bool)
         self.grad_known = np.ones(n, dtype=bool)
+        self.passes = np.ones(n, dtype=bool)
         self.highlighted = np.zeros(n, dtype=bool)
         self.selected = -1
         self.current = -1
+        self.scale = 1.0
+        self.mean_grads = {}
         self._rebucket()
 
     def set_numbers(
@@ -130,14 +174,27 @@ class NodeLayer(QGraphicsItem):
         grads: np.ndarray,
         value_known: np.ndarray | None = None,
         grad_known: np.ndarray | None = None,
+        scale: float | None = None,
+        passes: np.ndarray | None = None,
     ) -> None:
-        """Value and gradient per box; the *_known masks grey out what a stepper hides."""
+        """Value and gradient per box; the *_known masks grey out what a stepper hides.
+
+        ``scale`` is the top of the colour scale (the legend's); ``passes`` is
+        False for the boxes where no gradient flows (drawn muted).
+        """
         n = len(self.x)
         self.values = np.asarray(values, dtype=np.float64)
         self.grads = np.asarray(grads, dtype=np.float64)
         self.value_known = np.ones(n, bool) if value_known is None else np.asarray(value_known)
         self.grad_known = np.ones(n, bool) if grad_known is None else np.asarray(grad_known)
+        self.passes = np.ones(n, bool) if passes is None else np.asarray(passes, dtype=bool)
+        self.scale = float(scale) if scale else 1.0
         self._rebucket()
+        self.update()
+
+    def set_layer_summaries(self, mean_grads: dict[int, float]) -> None:
+        """Per layer, the mean |grad| of its neurons' outputs (folded layers and far out)."""
+        self.mean_grads = dict(mean_grads)
         self.update()
 
     def set_marks(self, selected: int, highlighted: np.ndarray | None, current: int = -1) -> None:
@@ -149,10 +206,11 @@ class NodeLayer(QGraphicsItem):
         self.update()
 
     def _rebucket(self) -> None:
-        known = self.grad_known & np.isfinite(self.grads)
-        self.buckets = gradient_buckets(self.grads, known)
-        self._rects_by_bucket = {
-            int(b): [self.rects[i] for i in np.nonzero(self.buckets == b)[0]]
+        known = self.grad_known & np.isfinite(self.grads) & ~self.layer_boxes
+        self.buckets = gradient_buckets(self.grads, self.scale, known)
+        self.muted = ~self.passes & known
+        self._by_bucket = {
+            int(b): np.nonzero((self.buckets == b) & ~self.muted)[0]
             for b in np.unique(self.buckets)
         }
 
@@ -160,12 +218,21 @@ class NodeLayer(QGraphicsItem):
         """Index of the box under a scene point, or -1."""
         px, py = point.x(), point.y()
         hits = np.nonzero(
-            (self.x <= px)
-            & (px <= self.x + NODE_WIDTH)
-            & (self.y <= py)
-            & (py <= self.y + NODE_HEIGHT)
+            (self.x <= px) & (px <= self.x + self.w) & (self.y <= py) & (py <= self.y + self.h)
         )[0]
         return int(hits[0]) if len(hits) else -1
+
+    def text_colour(self, box: int) -> QColor:
+        """The colour the box's text is written in (for tests: contrast with its fill)."""
+        if self.muted[box]:
+            return _MUTED_TEXT
+        return self._text_colours[int(self.buckets[box])]
+
+    def fill_colour(self, box: int) -> QColor:
+        """The box's fill colour."""
+        if self.muted[box]:
+            return _MUTED_FILL
+        return self._brushes[int(self.buckets[box])].color()
 
     # -- painting ------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -180,30 +247,45 @@ class NodeLayer(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         r = option.exposedRect
         visible = np.nonzero(
-            (self.x + NODE_WIDTH >= r.left())
+            (self.x + self.w >= r.left())
             & (self.x <= r.right())
-            & (self.y + NODE_HEIGHT >= r.top())
+            & (self.y + self.h >= r.top())
             & (self.y <= r.bottom())
         )[0]
-        self._paint_blocks(painter, visible, lod)
+        painter.save()
+        try:
+            self._paint_boxes(painter, visible, lod)
+            if lod < LOD_BLOCKS and self.regions:
+                self._paint_blocks(painter)
+            elif lod >= LOD_TITLES:
+                self._paint_headers(painter)
+                self._paint_text(painter, visible, lod >= LOD_NUMBERS)
+        finally:
+            painter.restore()
 
-    def _paint_blocks(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
-        """Coloured rectangles batched per colour, then the marks, then (closer) text."""
+    def _paint_boxes(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
+        """Coloured rectangles batched per colour, muted ones, then the marks."""
         far = lod < LOD_TITLES
         painter.setPen(Qt.PenStyle.NoPen if lod < 0.12 else self._border_pen)
         everything = len(visible) > 0.6 * len(self.x)
-        stacked = visible[self.collapsed[visible]]
-        if len(stacked):  # a collapsed box looks like a little stack of boxes
-            painter.setBrush(self._brushes[_UNKNOWN])
-            painter.drawRects([self.rects[i].translated(4, 4) for i in stacked])
-        for bucket, rects in self._rects_by_bucket.items():
-            painter.setBrush(self._brushes[bucket])
-            if everything:
-                painter.drawRects(rects)
-            else:
-                chosen = visible[self.buckets[visible] == bucket]
-                if len(chosen):
-                    painter.drawRects([self.rects[i] for i in chosen])
+        layers = visible[self.layer_boxes[visible]]
+        if len(layers):  # a folded layer looks like a little stack of boxes
+            painter.setBrush(self._brushes[UNKNOWN])
+            painter.drawRects([self.rects[i].translated(5, 5) for i in layers])
+        for bucket, members in self._by_bucket.items():
+            chosen = members if everything else np.intersect1d(members, visible)
+            if len(chosen):
+                painter.setBrush(self._brushes[bucket])
+                painter.drawRects([self.rects[i] for i in chosen])
+        muted = visible[self.muted[visible]]
+        if len(muted):
+            rects = [self.rects[i] for i in muted]
+            painter.setPen(Qt.PenStyle.NoPen if far else self._muted_pen)
+            painter.setBrush(self._muted_brush)
+            painter.drawRects(rects)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._hatch_brush)
+            painter.drawRects(rects)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         marked = visible[self.highlighted[visible]]
         # Marks stay a few pixels wide whatever the zoom, so they are visible far out.
@@ -212,33 +294,112 @@ class NodeLayer(QGraphicsItem):
             painter.setPen(QPen(PATH_COLOUR, 3.0 * pixel if far else 3.0))
             painter.drawRects([self.rects[i] for i in marked])
         for index, colour in ((self.selected, _SELECT_COLOUR), (self.current, _CURRENT_COLOUR)):
-            if index >= 0:
+            if 0 <= index < len(self.rects):
                 painter.setPen(QPen(colour, max(3.5, 3.0 * pixel)))
-                margin = 2.0 if not far else 8.0
+                margin = 2.5 if not far else 8.0
                 painter.drawRect(self.rects[index].adjusted(-margin, -margin, margin, margin))
-        if not far:
-            self._paint_text(painter, visible, lod >= LOD_NUMBERS)
+
+    def _paint_headers(self, painter: QPainter) -> None:
+        """Each layer's name above its column(s)."""
+        painter.setPen(_HEADER_COLOUR)
+        painter.setFont(self._header_font)
+        metrics = QFontMetricsF(self._header_font)
+        for region in self.regions:
+            # A header may reach over the gap to the next layer, not further.
+            width = max(region.right - region.left, NODE_WIDTH) + LAYER_GAP - 6
+            text = metrics.elidedText(region.title, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QPointF(region.left, region.top - 12), text)
+
+    def _paint_blocks(self, painter: QPainter) -> None:
+        """Far out: each layer one block, its summary written at a fixed size on screen."""
+        transform = painter.worldTransform()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(_HEADER_COLOUR, 0))
+        outlines = []
+        for region in self.regions:
+            outlines.append(
+                QRectF(
+                    region.left - 6,
+                    region.top - 6,
+                    region.right - region.left + 12,
+                    region.bottom - region.top + 12,
+                )
+            )
+        painter.drawRects(outlines)
+        painter.setWorldTransform(QTransform())  # text in device pixels from here
+        painter.setFont(self._block_font)
+        metrics = QFontMetricsF(self._block_font)
+        placed: list[QRectF] = []
+        for region, outline in zip(self.regions, outlines, strict=True):
+            lines = self.block_lines(region)
+            box = transform.mapRect(outline)
+            width = max(metrics.horizontalAdvance(line) for line in lines) + 10
+            height = metrics.lineSpacing() * len(lines) + 6
+            panel = QRectF(box.center().x() - width / 2, box.top() + 4, width, height)
+            # Narrow neighbours (the output and the loss) would cover each other: step down.
+            while any(panel.intersects(other) for other in placed):
+                panel.translate(0, height + 4)
+            placed.append(QRectF(panel))
+            painter.setPen(QPen(_HEADER_COLOUR, 1))
+            painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
+            painter.drawRect(panel)
+            painter.setPen(QColor(20, 20, 20))
+            for k, line in enumerate(lines):
+                baseline = panel.top() + 3 + metrics.ascent() + k * metrics.lineSpacing()
+                painter.drawText(QPointF(panel.left() + 5, baseline), line)
+
+    def block_lines(self, region) -> list[str]:
+        """What a layer's far-out block says: its name and size, and its mean |grad|."""
+        lines = [region.title]
+        if region.layer in self.mean_grads:
+            lines.append(f"mean |grad| {format_number(self.mean_grads[region.layer])}")
+        return lines
 
     def _paint_text(self, painter: QPainter, visible: np.ndarray, numbers: bool) -> None:
-        """Titles (and value and gradient), dark on light boxes and white on strong ones."""
-        strong = np.abs(self.buckets[visible] - _LEVELS) >= 0.65 * _LEVELS
-        strong &= self.buckets[visible] != _UNKNOWN
-        title_y = 15.0 if numbers else NODE_HEIGHT / 2 + 5
-        for colour, chosen in ((_DARK_TEXT, visible[~strong]), (_LIGHT_TEXT, visible[strong])):
-            if not len(chosen):
-                continue
-            painter.setPen(colour)
+        """Titles (and, close up, data and grad as a record), each in its fill's text colour."""
+        title_metrics = QFontMetricsF(self._title_font)
+        number_metrics = QFontMetricsF(self._number_font)
+        indices = visible.tolist()
+        if numbers:
+            # The record's cell lines: label | data | grad.
+            painter.setPen(QPen(_BORDER_COLOUR, 0))
+            lines = []
+            for i in indices:
+                if self.layer_boxes[i]:
+                    continue
+                x0, y0, w = float(self.x[i]), float(self.y[i]), float(self.w[i])
+                lines.append(QLineF(x0, y0 + _TITLE_ROW, x0 + w, y0 + _TITLE_ROW))
+            painter.drawLines(lines)
+        for i in indices:
+            x0, y0 = float(self.x[i]), float(self.y[i])
+            w, h = float(self.w[i]), float(self.h[i])
+            painter.setPen(_HEADER_COLOUR if self.layer_boxes[i] else self.text_colour(i))
             painter.setFont(self._title_font)
-            xs = (self.x[chosen] + 6.0).tolist()
-            ys = self.y[chosen].tolist()
-            indices = chosen.tolist()
-            for i, x0, y0 in zip(indices, xs, ys, strict=True):
-                painter.drawText(QPointF(x0, y0 + title_y), self.titles[i])
-            if not numbers:
+            title = title_metrics.elidedText(self.titles[i], Qt.TextElideMode.ElideMiddle, w - 10)
+            if self.layer_boxes[i]:
+                for k, text in enumerate(self.texts(i)):
+                    painter.setFont(self._title_font if k == 0 else self._number_font)
+                    painter.drawText(QPointF(x0 + 6, y0 + 20 + 19 * k), text)
                 continue
+            if not numbers:
+                painter.drawText(QPointF(x0 + 6, y0 + h / 2 + 5), title)
+                continue
+            painter.drawText(QPointF(x0 + 6, y0 + 15), title)
             painter.setFont(self._number_font)
-            for i, x0, y0 in zip(indices, xs, ys, strict=True):
-                value = _number(self.values[i]) if self.value_known[i] else "?"
-                grad = _number(self.grads[i]) if self.grad_known[i] else "?"
-                painter.drawText(QPointF(x0, y0 + 29.0), f"data {value}")
-                painter.drawText(QPointF(x0, y0 + 42.0), f"grad {grad}")
+            value = format_number(self.values[i]) if self.value_known[i] else "?"
+            grad = format_number(self.grads[i]) if self.grad_known[i] else "?"
+            for k, text in enumerate((f"data {value}", f"grad {grad}")):
+                text = number_metrics.elidedText(text, Qt.TextElideMode.ElideRight, w - 10)
+                painter.drawText(QPointF(x0 + 6, y0 + _TITLE_ROW + 16 + k * 18), text)
+
+    def texts(self, box: int) -> list[str]:
+        """The lines a box shows close up (for tests and screen readers)."""
+        if self.layer_boxes[box]:  # "layer 1: 16 neurons" on two lines, then mean |grad|
+            lines = self.titles[box].split(": ")
+            layer = self.layer_of_box.get(box)
+            if layer in self.mean_grads:
+                lines += ["mean |grad|", format_number(self.mean_grads[layer])]
+            return lines
+        value = format_number(self.values[box]) if self.value_known[box] else "?"
+        grad = format_number(self.grads[box]) if self.grad_known[box] else "?"
+        return [self.titles[box], f"data {value}", f"grad {grad}"]

@@ -17,7 +17,7 @@ from engine import Value
 from engine.graph import to_dot
 from engine.losses import LOSSES
 from engine.value import fused_node
-from microgui.graph_explorer.snapshot import GraphNode, GraphSnapshot
+from microgui.graph_explorer.snapshot import GraphNode, GraphSnapshot, short_label
 
 __all__ = ["FiniteDifference", "finite_difference", "rebuild_values", "snapshot_to_dot"]
 
@@ -105,8 +105,14 @@ def rebuild_values(snapshot: GraphSnapshot) -> list[Value]:
 
 
 def snapshot_to_dot(snapshot: GraphSnapshot, rankdir: str = "LR") -> str:
-    """DOT text of the snapshot, drawn by the engine's ``to_dot`` from a rebuilt graph."""
-    return to_dot(rebuild_values(snapshot)[snapshot.root], rankdir=rankdir)
+    """DOT text of the snapshot, drawn by the engine's ``to_dot`` from a rebuilt graph.
+
+    Labels are the ones shown on screen, counted from 1 (``L1.N6.w2``, ``x1``).
+    """
+    values = rebuild_values(snapshot)
+    for node, value in zip(snapshot.nodes, values, strict=True):
+        value.label = short_label(node.label) if node.label else node.label
+    return to_dot(values[snapshot.root], rankdir=rankdir)
 
 
 def replay_root_value(snapshot: GraphSnapshot, node_id: int, new_value: float) -> float:

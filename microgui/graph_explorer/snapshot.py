@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+import numpy as np
+
 from engine import Value
 from engine.graph import topological_order
+from microgui.widgets.numbering import short_name
 
 __all__ = [
     "GraphNode",
@@ -72,12 +75,17 @@ class GraphNode(NamedTuple):
 
     @property
     def title(self) -> str:
-        """What a node box shows first: a short label, else the op."""
+        """What a node box shows first: a short label (counted from 1), else the op."""
         if self.label and self.op:
             return f"{short_label(self.label)} ({self.op})"
         if self.label:
             return short_label(self.label)
         return self.op or "leaf"
+
+    @property
+    def display_key(self) -> str:
+        """The stable key as shown: ``layers.0.neurons.5.mul[1]`` -> ``L1.N6.mul[1]``."""
+        return short_label(self.key)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,14 @@ class GraphSnapshot:
     targets: tuple[float, ...] = ()
     description: str = ""
     children: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
+    # The numbers again as arrays, for the views (filled by snapshot_from_root on the
+    # builder's thread, so the GUI thread never loops over 13,000 nodes for them):
+    # value and gradient per node, and one row per edge (parent, child, d child/d parent).
+    values: np.ndarray = field(default=None, repr=False, compare=False)
+    grads: np.ndarray = field(default=None, repr=False, compare=False)
+    edge_parent: np.ndarray = field(default=None, repr=False, compare=False)
+    edge_child: np.ndarray = field(default=None, repr=False, compare=False)
+    edge_local: np.ndarray = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -108,6 +124,39 @@ class GraphSnapshot:
         """Everything but the numbers: equal structures can share one layout."""
         return tuple((n.key, n.op, n.parents, n.layer, n.neuron) for n in self.nodes)
 
+    @cached_property
+    def neuron_outputs(self) -> dict[tuple[int, int], int]:
+        """(layer, neuron) -> the id of its last node (its activation), for model neurons."""
+        last: dict[tuple[int, int], int] = {}
+        for node in self.nodes:
+            if node.neuron >= 0 and 0 <= node.layer < self.n_layers:
+                last[(node.layer, node.neuron)] = node.id
+        return last
+
+    @cached_property
+    def _lets_gradient_through(self) -> np.ndarray:
+        """Per node: a leaf, or an op with some non-zero local derivative."""
+        n = len(self.nodes)
+        has_parents = np.bincount(self.edge_child, minlength=n) > 0
+        opens = np.bincount(self.edge_child, weights=self.edge_local != 0.0, minlength=n) > 0
+        return ~has_parents | opens
+
+    def prepare_views(self) -> GraphSnapshot:
+        """Compute now what the views read later (on the builder's thread, not the GUI's)."""
+        self.neuron_outputs  # noqa: B018 - cached properties, filled here
+        self._lets_gradient_through  # noqa: B018
+        return self
+
+    def passes_gradient(self, grads: np.ndarray | None = None) -> np.ndarray:
+        """Per node: does gradient flow through it? Muted in the view where it does not.
+
+        False where the node's gradient is 0 (nothing reaches it) or where an op
+        blocks it (every local derivative 0: an inactive ReLU, a hinge loss of 0).
+        ``grads`` replaces the snapshot's (the stepper's partial gradients).
+        """
+        grads = self.grads if grads is None else grads
+        return (grads != 0.0) & self._lets_gradient_through
+
     def descendants(self, node_id: int) -> list[int]:
         """``node_id`` and every node computed from it (all lie on paths to the root)."""
         seen = {node_id}
@@ -121,11 +170,8 @@ class GraphSnapshot:
 
 
 def short_label(label: str) -> str:
-    """``layers.1.neurons.3.w.0`` -> ``L1.N3.w.0`` (fits in a node box)."""
-    parts = label.split(".")
-    if len(parts) >= 4 and parts[0] == "layers" and parts[2] == "neurons":
-        return ".".join([f"L{parts[1]}", f"N{parts[3]}", *parts[4:]])
-    return label
+    """``layers.1.neurons.3.w.0`` -> ``L2.N4.w1`` (fits in a node box; counted from 1)."""
+    return short_name(label)
 
 
 def local_derivatives(node: Value) -> tuple[float, ...]:
@@ -241,6 +287,9 @@ def snapshot_from_root(
                 constant=constant,
             )
         )
+    edge_parent = [p for node in nodes for p in node.parents]
+    edge_child = [node.id for node in nodes for _ in node.parents]
+    edge_local = [d for node in nodes for d in node.local_grads]
     return GraphSnapshot(
         nodes=tuple(nodes),
         root=len(order) - 1,
@@ -249,6 +298,11 @@ def snapshot_from_root(
         targets=tuple(float(t) for t in targets),
         description=description,
         children=tuple(tuple(c) for c in children),
+        values=np.array([node.value for node in nodes], dtype=np.float64),
+        grads=np.array([node.grad for node in nodes], dtype=np.float64),
+        edge_parent=np.array(edge_parent, dtype=np.int64),
+        edge_child=np.array(edge_child, dtype=np.int64),
+        edge_local=np.array(edge_local, dtype=np.float64),
     )
 
 
@@ -278,17 +332,22 @@ def _stable_keys(order: list[Value], groups: list[tuple[int, int, str]]) -> list
 
 
 def search_matches(snapshot: GraphSnapshot, text: str) -> list[int]:
-    """Node ids matching ``text``, best first.
+    """Node ids matching ``text``, best first, by the names shown (counted from 1).
 
-    Exact labels and labels ending in ``.text`` come first ("w.3" finds every
-    ``...w.3`` before ``...w.30``), then labels or keys containing it.
+    Exact labels and labels ending in ``.text`` come first ("w3" finds every
+    ``...w3`` before ``...w30``; "L2.N4" the fourth neuron of layer 2), then
+    labels or keys containing it. The engine's own names (``layers.1.neurons.3``,
+    from 0, as in model files) are found too, after the shown ones.
     """
     needle = text.lower()
-    exact, partial = [], []
+    exact, partial, engine = [], [], []
     for node in snapshot.nodes:
-        label = node.label.lower()
+        label = short_label(node.label).lower()
+        key = short_label(node.key).lower()
         if label and (label == needle or label.endswith("." + needle)):
             exact.append(node.id)
-        elif needle in label or needle in node.key.lower():
+        elif needle in label or needle in key:
             partial.append(node.id)
-    return exact + partial
+        elif needle in node.label.lower() or needle in node.key.lower():
+            engine.append(node.id)
+    return exact + partial + engine

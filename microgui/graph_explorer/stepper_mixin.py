@@ -53,16 +53,16 @@ class StepperMixin:
                 verb = f"sent grad {grad + 0.0:.4g} × local derivative to {count} parent(s)"
             else:
                 verb = "is a leaf: its gradient is complete"
-            self.controls.step_label.setText(
-                f"step {stepper.position} of {len(stepper)}: {node.title} ({node.key}) {verb}"
-            )
             box = self.presenter.box_of(current)
-            if (
-                not self.view.mapToScene(self.view.viewport().rect())
-                .boundingRect()
-                .contains(self.view.box_center(box))
-            ):
-                self.view.center_on_box(box, zoom_in=False)
+            where = (
+                self.presenter.layout.graph.titles[box] if self.presenter.is_hidden(current) else ""
+            )
+            text = f"step {stepper.position} of {len(stepper)}: {node.title} ({node.display_key}) "
+            text += f"{verb}" + (f" (inside {where})" if where else "")
+            self.controls.step_label.setText(text)
+            self.controls.step_label.setToolTip(text)
+            # Every step is centred and marked, zoomed in far enough to read the numbers.
+            self.view.center_on_box(box)
         else:
             self.controls.step_label.setText(f"step 0 of {len(stepper)}")
 

@@ -227,6 +227,27 @@ def compute_boundary(
     )
 
 
+def forward_layers(
+    model, inputs: np.ndarray, arrays: list[tuple[np.ndarray, np.ndarray]] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per layer, (pre-activation z, activation a) of shape (n, nout) for the rows of `inputs`.
+
+    One matrix product per layer (engine.fast's inexact path, equal to ~1e-15);
+    each layer applies its own activation (the last layer is linear in engine.nn).
+    ``arrays``: the model's weight arrays if already copied (model_weight_arrays).
+    """
+    a = np.asarray(inputs, dtype=np.float64)
+    out = []
+    arrays = model_weight_arrays(model) if arrays is None else arrays
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer, (W, b) in zip(model.layers, arrays, strict=True):
+            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
+            z = a @ W.T + b
+            a = act(z)
+            out.append((z, a))
+    return out
+
+
 def neuron_maps(
     model,
     X: np.ndarray,
@@ -236,7 +257,6 @@ def neuron_maps(
 ) -> list[np.ndarray]:
     """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
 
-    Each layer applies its own activation (the last layer is linear in engine.nn).
     The plane is the boundary plot's (`domain`, else plane_domain(X)).
     """
     X = np.asarray(X, dtype=np.float64)
@@ -245,11 +265,8 @@ def neuron_maps(
     a = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
     shape = (resolution, resolution)
     maps = [a.T.reshape(d, *shape).copy()]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for layer, (W, b) in zip(model.layers, model_weight_arrays(model), strict=True):
-            act = _ACTIVATIONS.get(getattr(layer, "activation", "linear"), _ACTIVATIONS["linear"])
-            a = act(a @ W.T + b)
-            maps.append(a.T.reshape(W.shape[0], *shape).copy())
+    for _, act in forward_layers(model, a):
+        maps.append(act.T.reshape(act.shape[1], *shape).copy())
     return maps
 
 

@@ -13,9 +13,27 @@ import numpy as np
 
 from microgui.widgets.boundary_grid import BoundaryGrid
 
-__all__ = ["HISTORY_KEYS", "BoundaryGrid", "TrainingData", "TrainingSnapshot"]
+__all__ = [
+    "HISTORY_KEYS",
+    "BoundaryGrid",
+    "GradientNorms",
+    "TrainingData",
+    "TrainingSnapshot",
+]
 
 HISTORY_KEYS = ("step", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
+
+
+@dataclass(frozen=True)
+class GradientNorms:
+    """Per layer, the L2 norm of its weights' gradients at each recorded step.
+
+    ``steps`` (n,) are step indices (as in the history), ``norms`` (n, layers);
+    thinned like the history for plotting, always keeping the last step.
+    """
+
+    steps: np.ndarray
+    norms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,13 @@ class TrainingSnapshot:
     task: str = ""
     loss: str = ""  # the resolved loss ("auto" already turned into e.g. "hinge")
     activation: str = ""
+    # The gradient story (issue 12), all at the weights of this snapshot:
+    # each training sample's loss (a hinge loss of 0 sends no gradient back),
+    # per hidden layer the ReLU units active on no training sample (so no sample
+    # sends them a gradient: dead), and the per-layer gradient norms over the steps.
+    sample_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    dead_units: tuple[np.ndarray, ...] = ()
+    gradient_norms: GradientNorms | None = None
 
 
 @dataclass(frozen=True)

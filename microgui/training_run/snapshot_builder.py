@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from microgui.training_run.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
+from microgui.training_run.gradient_stats import GradientRecord, evaluate_training_set
 from microgui.training_run.snapshot import HISTORY_KEYS, TrainingData, TrainingSnapshot
 from microgui.widgets.boundary_image import boundary_images
 
@@ -65,7 +66,8 @@ class SnapshotBuilder:
         self.y = np.zeros(0)
         self.task = "binary"
         self.squash = "tanh"
-        self.reset_rate()
+        self.gradients = GradientRecord()
+        self.forget_steps()
 
     def set_data(self, trainer: Any, dataset: Any) -> None:
         """Remember the data extent and how to read the outputs of this trainer."""
@@ -79,16 +81,19 @@ class SnapshotBuilder:
         else:
             self.task = "multiclass" if trainer.nout > 1 else "binary"
         self.squash = "sigmoid" if trainer.loss_name == "bce" else "tanh"
-        self.reset_rate()
+        self.forget_steps()
 
-    def reset_rate(self) -> None:
-        """Forget step timings (after a reset or a new trainer)."""
+    def forget_steps(self) -> None:
+        """Forget step timings and gradient norms (after a reset or a new trainer)."""
         self.step_times: collections.deque[float] = collections.deque()
         self.seconds: collections.deque[float] = collections.deque(maxlen=20)
         self.nodes = 0
+        self.gradients.clear()
 
-    def record(self, result: Any) -> None:
-        """Note one finished step for the rate and time-per-step figures."""
+    def record(self, result: Any, gradient_norms: list[float] | None = None) -> None:
+        """Note one finished step: its timing, and its per-layer gradient norms if given."""
+        if gradient_norms is not None and result.finite:
+            self.gradients.append(result.step, gradient_norms)
         now = time.perf_counter()
         self.step_times.append(now)
         while self.step_times and now - self.step_times[0] > RATE_WINDOW_S:
@@ -124,6 +129,8 @@ class SnapshotBuilder:
             images = boundary_images(boundary)
             boundary = dataclasses.replace(boundary, images=images)
         maps = neuron_maps(trainer.model, self.X, axes, domain=self.domain)
+        weights = trainer.weight_arrays()
+        evaluation = evaluate_training_set(trainer, weights)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
         return TrainingSnapshot(
             step=int(trainer.steps_done),
@@ -139,12 +146,15 @@ class SnapshotBuilder:
             nodes_per_step=self.nodes or (int(last.nodes) if last else 0),
             message=message or trainer.message,
             history=history,
-            weights=trainer.weight_arrays(),
+            weights=weights,
             boundary=boundary,
             neuron_maps=maps,
             task=trainer.task,
             loss=trainer.loss_name,
             activation=trainer.config.activation,
+            sample_losses=evaluation.sample_losses,
+            dead_units=evaluation.dead_units,
+            gradient_norms=self.gradients.thinned(thin_indices(len(self.gradients))),
         )
 
     @staticmethod

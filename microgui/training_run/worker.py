@@ -1,7 +1,8 @@
 """TrainingWorker: drives engine.train.Trainer in a QThread and reports throttled snapshots.
 
 Protocol. The GUI thread calls the command methods (configure, start, pause,
-step, reset, set_speed, set_axes, set_domain, save_session, export_model, stop); each
+step, reset, set_speed, set_axes, set_domain, set_weight, save_session,
+export_model, stop); each
 only puts a tuple on a queue, so they are thread-safe and return at once.
 The worker's loop, running in its own QThread, takes commands between
 training steps and answers with signals (queued to the GUI thread):
@@ -36,7 +37,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
+from microgui.training_run.gradient_stats import evaluate_training_set
 from microgui.training_run.snapshot_builder import SnapshotBuilder, training_data
+from microgui.widgets.numbering import long_name
 
 SNAPSHOT_INTERVAL_S = 1.0 / 20.0  # within the issue's 'at most about 30 per second'
 TRAINING_SWITCH_INTERVAL_S = 0.001
@@ -119,6 +122,10 @@ class TrainingWorker(QObject):
     def set_domain(self, domain: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
         """A fixed plane for the boundary plot (drawn data); None: the data's own extent."""
         self._commands.put(("domain", domain))
+
+    def set_weight(self, name: str, value: float) -> None:
+        """Set one parameter (engine name, e.g. ``layers.0.neurons.5.w.1``); a snapshot follows."""
+        self._commands.put(("set_weight", (str(name), value)))
 
     def save_session(self, path: str, extra: dict[str, Any]) -> None:
         """Write the session file (engine.session format) with `extra` view data."""
@@ -263,7 +270,7 @@ class TrainingWorker(QObject):
         if self.trainer is None:
             return
         self.trainer.reset(init_seed=init_seed)
-        self.builder.reset_rate()
+        self.builder.forget_steps()
         self._emit_snapshot("idle", force=True)
 
     def _do_speed(self, rate: float) -> None:
@@ -278,6 +285,24 @@ class TrainingWorker(QObject):
     def _do_domain(self, domain: Any) -> None:
         # No snapshot of its own: a configure follows, and draws with this plane.
         self.builder.domain = domain
+
+    def _do_set_weight(self, arg: tuple[str, float]) -> None:
+        name, value = arg
+        trainer = self.trainer
+        if trainer is None:
+            return
+        try:
+            old = trainer.set_parameter(name, value)
+        except ValueError as exc:
+            message = f"Cannot set that weight: {exc}"
+        else:
+            loss = evaluate_training_set(trainer).loss
+            message = (
+                f"{long_name(name, len(trainer.model.layers)).capitalize()} set to {value:.4g} "
+                f"(was {old:.4g}): training loss at these weights {loss:.4f}"
+            )
+        state = "running" if self.running else self._stopped_state()
+        self._emit_snapshot(state, message=message, force=True)
 
     def _do_save_session(self, arg: tuple[str, dict[str, Any]]) -> None:
         from engine.session import SessionFileError, save_session
@@ -364,7 +389,7 @@ class TrainingWorker(QObject):
             result = trainer.step()
         except TrainingFinished:
             return
-        self.builder.record(result)
+        self.builder.record(result, trainer.layer_gradient_norms())
 
     def _stopped_state(self) -> str:
         trainer = self.trainer

@@ -43,6 +43,14 @@ class BoundaryChart:
         self.train_scatter = pg.ScatterPlotItem(size=8, pxMode=True, antialias=True, name="train")
         plot_item.addItem(self.test_scatter)
         plot_item.addItem(self.train_scatter)
+        # Rings around the training points whose loss is above 0 (they still send a gradient).
+        self.loss_marks = pg.ScatterPlotItem(
+            size=15, pxMode=True, symbol="o", brush=None, pen=pg.mkPen("#c0392b", width=2)
+        )
+        self.loss_marks.setZValue(5)
+        plot_item.addItem(self.loss_marks)
+        self.sample_losses = np.zeros(0)
+        self.mark_losses = False
         self.extra_curves: tuple = ()
         # Why there is nothing to show (no data, a dataset that cannot be used), centred.
         self.message_item = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
@@ -114,6 +122,25 @@ class BoundaryChart:
         """Show or hide the test points."""
         self.show_test = bool(enabled)
         self.test_scatter.setVisible(self.show_test)
+
+    def set_sample_losses(self, losses: np.ndarray) -> None:
+        """Each training point's loss (same order as the points), for the loss marks."""
+        self.sample_losses = np.asarray(losses, dtype=np.float64).reshape(-1)
+        self._redraw_loss_marks()
+
+    def set_mark_losses(self, enabled: bool) -> None:
+        """Ring the training points whose loss is above 0 (or stop)."""
+        self.mark_losses = bool(enabled)
+        self._redraw_loss_marks()
+
+    def marked_points(self) -> np.ndarray:
+        """Indices of the training points ringed now."""
+        if not self.mark_losses or len(self.sample_losses) != len(self.train_xy):
+            return np.zeros(0, dtype=np.int64)
+        return np.nonzero(self.sample_losses > 0)[0]
+
+    def _redraw_loss_marks(self) -> None:
+        self.loss_marks.setData(pos=self.train_xy[self.marked_points()])
 
     def set_extent(
         self,
@@ -219,6 +246,7 @@ class BoundaryChart:
                 pen=pg.mkPen("#222222", width=1.2),
             )
         self.test_scatter.setVisible(self.show_test)
+        self._redraw_loss_marks()
 
     def _update_class_legend(self) -> None:
         if self.class_legend is None:

@@ -41,6 +41,7 @@ class DecisionBoundaryPlot(QWidget):
         self.curve_item = self.chart.curve_item
         self.train_scatter = self.chart.train_scatter
         self.test_scatter = self.chart.test_scatter
+        self.loss_marks = self.chart.loss_marks
 
         # Painted, not a QLabel: its text changes with every snapshot under the mouse.
         self.hover_label = ElidedLabel("")
@@ -109,6 +110,18 @@ class DecisionBoundaryPlot(QWidget):
     def set_show_test(self, enabled: bool) -> None:
         """Show or hide the test points."""
         self.chart.set_show_test(enabled)
+
+    def set_sample_losses(self, losses: np.ndarray) -> None:
+        """Each training point's loss (same order as the points), for the loss marks."""
+        self.chart.set_sample_losses(losses)
+
+    def set_mark_losses(self, enabled: bool) -> None:
+        """Ring the training points whose loss is above 0 (or stop)."""
+        self.chart.set_mark_losses(enabled)
+
+    def marked_points(self) -> np.ndarray:
+        """Indices of the training points ringed now."""
+        return self.chart.marked_points()
 
     def set_draw_mode(self, enabled: bool) -> None:
         """In draw mode clicks edit the data instead of selecting a sample."""

@@ -19,14 +19,18 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from microgui.background.jobs import JobPolicy, JobRunner
 from microgui.widgets.colors import NEGATIVE_RGB, POSITIVE_RGB, diverging_rgba
 
-WIDTH_LEVELS = 4
+WIDTH_LEVELS = 6
 LINES_PER_CALL = 16
 ANTIALIAS = False
 MAX_EDGE_WIDTH = 5.0
+MIN_EDGE_WIDTH = 0.6
+EDGE_BUDGET_PX = 3.0  # at most one drawn edge per this many pixels of a layer's height ...
+EDGE_BUDGET_MIN = 60  # ... but never fewer than this
 MIN_RENDER_INTERVAL_S = 0.25  # the picture refreshes at most 4 times a second
 BORDER_RGBA = np.array([90, 90, 90, 255], dtype=np.uint8)
 HOVER_RGBA = np.array([20, 20, 20, 255], dtype=np.uint8)
 EMPTY_RGBA = np.array([245, 245, 245, 255], dtype=np.uint8)
+DEAD_RGB = np.array([90, 90, 90], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,11 @@ class NetworkScene:
     height: int
     layer_sizes: tuple[int, ...]
     centers: tuple[tuple[float, np.ndarray], ...]  # per layer: x, y of each neuron
-    node_size: float
+    node_sizes: tuple[float, ...]  # per layer: the side of its squares
     weights: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     maps: list[np.ndarray] = field(default_factory=list)
     hovered: tuple[int, int] | None = None
+    dead: tuple[np.ndarray, ...] = ()  # per hidden layer: True for a dead ReLU unit
 
 
 def activation_image(activation: np.ndarray) -> QImage:
@@ -66,41 +71,72 @@ def render_network(scene: NetworkScene) -> QImage:
     return image
 
 
+def edge_styles(
+    w: np.ndarray, pitch: float, budget: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(level, alpha, width) per weight of one layer pair; level -1: not drawn.
+
+    The strength is |w| over the pair's largest |w|, turned into opacity and
+    width more steeply the more edges there are (strength ** gamma, gamma
+    from 1 for a handful of edges to 2 for hundreds), and the widest line is
+    about half the spacing of the neurons. Past ``budget`` edges (about as
+    many lines as the space between the two layers can show apart) only the
+    strongest ``budget`` are drawn: 64 x 64 weights would otherwise merge
+    into one solid block, and it is the strongest that tell the story.
+    """
+    magnitude = np.nan_to_num(np.abs(np.asarray(w, dtype=np.float64)), nan=0.0, posinf=0.0)
+    top = float(magnitude.max()) if magnitude.size else 0.0
+    strength = magnitude / top if top > 0 else np.zeros_like(magnitude)
+    gamma = 1.0 + float(np.clip(np.log10(max(magnitude.size, 1) / 40.0), 0.0, 1.0))
+    shown = strength**gamma
+    level = np.minimum((shown * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+    t = (level + 0.5) / WIDTH_LEVELS
+    alpha = (30 + 225 * t).astype(int)
+    widest = float(np.clip(pitch * 0.5, 1.2, MAX_EDGE_WIDTH))
+    width = MIN_EDGE_WIDTH + (widest - MIN_EDGE_WIDTH) * t
+    if budget is not None and 0 < budget < magnitude.size:
+        threshold = np.partition(magnitude.ravel(), -budget)[-budget]
+        level = np.where(magnitude >= threshold, level, -1)
+    return level, alpha, width
+
+
 def _paint_edges(painter: QPainter, scene: NetworkScene) -> None:
-    half = scene.node_size / 2
-    biggest = 0.0
-    for w, _ in scene.weights:
-        if w.size:
-            biggest = max(biggest, float(np.nanmax(np.abs(w))))
-    biggest = biggest if np.isfinite(biggest) and biggest > 0 else 1.0
     for layer in range(len(scene.layer_sizes) - 1):
         x0, y0 = scene.centers[layer]
         x1, y1 = scene.centers[layer + 1]
+        half0, half1 = scene.node_sizes[layer] / 2, scene.node_sizes[layer + 1] / 2
+        pitch = min(_pitch(y0), _pitch(y1))
         if layer < len(scene.weights):
             w = scene.weights[layer][0]
-            strength = np.clip(np.nan_to_num(np.abs(w) / biggest), 0.0, 1.0)
+            span = max(float(np.ptp(y0)) if len(y0) > 1 else 0.0, float(np.ptp(y1)), 1.0)
+            budget = max(EDGE_BUDGET_MIN, int(span / EDGE_BUDGET_PX))
+            level, alpha, width = edge_styles(w, pitch, budget)
             positive = w >= 0
         else:
-            strength = np.zeros((len(y1), len(y0)))
-            positive = np.ones((len(y1), len(y0)), dtype=bool)
-        level = np.minimum((strength * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+            shape = (len(y1), len(y0))
+            level = np.zeros(shape, dtype=int)
+            alpha, width = np.full(shape, 40), np.full(shape, MIN_EDGE_WIDTH)
+            positive = np.ones(shape, dtype=bool)
         # Weak edges first so strong ones are drawn on top.
         for lvl in range(WIDTH_LEVELS):
-            s = (lvl + 0.5) / WIDTH_LEVELS
             for sign, rgb in ((True, POSITIVE_RGB), (False, NEGATIVE_RGB)):
                 js, is_ = np.nonzero((level == lvl) & (positive == sign))
                 if not len(js):
                     continue
-                colour = QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]), int(40 + 215 * s))
-                painter.setPen(QPen(colour, 0.6 + (MAX_EDGE_WIDTH - 0.6) * s))
+                a, lw = int(alpha[js[0], is_[0]]), float(width[js[0], is_[0]])
+                painter.setPen(QPen(QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]), a), lw))
                 lines = [
-                    QLineF(x0 + half, float(y0[i]), x1 - half, float(y1[j]))
+                    QLineF(x0 + half0, float(y0[i]), x1 - half1, float(y1[j]))
                     for j, i in zip(js.tolist(), is_.tolist(), strict=True)
                 ]
                 # PySide6 holds the GIL through a Qt call: small batches keep each
                 # hold around a millisecond, so the GUI thread is never kept waiting.
                 for start in range(0, len(lines), LINES_PER_CALL):
                     painter.drawLines(lines[start : start + LINES_PER_CALL])
+
+
+def _pitch(ys: np.ndarray) -> float:
+    return float(ys[1] - ys[0]) if len(ys) > 1 else 40.0
 
 
 def _paint_nodes(painter: QPainter, scene: NetworkScene) -> None:
@@ -115,11 +151,14 @@ def _paint_nodes(painter: QPainter, scene: NetworkScene) -> None:
 
 
 def node_overlay(scene: NetworkScene) -> np.ndarray:
-    """(height, width, 4) uint8: neuron thumbnails with borders, transparent elsewhere."""
+    """(height, width, 4) uint8: neuron thumbnails with borders, transparent elsewhere.
+
+    A dead ReLU unit is greyed out and crossed.
+    """
     h, w = max(1, scene.height), max(1, scene.width)
     overlay = np.zeros((h, w, 4), dtype=np.uint8)
-    size = max(2, round(scene.node_size))
     for layer, (x, ys) in enumerate(scene.centers):
+        size = max(2, round(scene.node_sizes[layer]))
         count = len(ys)
         maps = scene.maps[layer] if layer < len(scene.maps) else None
         if maps is not None and len(maps) >= count and maps.ndim == 3:
@@ -132,16 +171,32 @@ def node_overlay(scene: NetworkScene) -> np.ndarray:
             tiles = rgba[:, r_idx][:, :, c_idx]
         else:
             tiles = np.broadcast_to(EMPTY_RGBA, (count, size, size, 4)).copy()
+        dead = scene.dead[layer - 1] if 0 < layer <= len(scene.dead) else None
         for index in range(count):
-            hovered = scene.hovered == (layer, index)
+            tile = tiles[index]
+            if dead is not None and index < len(dead) and dead[index]:
+                tile = dead_tile(tile)
             _blit(
                 overlay,
-                tiles[index],
+                tile,
                 round(x - size / 2),
                 round(ys[index] - size / 2),
-                hovered,
+                scene.hovered == (layer, index),
             )
     return overlay
+
+
+def dead_tile(tile: np.ndarray) -> np.ndarray:
+    """A dead unit's square: its thumbnail washed out to grey, with a dark cross."""
+    out = tile.astype(np.float64)
+    grey = out[..., :3].mean(axis=-1, keepdims=True)
+    out[..., :3] = 0.35 * grey + 0.65 * 225.0
+    size = tile.shape[0]
+    for offset in range(2 if size > 8 else 1):  # two pixels wide where there is room
+        r = np.arange(size - offset)
+        out[r, r + offset, :3] = DEAD_RGB
+        out[r, size - 1 - r - offset, :3] = DEAD_RGB
+    return out.astype(np.uint8)
 
 
 def _blit(overlay: np.ndarray, tile: np.ndarray, left: int, top: int, hovered: bool) -> None:

@@ -30,6 +30,7 @@ class WindowActions:
     log_scale: QAction
     show_test: QAction
     discretize: QAction
+    mark_losses: QAction
     presets: dict[str, QAction]
 
 
@@ -79,12 +80,23 @@ def build_actions(window: QMainWindow) -> WindowActions:
         log_scale=_action(window, "&Log-scale loss", "Logarithmic loss axis"),
         show_test=_action(window, "Show &test points", "Show the held-out points"),
         discretize=_action(window, "&Discretize output", "Hard class regions"),
+        mark_losses=_action(
+            window,
+            "&Mark samples with loss > 0",
+            "Ring the training points whose loss is above 0: the ones that still send a "
+            "gradient back (with the hinge loss: inside the margin or on the wrong side)",
+        ),
         presets={
             name: _action(window, name, f"Start a fresh run with the {name} preset")
             for name in preset_names()
         },
     )
-    for checkable in (actions.log_scale, actions.show_test, actions.discretize):
+    for checkable in (
+        actions.log_scale,
+        actions.show_test,
+        actions.discretize,
+        actions.mark_losses,
+    ):
         checkable.setCheckable(True)
     actions.show_test.setChecked(True)
     menu_bar = window.menuBar()
@@ -112,7 +124,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     for action in actions.presets.values():
         presets_menu.addAction(action)
     view_menu = menu_bar.addMenu("&View")
-    for action in (actions.log_scale, actions.show_test, actions.discretize):
+    for action in (actions.log_scale, actions.show_test, actions.discretize, actions.mark_losses):
         view_menu.addAction(action)
     for action in (actions.train, actions.step, actions.reset):
         window.addAction(action)  # shortcuts work wherever focus is in the window

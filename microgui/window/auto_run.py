@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -12,12 +13,21 @@ from PySide6.QtWidgets import QApplication
 class AutoRun(QObject):
     """Drives `microgui --steps N [--screenshot PATH]` through the real window and worker."""
 
-    def __init__(self, window: Any, steps: int, screenshot: str | None, timeout_ms: int) -> None:
+    def __init__(
+        self,
+        window: Any,
+        steps: int,
+        screenshot: str | None,
+        timeout_ms: int,
+        settle: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
+        """``settle(done)``: make the window ready to grab (e.g. another tab), then call done."""
         super().__init__(window)
         self.window = window
         self.steps = int(steps)
         self.screenshot = screenshot
         self.timeout_ms = timeout_ms
+        self.settle = settle
         self.started = False
         self.done = False
         self.exit_code = 0
@@ -42,8 +52,14 @@ class AutoRun(QObject):
             return
         if snapshot.step >= self.steps or snapshot.state in ("finished", "diverged"):
             # Let the last snapshot's drawing settle before grabbing.
-            QTimer.singleShot(200, self._finish)
+            QTimer.singleShot(200, self._settle_then_finish)
             self.done = True
+
+    def _settle_then_finish(self) -> None:
+        if self.settle is None:
+            self._finish()
+        else:
+            self.settle(self._finish)
 
     def _finish(self) -> None:
         if self.screenshot:

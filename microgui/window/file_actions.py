@@ -47,21 +47,20 @@ class FileActions(QObject):
         a.save_session.triggered.connect(self.save_session_dialog)
         a.export_model.triggered.connect(self.export_model_dialog)
         view = controller.w.view
+        # chart -> (its name in messages, default file name, the widget drawing it)
+        self.charts: dict[str, tuple[str, str, Any]] = {}
         for chart, action in (
             ("boundary", a.export_boundary),
             ("loss", a.export_loss),
             ("accuracy", a.export_accuracy),
         ):
             action.triggered.connect(lambda _checked=False, c=chart: self.export_chart_dialog(c))
-        # Each chart's right-click menu asks for one format.
         for chart, widget in (
             ("boundary", view.boundary),
             ("loss", view.loss_plot),
             ("accuracy", view.metric_plot),
         ):
-            widget.exportRequested.connect(
-                lambda fmt, c=chart: self.export_chart_dialog(c, first=fmt)
-            )
+            self.add_chart(chart, *CHARTS[chart], widget)
         a.copy_command.triggered.connect(self.copy_command_line)
         controller.worker.fileDone.connect(self._on_file_done)
         controller.worker.modelOpened.connect(self._on_model_opened)
@@ -97,9 +96,15 @@ class FileActions(QObject):
         if path:
             self.export_model_file(path)
 
+    def add_chart(self, chart: str, name: str, default_name: str, widget: Any) -> None:
+        """Export `widget` (a chart with plot_item and exportRequested) like the window's own;
+        its right-click menu asks for one format."""
+        self.charts[chart] = (name, default_name, widget)
+        widget.exportRequested.connect(lambda fmt, c=chart: self.export_chart_dialog(c, first=fmt))
+
     def export_chart_dialog(self, chart: str, first: str = "png") -> None:
         """Ask for a file name (PNG, SVG or CSV) and export one chart."""
-        name, default = CHARTS[chart]
+        name, default, _widget = self.charts[chart]
         path, fmt = ask_save_path(
             self.c.w, f"Export {name}", f"{default}.{first}", PLOT_FORMATS, first
         )
@@ -188,13 +193,10 @@ class FileActions(QObject):
 
         The format is `fmt`, else the file's suffix. False (and the reason) on failure.
         """
-        view = self.c.w.view
-        widget = {"boundary": view.boundary, "loss": view.loss_plot, "accuracy": view.metric_plot}
-        plot = widget[chart]
+        plot = self.charts[chart][2]
+        extra = getattr(getattr(plot, "chart", None), "extra_curves", ())
         try:
-            written = save_plot(
-                plot.plot_item, path, atomic_path, fmt, getattr(plot.chart, "extra_curves", ())
-            )
+            written = save_plot(plot.plot_item, path, atomic_path, fmt, extra)
         except PlotExportError as exc:
             self._report(chart, path, str(exc))
             return False
@@ -242,9 +244,9 @@ class FileActions(QObject):
             "open_model": "Opened model {}: training starts from its weights",
             "model": "Exported model to {}",
         }.get(kind)
-        if done is None and kind in CHARTS:
+        if done is None and kind in self.charts:
             what = "data of the " if fmt == "csv" else ""
-            done = f"Saved the {what}{CHARTS[kind][0]} ({fmt.upper()}) to {{}}"
+            done = f"Saved the {what}{self.charts[kind][0]} ({fmt.upper()}) to {{}}"
         if error:
             self.c.w.status.set_message(error, error=True)
         else:

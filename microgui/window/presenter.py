@@ -76,9 +76,11 @@ class TrainingPresenter:
             parts = set(HEAVY_PARTS)
         if "boundary" in parts:
             view.boundary.set_boundary(snapshot.boundary)
+            view.boundary.set_sample_losses(snapshot.sample_losses)
         if "network" in parts and snapshot.weights:
             view.network.set_weights(snapshot.weights)
             view.network.set_neuron_maps(snapshot.neuron_maps)
+            view.network.set_dead_units(snapshot.dead_units)
         if "loss" in parts:
             view.set_loss_history(snapshot.history)
         if "metric" in parts:
@@ -97,6 +99,8 @@ class TrainingPresenter:
             self.w.status.set_message(snapshot.message.capitalize() + ".")
         elif status_hint:
             self.w.status.set_message(status_hint)
+        elif snapshot.message and snapshot.state != "running":
+            self.w.status.set_message(snapshot.message)  # e.g. a weight set by hand
         elif snapshot.state != "running" or "loss" in parts:
             self.w.status.set_message(self._summary(snapshot))  # ~5 Hz while running
 

@@ -108,6 +108,8 @@ class TrainingController(QObject):
         a.discretize.toggled.connect(view.discretize_check.setChecked)
         view.discretize_check.toggled.connect(a.discretize.setChecked)
         view.axesChanged.connect(self._on_axes_changed)
+        view.network.weightEdited.connect(self.set_weight)
+        a.mark_losses.toggled.connect(view.boundary.set_mark_losses)
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.configured.connect(self._on_configured)
         self.worker.configFailed.connect(self._on_config_failed)
@@ -492,6 +494,11 @@ class TrainingController(QObject):
         """Exactly one step (pauses first)."""
         if self.can_train():
             self.worker.step()
+
+    def set_weight(self, name: str, value: float) -> None:
+        """Set one parameter (engine name) in the worker's model; a snapshot shows the result."""
+        if self.configured_ok:
+            self.worker.set_weight(name, value)
 
     def reset(self) -> None:
         """New initial weights, step 0."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import random
 import re
@@ -138,14 +139,19 @@ def test_default_loss_per_task():
         Trainer(TrainConfig(loss="bce"), X, y, "multiclass")
 
 
+def random_outputs(loss: str, n: int, seed: int, spread: float):
+    """(outputs (n, k), encoded targets, k): a batch of model outputs for ``loss``."""
+    rng = np.random.default_rng(seed)
+    k = 3 if loss == "softmax_ce" else 1
+    outputs = rng.normal(size=(n, k)) * spread
+    task = "multiclass" if k == 3 else "binary"
+    y = rng.integers(0, k if k > 1 else 2, size=n).astype(float)
+    return outputs, encode_targets(y, task, loss), k
+
+
 @pytest.mark.parametrize("loss", sorted(LOSSES))
 def test_numpy_test_loss_equals_the_scalar_loss(loss):
-    rng = np.random.default_rng(0)
-    k = 3 if loss == "softmax_ce" else 1
-    outputs = rng.normal(size=(9, k)) * 3
-    task = "multiclass" if k == 3 else "binary"
-    y = rng.integers(0, k if k > 1 else 2, size=9).astype(float)
-    targets = encode_targets(y, task, loss)
+    outputs, targets, k = random_outputs(loss, 9, seed=0, spread=3)
     if k == 1:
         scalar = LOSSES[loss]([Value(o) for o in outputs[:, 0]], targets.tolist())
     else:
@@ -487,3 +493,105 @@ def test_set_parameter_values_loads_weights_by_name_or_changes_nothing():
     assert target.parameter_values() == source.parameter_values()
     assert target.steps_done == 0
     np.testing.assert_array_equal(target.predict(X), source.predict(X))  # the same function
+
+
+# ------------------------------------------------------ gradients per layer, one weight edited
+
+
+def torch_layer_gradient_norms(weights: dict[str, float], X, y01, layers, reg_strength):
+    """Per-layer weight-gradient norms of hinge + L2 on (X, y), computed by PyTorch (float64)."""
+    torch = pytest.importorskip("torch")
+    sizes = [X.shape[1], *layers, 1]
+    params = []
+    for i, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+        w = [[weights[f"layers.{i}.neurons.{j}.w.{k}"] for k in range(nin)] for j in range(nout)]
+        b = [weights[f"layers.{i}.neurons.{j}.b"] for j in range(nout)]
+        params.append(
+            (
+                torch.tensor(w, dtype=torch.float64, requires_grad=True),
+                torch.tensor(b, dtype=torch.float64, requires_grad=True),
+            )
+        )
+    h = torch.tensor(X, dtype=torch.float64)
+    for i, (w, b) in enumerate(params):
+        h = h @ w.T + b
+        if i < len(params) - 1:
+            h = torch.relu(h)
+    target = torch.tensor(np.where(y01 > 0.5, 1.0, -1.0), dtype=torch.float64)
+    loss = torch.relu(1 - target * h[:, 0]).mean()
+    loss = loss + reg_strength * sum((p * p).sum() for pair in params for p in pair)
+    loss.backward()
+    return [float(w.grad.norm()) for w, _ in params]
+
+
+def test_layer_gradient_norms_are_the_last_steps_weight_gradients_as_torch_computes_them():
+    X, y = moons(30)
+    config = demo_config(layers=(5, 4), steps=10, lr=0.5, final_lr=0.05)
+    trainer = Trainer(config, X, y, "binary")
+    assert trainer.layer_gradient_norms() == [0.0, 0.0, 0.0]  # no step yet
+    for _ in range(3):
+        before = trainer.parameter_values()
+        trainer.step()
+        X_train, y_train = trainer.X_train, trainer.y_train
+        expected = torch_layer_gradient_norms(before, X_train, y_train, (5, 4), 1e-4)
+        np.testing.assert_allclose(trainer.layer_gradient_norms(), expected, rtol=1e-10)
+    trainer.reset()
+    assert trainer.layer_gradient_norms() == [0.0, 0.0, 0.0]
+
+
+def test_set_parameter_changes_one_weight_and_training_goes_on_from_it():
+    X, y = moons()
+    config = TrainConfig(layers=(3,), test_fraction=0, steps=6, optimizer="adam", lr=0.05)
+    trainer = Trainer(config, X, y, "binary")
+    run(trainer, 2)
+    reference = Trainer(config, X, y, "binary")
+    run(reference, 2)
+    name = "layers.0.neurons.1.w.0"
+    old = trainer.parameter_values()[name]
+    assert trainer.set_parameter(name, 0.75) == old
+    values = trainer.parameter_values()
+    assert values[name] == 0.75
+    assert {k: v for k, v in values.items() if k != name} == {
+        k: v for k, v in reference.parameter_values().items() if k != name
+    }
+    # The oracle: a reference with every weight set by name steps to the same weights
+    # (the optimizer's moments are kept, not reset).
+    reference.set_parameter_values(values)
+    trainer.step()
+    reference.step()
+    assert trainer.parameter_values() == reference.parameter_values()
+    assert trainer.steps_done == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("layers.0.neurons.9.w.0", 1.0, "no parameter"),
+        ("layers.0.neurons.0.w.0", math.nan, "finite"),
+        ("layers.0.neurons.0.w.0", math.inf, "finite"),
+        ("layers.0.neurons.0.b", "1.0", "must be a number"),
+        ("layers.0.neurons.0.b", True, "must be a number"),
+    ],
+)
+def test_set_parameter_refuses_unknown_names_and_bad_values_and_changes_nothing(name, value, says):
+    X, y = moons()
+    trainer = Trainer(TrainConfig(layers=(3,), test_fraction=0, steps=5), X, y, "binary")
+    before = trainer.parameter_values()
+    with pytest.raises(ValueError, match=says):
+        trainer.set_parameter(name, value)
+    assert trainer.parameter_values() == before
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_numpy_sample_losses_equal_the_scalar_loss_of_each_sample(loss):
+    from engine.metrics import sample_losses_numpy
+
+    outputs, targets, k = random_outputs(loss, 7, seed=1, spread=2)
+    per_sample = sample_losses_numpy(outputs, targets, loss)
+    assert per_sample.shape == (7,)
+    for row, target, value in zip(outputs, targets.tolist(), per_sample, strict=True):
+        if k == 1:
+            scalar = LOSSES[loss]([Value(row[0])], [target])
+        else:
+            scalar = LOSSES[loss]([[Value(v) for v in row]], [target])
+        assert value == pytest.approx(scalar.data, rel=1e-12, abs=1e-15)

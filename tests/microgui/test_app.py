@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
@@ -20,6 +21,7 @@ def _args(**values):
         dataset=None,
         layers=None,
         plugins_dir=None,
+        show="training",
     )
     base.update(values)
     return argparse.Namespace(**base)
@@ -52,3 +54,51 @@ def test_screenshot_of_the_whole_window_after_training(qtbot, tmp_path):
         image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
     }
     assert len(colours) > 50
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("show", ["graph", "gradients"])
+def test_show_opens_the_tab_and_the_screenshot_waits_for_what_a_user_first_sees(
+    qtbot, tmp_path, monkeypatch, show
+):
+    """`microgui --preset micrograd-demo --steps 5 --show graph --screenshot g.png`."""
+    import microgui.app as app_module
+
+    seen: dict = {}
+    original = app_module._settle_for
+
+    def spy(window, tab):
+        settle = original(window, tab)
+
+        def watched(done):
+            def check():
+                explorer, controller = window.graph_explorer, window.controller
+                seen["tab"] = window.tabs.tabText(window.tabs.currentIndex())
+                seen["step"] = controller.snapshot.step
+                if tab == "graph":
+                    seen["settled"] = explorer.is_settled()
+                    seen["sample"] = explorer.sample[0]
+                    seen["largest"] = int(np.argmax(controller.snapshot.sample_losses))
+                    seen["kinds"] = set(explorer.presenter.layout.graph.kinds)
+                    seen["tiles_pending"] = explorer.view.edges.pending
+                done()
+
+            if settle is None:
+                check()
+            else:
+                settle(check)
+
+        return watched
+
+    monkeypatch.setattr(app_module, "_settle_for", spy)
+    path = tmp_path / f"{show}.png"
+    code = run_gui(_args(screenshot=str(path), preset="micrograd-demo", steps=5, show=show))
+    assert code == 0
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == DEFAULT_SIZE
+    assert seen["step"] == 5
+    assert seen["tab"] == {"graph": "Graph", "gradients": "Gradients"}[show]
+    if show == "graph":
+        # the final weights' largest-loss sample, at neuron level, built and painted
+        assert seen["settled"] and seen["sample"] == seen["largest"]
+        assert seen["kinds"] == {"node", "neuron", "loss"} and seen["tiles_pending"] == 0

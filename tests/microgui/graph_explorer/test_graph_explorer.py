@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetricsF, QImage
+from test_sample_graph import one_based
 
 from engine import Value
 from engine.graph import to_dot, topological_order
@@ -56,10 +57,20 @@ def explorer(qtbot):
     widget.shutdown()
 
 
-def show(qtbot, explorer, weights, x=X, y=1.0, nouts=NOUTS, activation="relu"):
+def show(qtbot, explorer, weights, x=X, y=1.0, nouts=NOUTS, activation="relu", scalars=True):
+    """Show the sample; ``scalars``: then switch to every scalar (the tests of single nodes)."""
     explorer.set_model(weights, 2, nouts, activation, "hinge", "binary")
     with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
         explorer.show_sample(7, x, y)
+    assert explorer.presenter.layout.graph.kinds.count("neuron") == sum(nouts)  # the default
+    if scalars:
+        to_scalar_level(qtbot, explorer)
+
+
+def to_scalar_level(qtbot, explorer):
+    with qtbot.waitSignal(explorer.layoutChanged, timeout=WAIT_MS):
+        explorer.controls.collapseRequested.emit("expand")
+    assert set(explorer.presenter.layout.graph.kinds) == {"node"}
 
 
 def click_node(qtbot, explorer, node_id: int, double: bool = False) -> None:
@@ -127,61 +138,126 @@ def test_path_to_the_loss_is_highlighted(qtbot, explorer):
     assert explorer.presenter.box_of(explorer.snapshot.root) in expected
 
 
-def test_double_click_collapses_and_expands_a_neuron(qtbot, explorer):
-    show(qtbot, explorer, weights_of(1))
-    boxes_before = len(explorer.presenter.layout.graph)
-    product = explorer.snapshot.find("layers.1.neurons.1.mul[0]")
-    click_node(qtbot, explorer, product, double=True)
+def test_double_click_expands_a_neuron_record_and_folds_it_back(qtbot, explorer):
+    show(qtbot, explorer, weights_of(1), scalars=False)
     graph = explorer.presenter.layout.graph
-    collapsed_box = explorer.presenter.box_of(product)
-    assert graph.kinds[collapsed_box] == "neuron"
-    assert len(graph) == boxes_before - (3 * 4 + 2) + 1
-    # the collapsed box shows the neuron's activation
+    boxes_before = len(graph)
+    assert boxes_before == 2 + 4 + 3 + 1 + 1  # inputs, neurons, the loss
+    relu = explorer.snapshot.find("layers.1.neurons.1.relu[0]")
+    record = explorer.presenter.box_of(relu)
+    assert graph.kinds[record] == "neuron" and graph.titles[record] == "L2.N2"
+    click_node(qtbot, explorer, relu, double=True)
+    graph = explorer.presenter.layout.graph
+    product = explorer.snapshot.find("layers.1.neurons.1.mul[0]")
+    assert graph.kinds[explorer.presenter.box_of(product)] == "node"
+    # its 4 weights, 4 products, 4 sums (b + ...) and the ReLU replace the record
+    assert len(graph) == boxes_before - 1 + (3 * 4 + 2)
     click_node(qtbot, explorer, product)
     _, order = engine_graph(weights_of(1))
-    assert float(explorer.inspector.value_label.text()) == relu_of(order, 1, 1).data
-    click_node(qtbot, explorer, product, double=True)
+    weight = "layers.1.neurons.1.w.0"
+    expected = next(v for v in order if v.op == "*" and weight in [p.label for p in v.parents])
+    assert float(explorer.inspector.value_label.text()) == expected.data
+    click_node(qtbot, explorer, relu, double=True)
     assert len(explorer.presenter.layout.graph) == boxes_before
 
 
-def test_right_click_menu_collapses_one_layer(qtbot, explorer):
+def test_right_click_menu_folds_and_expands_with_names_counted_from_one(qtbot, explorer):
     show(qtbot, explorer, weights_of(1))
     box = explorer.presenter.box_of(explorer.snapshot.find("layers.1.neurons.0.w.2"))
     actions = dict(explorer.box_actions(box))
-    assert set(actions) == {"Collapse neuron L1.N0", "Collapse layer 1", "Expand everything"}
-    actions["Collapse layer 1"]()
-    kinds = explorer.presenter.layout.graph.kinds
-    assert kinds.count("layer") == 1 and "neuron" not in kinds
-    layer_box = kinds.index("layer")
-    assert [text for text, _ in explorer.box_actions(layer_box)] == [
-        "Expand layer 1",
-        "Expand everything",
-    ]
-
-
-def test_collapse_every_layer_then_expand(qtbot, explorer):
-    show(qtbot, explorer, weights_of(1))
-    explorer.controls.collapseRequested.emit("layers")
-    kinds = explorer.presenter.layout.graph.kinds
-    # three layers, two inputs, the hinge loss's three scalar ops
-    assert kinds.count("layer") == 3 and len(kinds) == 3 + 2 + 3
-    explorer.controls.collapseRequested.emit("expand")
+    assert set(actions) == {
+        "Fold neuron L2.N1 into one record",
+        "Fold layer 2 into one block",
+        "Show every neuron as one record",
+        "Show every scalar",
+    }
+    actions["Fold layer 2 into one block"]()
+    graph = explorer.presenter.layout.graph
+    assert graph.kinds.count("layer") == 1 and "neuron" not in graph.kinds
+    layer_box = graph.kinds.index("layer")
+    assert graph.titles[layer_box] == "layer 2: 3 neurons"
+    assert explorer.box_actions(layer_box)[0][0] == "Expand layer 2"
+    explorer.box_actions(layer_box)[0][1]()
     assert "layer" not in explorer.presenter.layout.graph.kinds
-
-
-def test_search_jumps_to_labels_and_opens_collapsed_neurons(qtbot, explorer):
-    show(qtbot, explorer, weights_of(1))
+    # The record of a neuron offers to expand it; the loss too.
     explorer.controls.collapseRequested.emit("neurons")
-    qtbot.keyClicks(explorer.controls.search_field, "w.3")
+    record = explorer.presenter.box_of(explorer.snapshot.find("layers.0.neurons.3.relu[0]"))
+    assert "Expand neuron L1.N4 into its * and + nodes" in dict(explorer.box_actions(record))
+    loss = explorer.presenter.box_of(explorer.snapshot.root)
+    assert "Expand the loss into its scalar ops" in dict(explorer.box_actions(loss))
+
+
+def test_fold_every_layer_then_back_to_neurons_and_the_selection_goes(qtbot, explorer):
+    show(qtbot, explorer, weights_of(1), scalars=False)
+    click_node(qtbot, explorer, explorer.snapshot.find("layers.0.neurons.2.relu[0]"))
+    assert explorer.view.nodes.selected >= 0 and explorer.inspector.node_id >= 0
+    explorer.controls.collapseRequested.emit("layers")
+    graph = explorer.presenter.layout.graph
+    # three layers, two inputs, the loss record
+    assert graph.kinds.count("layer") == 3 and len(graph) == 3 + 2 + 1
+    # selection and inspector agree: nothing selected, nothing marked
+    assert explorer.view.nodes.selected == -1 and not explorer.view.nodes.highlighted.any()
+    assert explorer.inspector.node_id == -1
+    assert explorer.inspector.heading.text() == "Click a node to inspect it."
+    # a folded layer's title and numbers fit its box
+    metrics = QFontMetricsF(explorer.view.nodes._title_font)
+    for box in np.nonzero(explorer.view.nodes.layer_boxes)[0]:
+        lines = explorer.view.nodes.texts(box)
+        assert lines[0].startswith("layer") or lines[0] == "output layer"
+        assert "mean |grad|" in lines
+        assert max(metrics.horizontalAdvance(t) for t in lines) <= explorer.view.nodes.w[box] - 10
+    # clicking a folded layer selects it and the inspector says what it is
+    layer_box = graph.groups.index((0, -2))
+    explorer._on_box_clicked(layer_box)
+    assert explorer.view.nodes.selected == layer_box
+    assert explorer.inspector.heading.text().startswith("layer 1 (folded)")
+    explorer.controls.collapseRequested.emit("neurons")
+    assert explorer.presenter.layout.graph.kinds.count("neuron") == 4 + 3 + 1
+    assert explorer.view.nodes.selected == -1 and explorer.inspector.node_id == -1
+
+
+def test_search_uses_the_numbers_shown_and_opens_only_the_neuron_it_must(qtbot, explorer):
+    show(qtbot, explorer, weights_of(1), scalars=False)
+    before = explorer.presenter.layout
+    qtbot.keyClicks(explorer.controls.search_field, "L2.N3.w4")  # layers.1.neurons.2.w.3
+    qtbot.keyClick(explorer.controls.search_field, Qt.Key_Return)
+    assert explorer.selected_key == "layers.1.neurons.2.w.3"
+    node = explorer.snapshot.nodes[explorer.snapshot.find(explorer.selected_key)]
+    assert not explorer.presenter.is_hidden(node.id)  # its neuron was expanded ...
+    after = explorer.presenter.layout
+    assert after.graph.kinds.count("neuron") == 4 + 3 + 1 - 1  # ... and only that one
+    assert explorer.view.box_visible(explorer.presenter.box_of(node.id))  # and it is in view
+    # The other records stay in tidy columns: as many columns per layer as before, each
+    # top to bottom in neuron order.
+    for layer in range(3):
+        columns = []
+        for layout in (before, after):
+            graph = layout.graph
+            records = [
+                b
+                for b, k in enumerate(graph.kinds)
+                if k == "neuron" and graph.groups[b][0] == layer
+            ]
+            xs = sorted(set(layout.x[records].round(6)))
+            columns.append(len(xs))
+            for column in xs:
+                in_column = [b for b in records if round(layout.x[b], 6) == column]
+                ordered = sorted(in_column, key=lambda b: layout.y[b])
+                assert [graph.groups[b][1] for b in ordered] == sorted(
+                    graph.groups[b][1] for b in in_column
+                )
+        assert columns[0] == columns[1]
+    qtbot.keyClicks(explorer.controls.search_field, "x")  # now "L2.N3.w4x": no match
+    qtbot.keyClick(explorer.controls.search_field, Qt.Key_Return)
+    assert explorer.controls.search_result.text() == "no match"
+    explorer.controls.search_field.clear()
+    qtbot.keyClicks(explorer.controls.search_field, "w4")
     qtbot.keyClick(explorer.controls.search_field, Qt.Key_Return)
     first = explorer.selected_key
-    assert first.endswith(".w.3")
-    node = explorer.snapshot.nodes[explorer.snapshot.find(first)]
-    assert not explorer.presenter.is_hidden(node.id)  # its neuron was expanded
+    assert first.endswith(".w.3")  # the fourth weight
     qtbot.keyClick(explorer.controls.search_field, Qt.Key_Return)
     assert explorer.selected_key != first and explorer.selected_key.endswith(".w.3")
-    assert explorer.search("no such label") == 0
-    assert explorer.controls.search_result.text() == "no match"
+    assert explorer.search("layers.0.neurons.1.b") == 1  # the engine's names work too
 
 
 def test_backward_stepper_follows_reverse_topological_order(qtbot, explorer):
@@ -270,8 +346,10 @@ def test_picking_a_sample_by_index(qtbot, explorer):
     ys = np.array([0.0, 1.0, 0.0])
     explorer.set_model(weights_of(1), 2, NOUTS, "relu", "hinge", "binary")
     explorer.set_dataset(Xs, ys)
+    assert explorer.controls.sample_spin.text() == "1 of 3"  # samples counted from 1 too
     with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
-        explorer.controls.sample_spin.setValue(2)
+        explorer.controls.sample_spin.setValue(3)  # the third sample: index 2
+    assert explorer.sample[0] == 2
     loss, _ = engine_graph(weights_of(1), x=tuple(Xs[2]), y=-1.0)  # class 0 -> -1 for hinge
     assert explorer.snapshot.nodes[explorer.snapshot.root].value == loss.data
 
@@ -280,12 +358,17 @@ def test_exports_dot_svg_and_png(qtbot, explorer, tmp_path):
     weights = weights_of(3)
     show(qtbot, explorer, weights)
     explorer.export_dot(str(tmp_path / "g.dot"))
-    loss, _ = engine_graph(weights)
-    assert (tmp_path / "g.dot").read_text() == to_dot(loss)
+    loss, order = engine_graph(weights)
+    # The oracle: the engine's own DOT, its labels counted from 1 as on screen.
+    for v in order:
+        v.label = one_based(v.label)
+    dot = (tmp_path / "g.dot").read_text()
+    assert dot == to_dot(loss)
+    assert "L2.N3.w4" in dot and "layers." not in dot and "x2" in dot
     explorer.export_svg(str(tmp_path / "g.svg"))
     svg = ET.parse(tmp_path / "g.svg").getroot()
     assert svg.tag.endswith("svg")
-    assert "L1.N2.w.3" in (tmp_path / "g.svg").read_text()
+    assert "L2.N3.w4" in (tmp_path / "g.svg").read_text()
     explorer.export_png(str(tmp_path / "g.png"))
     image = QImage(str(tmp_path / "g.png"))
     assert image.width() > 500 and image.height() > 200
@@ -303,6 +386,10 @@ def test_a_10000_node_graph_is_built_off_the_gui_thread_and_clickable(qtbot, exp
         explorer.show_sample(0, X, 1.0)
         assert explorer.jobs.busy  # the build runs on the worker thread
     assert len(explorer.snapshot) > 10_000
+    assert explorer.presenter.layout.graph.kinds.count("neuron") == 64 + 64 + 1  # records first
+    with qtbot.waitSignal(explorer.layoutChanged, timeout=WAIT_MS):
+        explorer.controls.collapseRequested.emit("expand")  # 13,126 boxes: on the worker thread
+        assert explorer.jobs.busy
     node_id = explorer.snapshot.find("layers.1.neurons.40.w.17")
     click_node(qtbot, explorer, node_id)
     _, order = engine_graph(weights, nouts=nouts)
@@ -355,6 +442,8 @@ def test_clicking_a_training_point_in_the_window_opens_its_graph(qtbot, make_win
     assert explorer.snapshot.nodes[explorer.snapshot.root].value == loss.data
 
     weight = model.layers[0].neurons[1].w[0]
+    # The graph opens at neuron level: double-click neuron 2 of layer 1 to see its weights.
+    click_node(qtbot, explorer, explorer.snapshot.find("layers.0.neurons.1.relu[0]"), double=True)
     click_node(qtbot, explorer, explorer.snapshot.find("layers.0.neurons.1.w.0"))
     assert float(explorer.inspector.value_label.text()) == weight.data
     assert float(explorer.inspector.grad_label.text()) == weight.grad

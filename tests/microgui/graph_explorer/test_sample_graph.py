@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -11,9 +12,9 @@ from engine import Value
 from engine.graph import to_dot, topological_order
 from engine.nn import MLP
 from microgui.graph_explorer.layout import (
-    NODE_HEIGHT,
-    NODE_WIDTH,
+    HEADER_HEIGHT,
     CollapseState,
+    build_view,
     compute_layout,
     visible_graph,
 )
@@ -238,11 +239,28 @@ def test_finite_differences_through_folded_constants_of_the_readme_example():
         assert value.grad == pytest.approx(node.grad, rel=1e-12, abs=1e-12)
 
 
-def test_dot_export_is_the_engines_to_dot_of_the_same_graph():
+def one_based(label: str) -> str:
+    """The screen's name of an engine label, written here independently of microgui."""
+    label = re.sub(
+        r"layers\.(\d+)\.neurons\.(\d+)\.(?:w\.(\d+)|b)",
+        lambda m: (
+            f"L{int(m[1]) + 1}.N{int(m[2]) + 1}."
+            + (f"w{int(m[3]) + 1}" if m[3] is not None else "b")
+        ),
+        label,
+    )
+    return re.sub(r"^x\.(\d+)$", lambda m: f"x{int(m[1]) + 1}", label)
+
+
+def test_dot_export_is_the_engines_to_dot_of_the_same_graph_labelled_from_one():
     weights = named_weights(2, [3, 1])
     snapshot = build_sample_graph(weights, 2, [3, 1], "relu", "hinge", X, 1.0, "binary")
     root, _ = engine_graph(weights, 2, [3, 1], "relu", "hinge", X, 1.0)
-    assert snapshot_to_dot(snapshot) == to_dot(root)
+    for v in topological_order(root):
+        v.label = one_based(v.label)
+    dot = snapshot_to_dot(snapshot)
+    assert dot == to_dot(root)
+    assert "L2.N1.b" in dot and "L1.N3.w2" in dot and "layers." not in dot
 
 
 def test_backward_stepper_walks_reverse_topological_order_and_ends_at_the_gradients():
@@ -272,48 +290,93 @@ def test_forward_stepper_computes_in_topological_order():
     assert stepper.step_back() == 3 and stepper.position == 4
 
 
-@pytest.mark.parametrize("collapse", [None, "neurons", "layers"])
+@pytest.mark.parametrize("collapse", ["scalars", "neurons", "layers", "mixed"])
 def test_layout_boxes_do_not_overlap_and_edges_join_their_boxes(collapse):
     snapshot = build_sample_graph(
         named_weights(2, [6, 5, 1]), 2, [6, 5, 1], "relu", "hinge", X, 1.0
     )
-    groups = {(n.layer, n.neuron) for n in snapshot.nodes if n.role in ("param", "op")}
     state = {
-        None: CollapseState(),
-        "neurons": CollapseState(neurons=frozenset(groups)),
-        "layers": CollapseState(layers=frozenset({0, 1, 2})),
+        "scalars": CollapseState.scalar_level(),
+        "neurons": CollapseState.neuron_level(),
+        "layers": CollapseState.layer_level(frozenset({0, 1, 2})),
+        "mixed": CollapseState.neuron_level().toggled_neuron(1, 3).toggled_layer(0),
     }[collapse]
     graph = visible_graph(snapshot, state)
     layout = compute_layout(graph)
+    x, y, w, h = layout.x, layout.y, layout.w, layout.h
     # no two boxes overlap
-    order = np.lexsort((layout.y, layout.x))
-    xs, ys = layout.x[order], layout.y[order]
-    for i in range(len(xs)):
-        near = (np.abs(xs[i + 1 :] - xs[i]) < NODE_WIDTH) & (
-            np.abs(ys[i + 1 :] - ys[i]) < NODE_HEIGHT
+    for i in range(len(x)):
+        others = np.arange(len(x)) != i
+        overlap = (
+            (x[others] < x[i] + w[i])
+            & (x[i] < x[others] + w[others])
+            & (y[others] < y[i] + h[i])
+            & (y[i] < y[others] + h[others])
         )
-        assert not near.any()
+        assert not overlap.any()
     # every segment starts on its parent's box and ends on its child's
     for (p, c), (x1, y1, x2, y2) in zip(graph.edges, layout.segments, strict=True):
-        assert layout.x[p] - 1e-6 <= x1 <= layout.x[p] + NODE_WIDTH + 1e-6
-        assert layout.y[p] - 1e-6 <= y1 <= layout.y[p] + NODE_HEIGHT + 1e-6
-        assert layout.x[c] - 1e-6 <= x2 <= layout.x[c] + NODE_WIDTH + 1e-6
-        assert layout.y[c] - 1e-6 <= y2 <= layout.y[c] + NODE_HEIGHT + 1e-6
-    # inputs leftmost, loss rightmost
+        assert x[p] - 1e-6 <= x1 <= x[p] + w[p] + 1e-6
+        assert y[p] - 1e-6 <= y1 <= y[p] + h[p] + 1e-6
+        assert x[c] - 1e-6 <= x2 <= x[c] + w[c] + 1e-6
+        assert y[c] - 1e-6 <= y2 <= y[c] + h[c] + 1e-6
+    # inputs leftmost, loss rightmost, each layer's header above its boxes
     inputs = [graph.box_of[snapshot.find(f"x.{k}")] for k in range(2)]
     loss_box = graph.box_of[snapshot.root]
-    assert layout.x[inputs].max() < np.delete(layout.x, inputs).min()
-    assert layout.x[loss_box] == layout.x.max()
+    assert x[inputs].max() < np.delete(x, inputs).min()
+    assert x[loss_box] == x.max()
+    assert [r.layer for r in layout.regions][:1] == [-1] and layout.regions[-1].layer == 3
+    assert all(r.top >= HEADER_HEIGHT for r in layout.regions)
+    titles = [r.title for r in layout.regions]
+    assert titles[0] == "inputs" and titles[-1] == "loss"
     if collapse == "neurons":
-        # inputs, neurons, and the hinge's three scalar ops: -y*s, 1 + ..., relu
-        assert len(graph) == 2 + 6 + 5 + 1 + 3
+        # inputs, one record per neuron, one for the loss
+        assert len(graph) == 2 + 6 + 5 + 1 + 1
+        assert titles[1:4] == ["layer 1 · 6 ReLU", "layer 2 · 5 ReLU", "output · 1 linear"]
+        assert graph.kinds.count("neuron") == 12 and graph.kinds.count("loss") == 1
     if collapse == "layers":
-        assert sorted(graph.kinds) == ["layer"] * 3 + ["node"] * (2 + 3)
+        assert sorted(graph.kinds) == ["layer"] * 3 + ["loss"] + ["node"] * 2
+    if collapse == "mixed":
+        assert graph.kinds.count("layer") == 1
+        assert graph.kinds.count("neuron") == 5 - 1 + 1
+        expanded = graph.box_of[snapshot.find("layers.1.neurons.3.w.0")]
+        assert graph.kinds[expanded] == "node"
+
+
+def test_expanding_a_neuron_keeps_the_other_records_in_their_columns():
+    weights = named_weights(2, [16, 16, 1])
+    snapshot = build_sample_graph(weights, 2, [16, 16, 1], "relu", "hinge", X, 1.0)
+    before = build_view(snapshot, CollapseState.neuron_level())
+    after = build_view(snapshot, CollapseState.neuron_level().toggled_neuron(1, 5))
+
+    def records(layout, layer):
+        graph = layout.graph
+        return {
+            graph.groups[b][1]: b
+            for b, k in enumerate(graph.kinds)
+            if k == "neuron" and graph.groups[b][0] == layer
+        }
+
+    for layout in (before, after):
+        for layer in (0, 1):
+            boxes = records(layout, layer)
+            columns = sorted(set(layout.x[list(boxes.values())].round(6)))
+            assert len(columns) == 2  # 16 neurons in two bands of 8
+            for neuron, b in boxes.items():  # neuron 1-8 in the first band, 9-16 the second
+                assert round(layout.x[b], 6) == columns[neuron // 8]
+    # Layer 1 did not move at all; in layer 2 the expanded neuron's band grew, and its
+    # records still line up with the neuron's output (its ReLU) in one column.
+    one_before, one_after = records(before, 0), records(after, 0)
+    assert all(before.x[one_before[n]] == after.x[one_after[n]] for n in one_before)
+    relu = after.graph.box_of[snapshot.find("layers.1.neurons.5.relu[0]")]
+    band = [b for n, b in records(after, 1).items() if n < 8]
+    assert set(after.x[band].round(6)) == {round(after.x[relu], 6)}
+    assert after.x[relu] > before.x[records(before, 1)[0]]  # its weights are to its left
 
 
 def test_a_collapsed_neuron_shows_its_activation():
     snapshot = build_sample_graph(named_weights(2, [3, 1]), 2, [3, 1], "relu", "hinge", X, 1.0)
-    graph = visible_graph(snapshot, CollapseState(neurons=frozenset({(0, 1)})))
+    graph = visible_graph(snapshot, CollapseState.scalar_level().toggled_neuron(0, 1))
     box = graph.box_of[snapshot.find("layers.0.neurons.1.b")]
     shown = snapshot.nodes[graph.rep[box]]
     assert graph.kinds[box] == "neuron"

@@ -167,7 +167,7 @@ def test_network_view_hover_pops_up_the_neurons_activation(qtbot):
         qtbot.mouseMove(view, QPoint(int(centre.x()), int(centre.y())))
     assert hovered.args == [1, 1]
     assert view.popup.isVisible()
-    assert "bias -0.250" in view.popup.caption.text()
+    assert view.popup.caption.text().startswith("layer 1, neuron 2\nbias -0.250")
     assert view.popup.image_label.pixmap() is not None
     assert not view.popup.image_label.pixmap().isNull()
 

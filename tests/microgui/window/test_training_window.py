@@ -318,7 +318,7 @@ def test_network_hover_shows_a_neurons_activation_map(qtbot, make_window):
     centre = network.node_center(2, 1)
     qtbot.mouseMove(network, QPoint(int(centre.x()), int(centre.y())))
     qtbot.waitUntil(network.popup.isVisible, timeout=WAIT_MS)
-    assert "layer 2, neuron 1" in network.popup.caption.text()
+    assert "layer 2, neuron 2" in network.popup.caption.text()  # counted from 1, as the form
 
 
 def test_the_presets_menu_starts_micrograds_demo_in_the_window(qtbot, make_window, registry):
