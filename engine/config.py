@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.jsonfile import parse_json
 from engine.losses import LOSSES
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import OPTIMIZERS, SCHEDULES
@@ -61,9 +62,16 @@ class ConfigError(ValueError):
         self.message = message
 
 
+_MAX_SHOWN = 60
+
+
 def _fmt(value: object) -> str:
-    """A bad value as the user typed it (strings quoted, so '' is visible)."""
-    return repr(value) if isinstance(value, str) else str(value)
+    """A bad value as the user typed it (strings quoted, so '' is visible), cut to one line."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**_MAX_SHOWN:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    shown = repr(value) if isinstance(value, str) else str(value)
+    shown = " ".join(shown.split())
+    return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 3] + "..."
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -317,13 +325,12 @@ class TrainConfig:
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:
-        """Parse and validate JSON text; ConfigError for bad JSON as well as bad values."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(
-                "config", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            ) from None
+        """Parse and validate JSON text; ConfigError for bad JSON as well as bad values.
+
+        Through engine.jsonfile: deep nesting, NaN and huge integers are refused
+        in one line, never a RecursionError or OverflowError.
+        """
+        data = parse_json(text, "the text", lambda message: ConfigError("config", message))
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> TrainConfig:
@@ -363,12 +370,19 @@ def _number(
     lower_open: bool = False,
     upper_open: bool = False,
 ) -> None:
-    if not _is_number(value) or not math.isfinite(value):
+    if not _is_number(value) or not _finite(value):
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
     too_low = value <= low if lower_open else value < low
     too_high = value >= high if upper_open else value > high
     if too_low or too_high:
         raise ConfigError(name, f"{_fmt(value)} is not allowed; {allowed}")
+
+
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        return False
 
 
 def _positive(name: str, value: object, allowed: str) -> None:

@@ -29,7 +29,8 @@ import os
 import re
 from pathlib import Path
 
-from engine.jsonfile import read_text_limited, write_text_atomic
+from engine.atomic_write import WriteError, write_text
+from engine.jsonfile import read_json_file
 from engine.nn import ACTIVATIONS, INITS, MLP
 
 __all__ = [
@@ -73,6 +74,14 @@ def model_to_dict(model: MLP, config: dict | None = None) -> dict:
 
 def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _as_float(value: int | float) -> float:
+    """``float(value)``, or an infinity for an integer beyond float range (no OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _check_architecture(arch: object) -> tuple[int, list[int], str, str]:
@@ -162,9 +171,15 @@ def model_from_dict(d: object) -> MLP:
     for name, value in params.items():
         if not _is_number(value):
             raise ModelFileError(f"parameter {name} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ModelFileError(f"parameter {name} is {value}; a model file needs finite weights")
-        expected[name].data = float(value)
+        number = _as_float(value)
+        if not math.isfinite(number):
+            shown = (
+                value
+                if isinstance(value, float)
+                else f"{number} (an integer of {len(str(value)):,} digits)"
+            )
+            raise ModelFileError(f"parameter {name} is {shown}; a model file needs finite weights")
+        expected[name].data = number
     return model
 
 
@@ -186,7 +201,10 @@ def save_model(model: MLP, path: str | os.PathLike, config: dict | None = None) 
         text = json.dumps(d, indent=1, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the config cannot be written as JSON: {exc}") from exc
-    write_text_atomic(Path(path), text, "model", ModelFileError)
+    try:
+        write_text(path, text, "model")
+    except WriteError as exc:
+        raise ModelFileError(str(exc)) from None
 
 
 def load_model(
@@ -197,16 +215,8 @@ def load_model(
     Files over ``max_bytes`` are refused from their size, without being read.
     """
     path = Path(path)
-    text = read_text_limited(path, max_bytes, "model", ModelFileError)
-    if not text.strip():
-        raise ModelFileError(f"{path} is empty; it is not a model file")
-    try:
-        d = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ModelFileError(
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} at line "
-            f"{exc.lineno}, column {exc.colno}"
-        ) from None
+    # NaN tokens are read, so the message can name the weight that holds one.
+    d = read_json_file(path, max_bytes, "model", ModelFileError, allow_nan=True)
     try:
         model = model_from_dict(d)
     except ModelFileError as exc:

@@ -36,8 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from engine.atomic_write import WriteError, write_text
 from engine.config import ConfigError, TrainConfig
-from engine.jsonfile import read_text_limited, write_text_atomic
+from engine.jsonfile import read_json_file
 from engine.train import Trainer
 
 __all__ = [
@@ -109,26 +110,16 @@ def save_session(
         text = json.dumps(session_to_dict(trainer, extra), allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise SessionFileError(f"cannot save the session to {path}: {exc}") from None
-    write_text_atomic(path, text, "session", SessionFileError)
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a valid JSON number")
+    try:
+        write_text(path, text, "session")
+    except WriteError as exc:
+        raise SessionFileError(str(exc)) from None
 
 
 def read_session(path: str | os.PathLike[str], *, max_bytes: int = MAX_SESSION_BYTES) -> Session:
     """Read and check a session file (without the data); SessionFileError if unusable."""
     path = Path(path)
-    text = read_text_limited(path, max_bytes, "session", SessionFileError)
-    try:
-        d = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SessionFileError(
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} at line "
-            f"{exc.lineno}, column {exc.colno}"
-        ) from None
-    except ValueError as exc:  # NaN / Infinity tokens
-        raise SessionFileError(f"{path} is not a valid session: {exc}") from None
+    d = read_json_file(path, max_bytes, "session", SessionFileError)
     try:
         return _session_from_dict(d, path)
     except SessionFileError as exc:
@@ -192,7 +183,7 @@ def trainer_from_session(session: Session, X: np.ndarray, y: np.ndarray) -> Trai
         )
     try:
         trainer.load_state_dict(session.trainer_state)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
         raise SessionFileError(f"{where}cannot restore the training state: {exc}") from None
     return trainer
 

@@ -49,12 +49,47 @@ def first_nonfinite(named: Sequence[tuple[str, Value]], attribute: str) -> tuple
     return None  # only the sum overflowed
 
 
-def divergence_message(step: int, problem: str, kept: str, lr: float) -> str:
-    """The one-line message a user sees when training diverges."""
-    return (
-        f"diverged at step {step}: {problem}; training stopped, parameters kept {kept}. "
-        f"The learning rate ({lr:g}) is probably too high: try a lower one."
-    )
+#: Features beyond this make a forward pass overflow whatever the learning rate.
+HUGE_FEATURE = 1e100
+#: A learning rate this small moves no weight far enough to blow anything up.
+TINY_LR = 1e-6
+
+
+def divergence_message(
+    step: int,
+    problem: str,
+    kept: str,
+    lr: float,
+    *,
+    largest_feature: float = 0.0,
+    reg_strength: float = 0.0,
+) -> str:
+    """The one-line message a user sees when training diverges, blaming the likely cause.
+
+    Step 0 is before any update, and a tiny learning rate moves nothing: then
+    the cause is the data's scale or the regularisation, not the learning rate.
+    """
+    head = f"diverged at step {step}: {problem}; training stopped, parameters kept {kept}."
+    causes = []
+    if largest_feature > HUGE_FEATURE:
+        causes.append(
+            f"the features reach {largest_feature:.3g}, too large to multiply safely: "
+            "scale them (e.g. standardise each column)"
+        )
+    if reg_strength > HUGE_FEATURE:
+        causes.append(
+            f"the regularisation strength {reg_strength:g} overflows the penalty: use a "
+            "small one, e.g. 1e-4"
+        )
+    if causes:
+        return f"{head} The cause is the input, not the learning rate: {'; '.join(causes)}."
+    if step == 0 or lr < TINY_LR:
+        when = "at step 0, before any update" if step == 0 else f"with a learning rate of {lr:g}"
+        return (
+            f"{head} It diverged {when}, so the learning rate is not the cause: check the "
+            "data for extreme values and the regularisation strength."
+        )
+    return f"{head} The learning rate ({lr:g}) is probably too high: try a lower one."
 
 
 def stop_rule(

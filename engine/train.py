@@ -135,6 +135,8 @@ class Trainer:
         self.X_train, self.y_train = self.X[train], self.y[train]
         self.X_test, self.y_test = self.X[test], self.y[test]
         self._train_rows = self.X_train.tolist()
+        # For the divergence message: data this large overflows whatever the learning rate.
+        self._largest_feature = float(np.max(np.abs(self.X_train))) if self.X_train.size else 0.0
         self._train_targets = encode_targets(self.y_train, self.task, self.loss_name).tolist()
         self._test_targets = encode_targets(self.y_test, self.task, self.loss_name)
 
@@ -313,7 +315,14 @@ class Trainer:
             if kept_step < len(self.history) and kept_step != k
             else f"as they were at step {k}"
         )
-        message = divergence_message(k, problem, kept, lr)
+        message = divergence_message(
+            k,
+            problem,
+            kept,
+            lr,
+            largest_feature=self._largest_feature,
+            reg_strength=cfg.reg_strength if cfg.reg != "none" else 0.0,
+        )
         result = StepResult(
             seconds=seconds, finite=False, message=message, stop_reason="diverged", **common
         )

@@ -83,8 +83,10 @@ def check_trainer_state(
     previous = _check_previous(state.get("previous"), len(names), new_optimizer)
     best = state.get("best_loss")
     since = state.get("since_best", 0)
-    if best is not None and not isinstance(best, (int, float)):
+    if best is not None and (isinstance(best, bool) or not isinstance(best, (int, float))):
         raise ValueError(f"best_loss {best!r} is not a number")
+    if best is not None and math.isnan(_as_float(best)):
+        raise ValueError("best_loss is NaN; a session stores null for 'no best loss yet'")
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         raise ValueError(f"since_best {since!r} is not a whole number >= 0")
     checked = TrainerState(
@@ -92,7 +94,7 @@ def check_trainer_state(
         parameters=values,
         optimizer=state["optimizer"],
         batch_rng=rng,
-        best_loss=math.inf if best is None else float(best),
+        best_loss=math.inf if best is None else _as_float(best),
         since_best=since,
         stop_reason=str(state.get("stop_reason") or ""),
         message=str(state.get("message") or ""),
@@ -106,7 +108,7 @@ def _rng_from_state(state: Any) -> np.random.Generator:
     rng = np.random.default_rng()
     try:
         rng.bit_generator.state = state
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise ValueError(f"batch_rng is not a numpy PCG64 state: {exc}") from None
     return rng
 
@@ -126,12 +128,22 @@ def _check_previous(
     return (values, previous[1], previous[2])
 
 
+def _as_float(value: int | float) -> float:
+    """``float(value)``; an integer beyond float range gives an infinity, not OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def _finite(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{what} is {value!r}, not a number")
-    if not math.isfinite(value):
-        raise ValueError(f"{what} is {value}, not a finite number")
-    return float(value)
+    number = _as_float(value)
+    if not math.isfinite(number):
+        shown = value if isinstance(value, float) else "an integer beyond float range"
+        raise ValueError(f"{what} is {shown}, not a finite number")
+    return number
 
 
 def _check_parameters(values: Any, names: list[str]) -> list[float]:

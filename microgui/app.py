@@ -12,6 +12,7 @@ built, laid out and painted).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from engine.config import ConfigError, TrainConfig, parse_layers
@@ -45,9 +46,32 @@ def initial_config(args: argparse.Namespace) -> TrainConfig | None:
             changes["dataset_params"] = {}
     if layers:
         changes["layers"] = parse_layers(layers)
+        _check_window_layers(changes["layers"], layers)
     if getattr(args, "steps", None) and args.steps > config.steps:
         changes["steps"] = int(args.steps)
     return config.replace(**changes) if changes else config
+
+
+def _check_window_layers(sizes: tuple[int, ...], text: str) -> None:
+    """The window's own limits (its layer field allows no more): refused before it opens."""
+    from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
+
+    if len(sizes) > MAX_LAYERS or max(sizes) > MAX_NEURONS:
+        raise ConfigError(
+            "layers",
+            f"{text!r}: the window trains at most {MAX_LAYERS} hidden layers of at most "
+            f"{MAX_NEURONS} neurons; train it with 'microgui train --layers {text}' (no window)",
+        )
+
+
+def _screenshot_target(path: str | None) -> str | None:
+    """--screenshot checked and made absolute before plugins load (one may call os.chdir)."""
+    if not path:
+        return None
+    from engine.atomic_write import check_writable_target
+
+    check_writable_target(path, "screenshot")  # WriteError: one line naming the path
+    return os.path.abspath(path)
 
 
 def _application():
@@ -117,21 +141,27 @@ def _settle_for(window, show: str):
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window; return the process exit code."""
+    from engine.atomic_write import WriteError
+
     try:
         config = initial_config(args)
-    except ConfigError as exc:
-        print(f"microgui: {exc}", file=sys.stderr)
+        screenshot = _screenshot_target(args.screenshot)
+    except (ConfigError, WriteError) as exc:
+        print(
+            f"microgui: {'--screenshot: ' if isinstance(exc, WriteError) else ''}{exc}",
+            file=sys.stderr,
+        )
         return 2
     app = _application()
     from microgui.desktop.error_handler import ExceptionHandler
     from microgui.plugin_host.manager import load_plugins
+    from microgui.plugin_host.reporting import missing_dataset_message
     from microgui.window.main_window import MainWindow
 
     registry = load_plugins(getattr(args, "plugins_dir", None))
     if config is not None and config.dataset not in registry.datasets:
-        known = ", ".join(sorted(registry.datasets))
         print(
-            f"microgui: dataset {config.dataset!r} is not available; known: {known}",
+            f"microgui: --dataset: {missing_dataset_message(registry, config.dataset)}",
             file=sys.stderr,
         )
         return 2
@@ -148,13 +178,13 @@ def run_gui(args: argparse.Namespace) -> int:
             runner = AutoRun(
                 window,
                 args.steps or 0,
-                args.screenshot,
+                screenshot,
                 SCREENSHOT_TIMEOUT_MS,
                 settle=_settle_for(window, show),
             )
             runner.begin()
         code = app.exec()
-        if args.screenshot:
+        if screenshot:
             return code or runner.exit_code
         return code
     finally:

@@ -37,6 +37,24 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _step_count(text: str) -> int:
+    """``--steps`` of the window: a whole number from 0 (argparse type)."""
+    from engine.config import MAX_STEPS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of steps") from None
+    if not 0 <= value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; give a whole number of steps from 0 to {MAX_STEPS:,}"
+        )
+    return value
+
+
+_step_count.__name__ = "steps"
+
+
 def _add_plugin_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--plugins-dir",
@@ -78,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         "gradient-flow view",
     )
     window.add_argument("--preset", metavar="NAME", help="start from a preset, e.g. micrograd-demo")
-    window.add_argument("--steps", type=int, metavar="N", help="train N steps on start")
+    window.add_argument(
+        "--steps", type=_step_count, metavar="N", help="train N steps on start (0 or more)"
+    )
     window.add_argument("--dataset", metavar="ID", help="dataset plugin id to start with")
     window.add_argument("--layers", metavar="SIZES", help='hidden layer sizes, e.g. "16,16"')
 

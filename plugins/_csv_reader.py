@@ -7,9 +7,12 @@ Every problem raises :class:`microgui.hookspecs.DatasetError` naming the line
 from __future__ import annotations
 
 import csv
+import errno
 import itertools
 import math
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,13 +72,43 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def _open_text(path: Path) -> tuple[TextIO, str]:
-    if not path.exists():
-        raise DatasetError(f"file not found: {path}")
-    if path.is_dir():
-        raise DatasetError(f"{path} is a folder; choose a .csv file")
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse what is not a regular file before opening it: opening a FIFO waits for a
+    writer forever, and /dev/zero or /dev/urandom never end."""
     try:
-        with path.open("rb") as raw:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise DatasetError(f"file not found: {path}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DatasetError(f"cannot open {path}: its symbolic links form a loop") from None
+        raise DatasetError(f"cannot open {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DatasetError(f"{path} is a folder; choose a .csv file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DatasetError(
+            f"{path} is {_special_kind(info.st_mode)}, not a file; choose a .csv file"
+        )
+
+
+def _open_text(path: Path) -> tuple[TextIO, str]:
+    _check_regular(path)
+    try:
+        # Non-blocking: should a FIFO replace the file after the check, open must not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as raw:
+            if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
+                raise DatasetError(f"{path} is not a regular file; choose a .csv file")
             head = raw.read(_SNIFF_BYTES)
         if not head.strip():
             raise DatasetError(f"the file {path.name} is empty")
@@ -140,6 +173,7 @@ def _records(stream: TextIO, path: Path, encoding: str) -> Iterator[tuple[int, l
     first = stream.readline()
     reader = csv.reader(itertools.chain([first], stream), delimiter=_delimiter(first))
     while True:
+        start = reader.line_num + 1  # the line this record starts on
         try:
             cells = next(reader)
         except StopIteration:
@@ -150,6 +184,12 @@ def _records(stream: TextIO, path: Path, encoding: str) -> Iterator[tuple[int, l
                 f"{_encoding_name(encoding)} text; {_ENCODING_ADVICE}"
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise DatasetError(
+                    f"a value in the row starting on line {start} is longer than "
+                    f"{csv.field_size_limit():,} characters; a cell holds a number or a label: "
+                    "is a closing quote missing, or is it not a CSV table?"
+                ) from None
             raise DatasetError(f"not a readable CSV near line {reader.line_num}: {exc}") from None
         if any(c.strip() for c in cells):
             yield reader.line_num, cells

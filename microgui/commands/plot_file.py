@@ -65,12 +65,12 @@ def render_plot(trainer: Any, dataset: Any, title: str = "") -> Any:
 
 def export_plot(path: str | os.PathLike[str], trainer: Any, dataset: Any, title: str = "") -> None:
     """Write the PNG or SVG (by the name's suffix) atomically; PlotError (one line) if not."""
-    from microgui.desktop.atomic_file import atomic_path
+    from engine.atomic_write import atomic_path
     from microgui.widgets.plot_export import PlotExportError, save_plot
 
     report = render_plot(trainer, dataset, title)
     try:
-        save_plot(report.scene(), path, atomic_path)
+        save_plot(report.scene(), path, lambda target: atomic_path(target, "plot"))
     except PlotExportError as exc:
         raise PlotError(str(exc)) from None
     finally:

@@ -7,11 +7,10 @@ generated with its defaults), 1 otherwise, so scripts and CI can notice.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import sys
 from typing import Any, TextIO
 
+from microgui.commands.stdout_guard import own_stdout
 from microgui.plugin_host.manager import STATUS_OK, PluginError, PluginRegistry, load_plugins
 
 DEFAULT_CHECK_TIMEOUT = 30.0
@@ -26,13 +25,35 @@ def add_plugins_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=timeout_seconds,
         default=DEFAULT_CHECK_TIMEOUT,
         metavar="SECONDS",
         help="with --check, give up on a dataset after this many seconds "
         f"(default {DEFAULT_CHECK_TIMEOUT:g})",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+#: A day: longer is a typo (and threading's wait overflows near 1e9 s, e.g. for 'inf').
+MAX_CHECK_TIMEOUT = 86_400.0
+
+
+def timeout_seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds > 0, at most a day (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        hint = "; use a decimal point, e.g. 1.5" if "," in text else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds{hint}") from None
+    if not 0 < value <= MAX_CHECK_TIMEOUT:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed; give the seconds to wait for each dataset, a number "
+            f"above 0 and at most {MAX_CHECK_TIMEOUT:,.0f} (a day), e.g. 30"
+        )
+    return value
+
+
+timeout_seconds.__name__ = "seconds"
 
 
 def check_datasets(registry: PluginRegistry, timeout: float) -> dict[str, str]:
@@ -97,16 +118,17 @@ def _as_json(registry: PluginRegistry, checks: dict[str, str]) -> dict[str, Any]
 
 def run_plugins_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run `microgui plugins`; ``args.plugins_dir`` is the global --plugins-dir list or None."""
-    out = out or sys.stdout
-    # Whatever a plugin prints while importing or generating must not corrupt --json output.
-    with contextlib.redirect_stdout(sys.stderr):
+    # Whatever a plugin prints while importing or generating must not corrupt --json
+    # output, nor may a plugin that closes file descriptor 1 silence the report.
+    with own_stdout() as own:
+        out = out or own
         registry = load_plugins(getattr(args, "plugins_dir", None))
         timeout = getattr(args, "timeout", DEFAULT_CHECK_TIMEOUT)
         checks = check_datasets(registry, timeout) if getattr(args, "check", False) else {}
-    if getattr(args, "json", False):
-        print(json.dumps(_as_json(registry, checks), indent=2), file=out)
-    else:
-        _print_table(registry, checks, out)
+        if getattr(args, "json", False):
+            print(json.dumps(_as_json(registry, checks), indent=2), file=out)
+        else:
+            _print_table(registry, checks, out)
     all_ok = not registry.failed_reports and not any(
         r.startswith("FAILED") for r in checks.values()
     )

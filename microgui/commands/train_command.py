@@ -24,23 +24,25 @@ stdout instead (the summary then goes to stderr); --quiet prints neither.
 
 Exit codes: 0 trained; 2 bad arguments, config or files (one line on
 stderr); 3 diverged (the message names the step and the parameter);
-130 interrupted by Ctrl-C.
+130 interrupted by Ctrl-C (143 SIGTERM, 129 SIGHUP; the session is written as
+for Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
+from engine.jsonfile import read_json_file
 from engine.nn import ACTIVATIONS, INITS
 from engine.optim import SCHEDULES, follow_base_lr
 from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
+from microgui.commands.stdout_guard import own_stdout
+from microgui.commands.stop_signals import Stopped, exit_code_of, stopping_signals_raise
 from microgui.commands.train_run import (
     EXIT_BAD_INPUT,
     EXIT_DIVERGED,
@@ -296,29 +298,34 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
 
 
+#: What a --config file turns out to be when it is another microgui file, and what to do.
+_OTHER_FORMATS = {
+    "microgui-session": "a session file, not a config; continue it with --resume {path}",
+    "microgui-mlp": "a model file, not a config (its training settings are under its "
+    '"config" key; copy them into a file of their own)',
+}
+
+
 def _read_config_file(path: str) -> dict[str, Any]:
-    file = Path(path)
+    """The settings of a --config file; UserError naming the file (and key) if unusable."""
     try:
-        if file.is_dir():
-            raise UserError(f"--config {path}: is a folder, not a JSON file")
-        if file.stat().st_size > MAX_CONFIG_BYTES:
-            raise UserError(f"--config {path}: over 1 MB, not a config file")
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"--config {path}: file not found") from None
-    except UnicodeDecodeError:
-        raise UserError(f"--config {path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise UserError(f"--config {path}: cannot read it ({exc.strerror})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"--config {path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
+        data = read_json_file(path, MAX_CONFIG_BYTES, "config", UserError)
+    except UserError as exc:
+        raise UserError(f"--config {path}: {_without_path(str(exc), path)}") from None
     if not isinstance(data, dict):
-        raise UserError(f"--config {path}: expected a JSON object of settings")
+        raise UserError(f'--config {path}: expected a JSON object of settings, e.g. {{"lr": 0.1}}')
+    other = _OTHER_FORMATS.get(data.get("format")) if isinstance(data.get("format"), str) else None
+    if other:
+        raise UserError(f"--config {path}: this is {other.format(path=path)}")
     return data
+
+
+def _without_path(message: str, path: str) -> str:
+    """ "x.json is a folder" -> "is a folder": the option already names the path."""
+    for prefix in (f"{path}: ", f"{path} "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message.replace(f" {path}: ", ": ").replace(f": {path}", "")
 
 
 def explicit_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -339,9 +346,11 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
     if args.config:
         file_values = _read_config_file(args.config)
         try:
-            TrainConfig.from_dict(file_values, validate=False)  # unknown keys, named
+            # The file on its own (over the defaults and preset): its errors name the file
+            # and the key, not a command-line option the user never typed.
+            TrainConfig.from_dict({**values, **file_values})
         except ConfigError as exc:
-            raise UserError(f"--config {args.config}: {exc}") from None
+            raise UserError(f"--config {args.config}: {_file_key(exc)}") from None
         _follow_lr(values, file_values)
         values.update(file_values)
     given = explicit_options(args)
@@ -362,20 +371,29 @@ def _follow_lr(values: dict[str, Any], changes: dict[str, Any]) -> None:
         values["final_lr"] = follow_base_lr(values.get("final_lr"), values.get("lr"), changes["lr"])
 
 
+def _file_key(exc: ConfigError) -> str:
+    """The error worded for a key of a config file: "lr": ... instead of lr: ..."""
+    return f"key {exc.field!r}: {exc.message}"
+
+
 def run_train(args: argparse.Namespace) -> int:
     """Run ``microgui train`` with parsed arguments; returns the exit code."""
     started = time.perf_counter()
-    try:
-        if args.resume and (args.preset or args.config):
-            raise UserError("--resume continues a session as it was; drop --preset/--config")
-        config = None if args.resume else build_config(args)
-        return run_training(args, config, explicit_options(args), started)
-    except (ConfigError, UserError) as exc:
-        print(f"microgui train: error: {_option_name(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("microgui train: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    # Plugins run in this process: their prints must not enter the --json stream, and
+    # SIGTERM/SIGHUP must save the session as Ctrl-C does.
+    with own_stdout() as stdout, stopping_signals_raise():
+        try:
+            if args.resume and (args.preset or args.config):
+                raise UserError("--resume continues a session as it was; drop --preset/--config")
+            config = None if args.resume else build_config(args)
+            return run_training(args, config, explicit_options(args), started, stdout)
+        except (ConfigError, UserError) as exc:
+            print(f"microgui train: error: {_option_name(exc)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt as exc:
+            how = f"stopped by {exc}" if isinstance(exc, Stopped) else "interrupted"
+            print(f"microgui train: {how}", file=sys.stderr)
+            return exit_code_of(exc)
 
 
 def _option_name(exc: Exception) -> str:

@@ -4,8 +4,8 @@ The data comes from the plugin registry (the same path as the window), the
 loop is ``engine.train.Trainer`` (the only training loop), and every output
 file is written atomically. Errors the user can fix become :class:`UserError`
 (exit code 2) with one line of text; a divergence exits with 3 and the
-engine's message; Ctrl-C exits with 130 after saving the session when
-``--session`` was given.
+engine's message; Ctrl-C, SIGTERM and SIGHUP exit with 128 + the signal's
+number (130, 143, 129) after saving the session when ``--session`` was given.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,15 @@ from engine.history import StepResult
 from engine.modelio import ModelFileError, save_model
 from engine.session import SessionFileError, read_session, save_session, trainer_from_session
 from engine.train import Trainer
+from microgui.commands.output_files import RunFiles, plan_run_files, session_lock
+from microgui.commands.run_errors import (
+    EXIT_BAD_INPUT,
+    EXIT_DIVERGED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UserError,
+)
+from microgui.commands.stop_signals import Stopped, exit_code_of
 from microgui.plugin_host.registry import seconds_from_environment
 
 __all__ = [
@@ -37,10 +45,6 @@ __all__ = [
     "run_training",
 ]
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_DIVERGED = 3
-EXIT_INTERRUPTED = 130
 #: Settings that may change when resuming; anything else would not continue the same run.
 RESUME_CHANGEABLE = (
     "steps",
@@ -55,10 +59,6 @@ RESUME_CHANGEABLE = (
 PLOT_SUFFIXES = (".png", ".svg")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
-
-
-class UserError(Exception):
-    """Something the user can fix: shown as one line, exit code 2."""
 
 
 # ---------------------------------------------------------------------------- data
@@ -92,6 +92,7 @@ DATASET_TIMEOUT_S = seconds_from_environment("MICROGUI_DATASET_TIMEOUT", 300.0)
 def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> tuple[Any, dict]:
     """(Dataset, typed dataset parameters) from the plugin registry; UserError if impossible."""
     from microgui.plugin_host.manager import PluginError, load_plugins
+    from microgui.plugin_host.reporting import missing_dataset_message
 
     registry = load_plugins(plugin_dirs)
     for warning in registry.warnings:
@@ -99,8 +100,7 @@ def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> 
             print(f"microgui train: warning: {warning}", file=sys.stderr)
     spec = registry.datasets.get(config.dataset)
     if spec is None:
-        known = ", ".join(sorted(registry.datasets)) or "none (see `microgui plugins`)"
-        raise UserError(f"--dataset: no dataset {config.dataset!r}; available: {known}")
+        raise UserError(f"--dataset: {missing_dataset_message(registry, config.dataset)}")
     kinds = {p.name: p.kind for p in spec.params}
     params = {k: _typed(kinds.get(k, "str"), k, v) for k, v in config.dataset_params.items()}
     try:
@@ -114,57 +114,47 @@ def load_dataset(config: TrainConfig, plugin_dirs: Any, quiet: bool = False) -> 
 # ---------------------------------------------------------------------------- files
 
 
-def _check_output(option: str, path: str | None) -> None:
-    """Refuse an output path that cannot be written before training, not after."""
-    if not path:
-        return
-    target = Path(path)
-    if target.is_dir():
-        raise UserError(f"{option} {path}: is a folder; give a file name")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise UserError(f"{option} {path}: the folder {parent} does not exist")
-
-
-def _save_session(trainer: Trainer, path: str | None, quiet: bool) -> None:
-    if not path:
+def _save_session(trainer: Trainer, files: RunFiles, quiet: bool) -> None:
+    path = files.path("--session")
+    if path is None:
         return
     try:
         save_session(trainer, path)
     except SessionFileError as exc:
         raise UserError(f"--session: {exc}") from None
     if not quiet:
-        print(f"session saved to {path} (step {trainer.steps_done})", file=sys.stderr)
+        shown = files.given["--session"]
+        print(f"session saved to {shown} (step {trainer.steps_done})", file=sys.stderr)
 
 
-def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> list[str]:
+def _write_outputs(trainer: Trainer, dataset: Any, files: RunFiles) -> list[str]:
     written = []
-    if args.save:
+    save = files.path("--save")
+    if save is not None:
         try:
-            save_model(trainer.model, args.save, config=trainer.config.to_dict())
-        except (ModelFileError, OSError) as exc:
-            raise UserError(
-                f"--save {args.save}: {getattr(exc, 'strerror', None) or exc}"
-            ) from None
-        written.append(f"model saved to {args.save}")
-    if args.session:
-        _save_session(trainer, args.session, quiet=True)
-        written.append(f"session saved to {args.session}")
-    if args.plot:
+            save_model(trainer.model, save, config=trainer.config.to_dict())
+        except ModelFileError as exc:
+            raise UserError(f"--save {files.given['--save']}: {exc}") from None
+        written.append(f"model saved to {files.given['--save']}")
+    if files.path("--session") is not None:
+        _save_session(trainer, files, quiet=True)
+        written.append(f"session saved to {files.given['--session']}")
+    plot = files.path("--plot")
+    if plot is not None:
         from microgui.commands.plot_file import PlotError, export_plot
 
         model = trainer.model
         try:
             export_plot(
-                args.plot,
+                plot,
                 trainer,
                 dataset,
                 title=f"{trainer.config.dataset}: MLP {model.nin}-"
                 f"{'-'.join(map(str, model.nouts))}, step {trainer.steps_done}",
             )
         except PlotError as exc:
-            raise UserError(f"--plot {args.plot}: {exc}") from None
-        written.append(f"plot saved to {args.plot}")
+            raise UserError(f"--plot {files.given['--plot']}: {exc}") from None
+        written.append(f"plot saved to {files.given['--plot']}")
     return written
 
 
@@ -174,10 +164,11 @@ def _write_outputs(trainer: Trainer, dataset: Any, args: argparse.Namespace) -> 
 class Progress:
     """tqdm bar on stderr (unless --quiet) and JSON lines on stdout (with --json)."""
 
-    def __init__(self, trainer: Trainer, args: argparse.Namespace) -> None:
+    def __init__(self, trainer: Trainer, args: argparse.Namespace, stdout: TextIO) -> None:
         from tqdm import tqdm
 
         self.json = args.json
+        self.stdout = stdout
         self.metric = "R²" if trainer.task == "regression" else "acc"
         self.bar = tqdm(
             total=trainer.config.steps,
@@ -192,7 +183,7 @@ class Progress:
 
     def update(self, result: StepResult) -> None:
         if self.json:
-            print(json.dumps(result.to_dict(), allow_nan=False), flush=True)
+            print(json.dumps(result.to_dict(), allow_nan=False), file=self.stdout, flush=True)
         if result.finite:
             shown = f"{result.accuracy:.1%}" if self.metric == "acc" else f"{result.accuracy:.3f}"
             self.bar.set_postfix({"loss": f"{result.loss:.4g}", self.metric: shown}, refresh=False)
@@ -233,9 +224,11 @@ def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) 
 # ---------------------------------------------------------------------------- the run
 
 
-def _trainer_for_resume(args: argparse.Namespace, given: dict[str, Any]) -> tuple[Any, TrainConfig]:
+def _trainer_for_resume(
+    path: Path, args: argparse.Namespace, given: dict[str, Any]
+) -> tuple[Any, TrainConfig]:
     try:
-        session = read_session(args.resume)
+        session = read_session(path)
     except SessionFileError as exc:
         raise UserError(f"--resume: {exc}") from None
     fixed = sorted(set(given) - set(RESUME_CHANGEABLE))
@@ -260,42 +253,55 @@ def _reopen(trainer: Trainer, given: dict[str, Any]) -> None:
 
 
 def run_training(
-    args: argparse.Namespace, config: TrainConfig | None, given: dict[str, Any], started: float
+    args: argparse.Namespace,
+    config: TrainConfig | None,
+    given: dict[str, Any],
+    started: float,
+    stdout: TextIO | None = None,
 ) -> int:
-    """Everything after option parsing; raises UserError/ConfigError for exit code 2."""
+    """Everything after option parsing; raises UserError/ConfigError for exit code 2.
+
+    ``stdout``: where the JSON lines and the summary go (plugins' prints do not).
+    """
+    stdout = stdout or sys.stdout
+    files = plan_run_files(args)  # absolute and checked before any plugin runs
+    plot = files.path("--plot")
+    if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:
+        raise UserError(f"--plot {files.given['--plot']}: end the file name in .png or .svg")
     session = None
     if args.resume:
-        session, config = _trainer_for_resume(args, given)
-    for option, path in (("--save", args.save), ("--session", args.session), ("--plot", args.plot)):
-        _check_output(option, path)
-    if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
-        raise UserError(f"--plot {args.plot}: end the file name in .png or .svg")
-    dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
-    if session is not None:
-        try:
-            trainer = trainer_from_session(session, dataset.X, dataset.y)
-        except SessionFileError as exc:
-            raise UserError(f"--resume: {exc}") from None
-        if trainer.diverged:
-            print(f"microgui train: the session had stopped: {trainer.message}", file=sys.stderr)
-            return EXIT_DIVERGED
-        _reopen(trainer, given)
-    else:
-        config = config.replace(dataset_params=params)
-        n_classes = len(dataset.class_names) if dataset.task == "multiclass" else None
-        trainer = Trainer(config, dataset.X, dataset.y, dataset.task, n_classes)
-    return _train(trainer, dataset, args, started)
+        session, config = _trainer_for_resume(files.path("--resume"), args, given)
+    with session_lock(files.path("--session"), files.given.get("--session", "")):
+        dataset, params = load_dataset(config, getattr(args, "plugins_dir", None), args.quiet)
+        if session is not None:
+            try:
+                trainer = trainer_from_session(session, dataset.X, dataset.y)
+            except SessionFileError as exc:
+                raise UserError(f"--resume: {exc}") from None
+            if trainer.diverged:
+                print(
+                    f"microgui train: the session had stopped: {trainer.message}", file=sys.stderr
+                )
+                return EXIT_DIVERGED
+            _reopen(trainer, given)
+        else:
+            config = config.replace(dataset_params=params)
+            n_classes = len(dataset.class_names) if dataset.task == "multiclass" else None
+            trainer = Trainer(config, dataset.X, dataset.y, dataset.task, n_classes)
+        return _train(trainer, dataset, args, files, stdout)
 
 
-def _train(trainer: Trainer, dataset: Any, args: argparse.Namespace, started: float) -> int:
-    out: TextIO = sys.stderr if args.json else sys.stdout
+def _train(
+    trainer: Trainer, dataset: Any, args: argparse.Namespace, files: RunFiles, stdout: TextIO
+) -> int:
+    out: TextIO = sys.stderr if args.json else stdout
     if trainer.steps_done >= trainer.config.steps and not trainer.finished:
         print(
             f"microgui train: the session has done {trainer.steps_done} steps already; "
             "give a larger --steps to continue",
             file=sys.stderr,
         )
-    progress = Progress(trainer, args)
+    progress = Progress(trainer, args, stdout)
     first = trainer.steps_done
     engine_seconds = 0.0
     loop_start = time.perf_counter()
@@ -305,19 +311,19 @@ def _train(trainer: Trainer, dataset: Any, args: argparse.Namespace, started: fl
             engine_seconds += result.seconds
             progress.update(result)
     except (KeyboardInterrupt, BrokenPipeError) as exc:
+        # Ctrl-C, SIGTERM, SIGHUP (stop_signals.Stopped), or `--json | head`: the reader left.
         progress.close()
-        if isinstance(exc, BrokenPipeError):  # e.g. `--json | head`: the reader went away
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the dead stdout
-        print(f"microgui train: interrupted after {trainer.steps_done} steps", file=sys.stderr)
-        _save_session(trainer, args.session, quiet=False)
-        return EXIT_INTERRUPTED
+        how = f"stopped by {exc}" if isinstance(exc, Stopped) else "interrupted"
+        print(f"microgui train: {how} after {trainer.steps_done} steps", file=sys.stderr)
+        _save_session(trainer, files, quiet=False)
+        return exit_code_of(exc) if isinstance(exc, KeyboardInterrupt) else EXIT_INTERRUPTED
     progress.close()
     elapsed = time.perf_counter() - loop_start
     if trainer.diverged:
         print(f"microgui train: {trainer.message}", file=sys.stderr)
-        _save_session(trainer, args.session, args.quiet)
+        _save_session(trainer, files, args.quiet)
         return EXIT_DIVERGED
-    written = _write_outputs(trainer, dataset, args)
+    written = _write_outputs(trainer, dataset, files)
     if not args.quiet:
         ran = trainer.steps_done - first
         print(_summary(trainer, ran, elapsed, engine_seconds), file=out)

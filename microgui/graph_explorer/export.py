@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from engine.atomic_write import atomic_path, write_text
 from microgui.graph_explorer.graph_view import GraphView
 from microgui.graph_explorer.replay import snapshot_to_dot
 from microgui.graph_explorer.snapshot import GraphSnapshot
@@ -14,16 +15,21 @@ EXPORT_KINDS = {"dot": "Graphviz DOT (*.dot)", "svg": "SVG (*.svg)", "png": "PNG
 
 
 def export_graph(kind: str, path: str, snapshot: GraphSnapshot, view: GraphView) -> None:
-    """Write ``snapshot`` (DOT, rebuilt with the engine) or ``view``'s drawing (SVG, PNG)."""
-    if kind == "dot":
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(snapshot_to_dot(snapshot))
-    elif kind == "svg":
-        view.export_svg(path)
-    elif kind == "png":
-        view.export_png(path)
-    else:
+    """Write ``snapshot`` (DOT, rebuilt with the engine) or ``view``'s drawing (SVG, PNG).
+
+    Through engine.atomic_write: all or nothing; WriteError (an OSError, one
+    line naming the path) if it cannot be written.
+    """
+    if kind not in EXPORT_KINDS:
         raise ValueError(f"unknown export format {kind!r}; use one of {', '.join(EXPORT_KINDS)}")
+    if kind == "dot":
+        write_text(path, snapshot_to_dot(snapshot), "graph")
+        return
+    with atomic_path(path, "graph") as tmp:
+        if kind == "svg":
+            view.export_svg(str(tmp))
+        else:
+            view.export_png(str(tmp))
 
 
 def ask_and_export(parent: QWidget, kind: str, snapshot: GraphSnapshot, view: GraphView) -> str:
@@ -40,7 +46,7 @@ def ask_and_export(parent: QWidget, kind: str, snapshot: GraphSnapshot, view: Gr
         path += f".{kind}"  # the type chosen, not a file without one
     try:
         export_graph(kind, path, snapshot, view)
-    except OSError as exc:
-        QMessageBox.warning(parent, "Export failed", f"Could not write {path}: {exc}")
+    except OSError as exc:  # WriteError: one line naming the path and what to do
+        QMessageBox.warning(parent, "Export failed", str(exc))
         return ""
     return path

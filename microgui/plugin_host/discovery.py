@@ -7,11 +7,13 @@ one from hurting the rest. Nothing here imports a plugin at module level.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.metadata
 import importlib.util
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -59,19 +61,50 @@ def plugin_search_dirs(
     Order: ``plugin_dirs`` (``--plugins-dir``), then ``$MICROGUI_PLUGIN_PATH``
     (os.pathsep-separated), then the per-user default folder. Repeats are dropped.
     """
-    found: list[tuple[Path, bool]] = [(Path(d).expanduser(), True) for d in plugin_dirs or ()]
+    found: list[tuple[Path, bool]] = [(_absolute(d), True) for d in plugin_dirs or ()]
     if include_default_dirs:
         env_value = os.environ.get(PLUGIN_PATH_VARIABLE, "")
-        found += [(Path(p).expanduser(), True) for p in env_value.split(os.pathsep) if p.strip()]
+        found += [(_absolute(p), True) for p in env_value.split(os.pathsep) if p.strip()]
         found.append((default_plugin_dir(), False))
     unique: list[tuple[Path, bool]] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path, explicit in found:
-        key = path.resolve()
+        key = os.path.realpath(path)  # never raises, unlike Path.resolve on a link loop
         if key not in seen:
             seen.add(key)
             unique.append((path, explicit))
     return unique
+
+
+def _absolute(path: str | os.PathLike[str]) -> Path:
+    """Absolute now: a plugin that calls os.chdir must not move the folders searched after it."""
+    return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as printable text: bytes that are not UTF-8 shown as \\xNN escapes.
+
+    A file name need not be valid UTF-8; printing the raw surrogates would crash.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def describe_unusable(path: Path) -> str | None:
+    """Why the search path ``path`` gives no plugins, or None if it is a folder or a .py file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"plugin folder {display_path(path)}: its symbolic links form a loop"
+        if isinstance(exc, FileNotFoundError):
+            return f"plugin folder {display_path(path)} does not exist"
+        return f"plugin folder {display_path(path)} cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode) or (stat.S_ISREG(info.st_mode) and path.suffix == ".py"):
+        return None
+    return (
+        f"{display_path(path)} is neither a folder nor a .py file; --plugins-dir takes a "
+        "folder of drop-in .py files, or one .py file"
+    )
 
 
 def entry_point_candidates() -> list[PluginCandidate]:
@@ -95,8 +128,8 @@ def entry_point_candidates() -> list[PluginCandidate]:
 
 def _module_name_for(path: Path) -> str:
     # Unique per file so two folders may each hold a "my_data.py".
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
-    stem = re.sub(r"\W", "_", path.stem)
+    digest = hashlib.sha1(os.fsencode(os.path.realpath(path))).hexdigest()[:10]
+    stem = re.sub(r"\W", "_", path.stem.encode("ascii", "replace").decode("ascii"))
     return f"microgui_dropin_{stem}_{digest}"
 
 
@@ -124,15 +157,19 @@ def drop_in_files(folder: Path) -> list[Path]:
     )
 
 
-def file_candidates(folders: Iterable[Path]) -> list[PluginCandidate]:
-    """One candidate per drop-in file, named after the file (my_data.py -> "my_data")."""
+def file_candidates(folders: Iterable[Path], files: Iterable[Path] = ()) -> list[PluginCandidate]:
+    """One candidate per drop-in file, named after the file (my_data.py -> "my_data").
+
+    ``folders`` are searched for ``*.py``; ``files`` are single plugin files
+    named directly (``--plugins-dir path/to/plugin.py``).
+    """
+    paths = [path for folder in folders for path in drop_in_files(folder)] + list(files)
     return [
         PluginCandidate(
-            name=path.stem,
+            name=display_path(path.stem),
             source=SOURCE_FILE,
-            location=str(path),
+            location=display_path(path),
             load=lambda path=path: import_file(path),
         )
-        for folder in folders
-        for path in drop_in_files(folder)
+        for path in paths
     ]

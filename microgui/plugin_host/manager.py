@@ -31,13 +31,13 @@ from microgui.hookspecs import CONTRACT_VERSION, PROJECT_NAME
 from microgui.plugin_host.discovery import (
     SOURCE_FILE,
     PluginCandidate,
+    describe_unusable,
     entry_point_candidates,
     file_candidates,
     plugin_search_dirs,
 )
 from microgui.plugin_host.registry import (
     DEFAULT_DATASET_ID,
-    MAX_MESSAGE,
     STATUS_FAILED,
     STATUS_OK,
     PluginError,
@@ -45,6 +45,7 @@ from microgui.plugin_host.registry import (
     PluginReport,
     call_with_timeout,
     describe_exception,
+    keep_working_directory,
     seconds_from_environment,
     source_file,
 )
@@ -113,15 +114,16 @@ class PluginManager:
     def candidates(self, registry: PluginRegistry) -> list[PluginCandidate]:
         """Every plugin to try, in load order; missing named folders become warnings."""
         found = entry_point_candidates() if self.include_entry_points else []
-        folders = []
-        for folder, explicit in plugin_search_dirs(
+        folders, files = [], []
+        for path, explicit in plugin_search_dirs(
             self.plugin_dirs, include_default_dirs=self.include_default_dirs
         ):
-            if folder.is_dir():
-                folders.append(folder)
+            problem = describe_unusable(path)
+            if problem is None:
+                (folders if path.is_dir() else files).append(path)
             elif explicit:
-                registry.warnings.append(f"plugin folder {folder} does not exist")
-        return found + file_candidates(folders)
+                registry.warnings.append(problem)
+        return found + file_candidates(folders, files)
 
     def load(self) -> PluginRegistry:
         """Import and register every plugin; never raises because of a plugin."""
@@ -131,11 +133,17 @@ class PluginManager:
         for candidate in self.candidates(registry):
             report = PluginReport(candidate.name, candidate.source, candidate.location)
             registry.reports.append(report)
-            try:
-                self._load_one(candidate, manager, registry, report)
-            except (Exception, SystemExit) as exc:
-                # A last safety net: e.g. a module whose __getattr__ raises.
-                report.fail(f"could not be loaded: {describe_exception(exc)}")
+            with keep_working_directory() as moved:
+                try:
+                    self._load_one(candidate, manager, registry, report)
+                except (Exception, SystemExit) as exc:
+                    # A last safety net: e.g. a module whose __getattr__ raises.
+                    report.fail(f"could not be loaded: {describe_exception(exc)}")
+            if moved:
+                registry.warnings.append(
+                    f"plugin {candidate.name!r} changed the working directory to {moved[0]}; "
+                    "microgui changed it back (a plugin must not call os.chdir)"
+                )
         registry.sort_datasets()
         return registry
 
@@ -173,10 +181,17 @@ class PluginManager:
                 f"{'file' if candidate.source == SOURCE_FILE else 'entry point'}"
             )
             return
+        if manager.is_registered(plugin):
+            other = manager.get_name(plugin)
+            report.fail(
+                f"it is the same module as plugin {other!r} (two entry points name one "
+                f"module); its datasets are loaded once, as {other!r}"
+            )
+            return
         try:
             manager.register(plugin, name=candidate.name)
         except (Exception, SystemExit) as exc:
-            report.fail(f"could not be registered: {type(exc).__name__}: {exc}"[:MAX_MESSAGE])
+            report.fail(f"could not be registered: {describe_exception(exc)}")
             return
         hook_names = {caller.name for caller in manager.get_hookcallers(plugin) or ()}
         unknown = sorted(hook_names - set(KNOWN_HOOKS))

@@ -8,11 +8,14 @@ wrong into a :class:`PluginError` naming the plugin.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import signal
+import sysconfig
 import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,28 @@ from microgui.plugin_host.validation import ContractError, check_dataset, check_
 DEFAULT_DATASET_ID = "moons"
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
-MAX_MESSAGE = 1000
+#: A plugin's own text (an exception, a DatasetError) is cut to this many characters.
+MAX_MESSAGE = 400
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` on one line (newlines and runs of spaces become one space), cut to ``limit``.
+
+    A plugin may raise a 5 KB, 80-line DatasetError; a status bar or a
+    terminal line must stay readable.
+    """
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
+
+
+class PluginBaseException(Exception):
+    """A plugin raised a BaseException that is not an Exception (KeyboardInterrupt in its
+    own thread, a class derived from BaseException): a plugin failure like any other, not
+    a reason to stop microgui."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(f"{type(original).__name__}: {original}")
+        self.original = original
 
 
 class PluginError(Exception):
@@ -44,7 +68,7 @@ class PluginError(Exception):
         dataset_id: str | None = None,
         input_error: bool = False,
     ) -> None:
-        super().__init__(message)
+        super().__init__(one_line(message, 2 * MAX_MESSAGE))  # its own words plus the plugin's
         self.plugin = plugin
         self.dataset_id = dataset_id
         self.input_error = input_error
@@ -68,6 +92,7 @@ class PluginReport:
     def fail(self, message: str) -> None:
         """Mark failed and append ``message`` to the error text."""
         self.status = STATUS_FAILED
+        message = one_line(message, 2 * MAX_MESSAGE)
         self.error = f"{self.error}; {message}" if self.error else message
 
     def as_dict(self) -> dict[str, Any]:
@@ -82,9 +107,15 @@ class PluginReport:
         }
 
 
-# Frames in these folders are microgui's or pluggy's, never the plugin's own code.
+# Frames in these folders are microgui's, pluggy's or Python's own (importlib), never the
+# plugin's code: "at __init__.py line 126" for a missing module named importlib's file.
 _FRAMEWORK_DIRS = tuple(
-    str(Path(module.__file__).parent) + os.sep for module in (hookspecs, pluggy)
+    str(Path(folder).resolve()) + os.sep
+    for folder in (
+        Path(hookspecs.__file__).parent,
+        Path(pluggy.__file__).parent,
+        sysconfig.get_paths()["stdlib"],
+    )
 )
 
 
@@ -101,23 +132,57 @@ def _plugin_frame(exc: BaseException, near: str | None) -> traceback.FrameSummar
         own = [f for f in frames if f.filename == near]
         if own:
             return own[-1]
-    outside = [
-        f
-        for f in frames
-        if not f.filename.startswith(_FRAMEWORK_DIRS) and not f.filename.startswith("<frozen")
-    ]
+    outside = [f for f in frames if not _framework_file(f.filename)]
     return outside[-1] if outside else None
 
 
+def _framework_file(filename: str) -> bool:
+    if filename.startswith("<frozen"):
+        return True
+    try:
+        return str(Path(filename).resolve()).startswith(_FRAMEWORK_DIRS)
+    except (OSError, RuntimeError):
+        return False
+
+
 def describe_exception(exc: BaseException, near: str | None = None) -> str:
-    """``Type: message`` plus the plugin file and line it came from, shortened."""
-    text = f"{type(exc).__name__}: {exc}".strip()
+    """``Type: message`` plus the plugin file and line it came from, on one short line."""
+    if isinstance(exc, PluginBaseException):
+        exc = exc.original
+    text = one_line(f"{type(exc).__name__}: {exc}".strip())
     frame = _plugin_frame(exc, near)
     if frame is not None:
         text += f" (at {Path(frame.filename).name} line {frame.lineno})"
     if isinstance(exc, SyntaxError) and exc.filename:
         text = f"SyntaxError: {exc.msg} (at {Path(exc.filename).name} line {exc.lineno})"
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+    return text
+
+
+@contextlib.contextmanager
+def keep_working_directory() -> Iterator[list[str]]:
+    """Put the working directory back if the block (a plugin) changed it.
+
+    Yields a list that holds the directory the block moved to, if it did.
+    Relative paths (``--save m.json``, a CSV's ``data.csv``) must keep meaning
+    what the user meant, whatever a plugin does with ``os.chdir``.
+    """
+    moved: list[str] = []
+    try:
+        home = os.getcwd()
+    except OSError:  # the directory was deleted: nothing to keep
+        yield moved
+        return
+    try:
+        yield moved
+    finally:
+        try:
+            now = os.getcwd()
+        except OSError:
+            now = "a deleted folder"
+        if now != home:
+            moved.append(now)
+            with contextlib.suppress(OSError):
+                os.chdir(home)
 
 
 def seconds_from_environment(name: str, default: float) -> float:
@@ -130,6 +195,39 @@ def seconds_from_environment(name: str, default: float) -> float:
     except ValueError:
         return default
     return value if math.isfinite(value) and value > 0 else default
+
+
+def _call_here(function: Any) -> Any:
+    """``function()`` in this thread; a BaseException it raises becomes PluginBaseException.
+
+    Except the user's Ctrl-C: in the main thread a SIGINT handler notes a real
+    one, so a KeyboardInterrupt the plugin raised itself is told apart from it.
+    """
+    sigint_seen: list[bool] = []
+    watching = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+
+    def note_sigint(signum: int, frame: Any) -> None:
+        sigint_seen.append(True)
+        signal.default_int_handler(signum, frame)
+
+    if watching:
+        signal.signal(signal.SIGINT, note_sigint)
+    try:
+        return function()
+    except (Exception, SystemExit):
+        raise
+    except KeyboardInterrupt as exc:
+        if sigint_seen or not watching:
+            raise  # the user's Ctrl-C (or no way to tell): it stops the program
+        raise PluginBaseException(exc) from exc
+    except BaseException as exc:
+        raise PluginBaseException(exc) from exc
+    finally:
+        if watching:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def call_with_timeout(
@@ -148,14 +246,16 @@ def call_with_timeout(
     waiting (nothing on screen yet at start-up) learns why and for how long.
     """
     if timeout is None:
-        return function()
+        return _call_here(function)
     outcome: dict[str, Any] = {}
 
     def run() -> None:
         try:
             outcome["value"] = function()
-        except BaseException as exc:  # handed to the caller below
+        except (Exception, SystemExit) as exc:  # handed to the caller below
             outcome["error"] = exc
+        except BaseException as exc:  # a signal never reaches this thread: the plugin's own
+            outcome["error"] = PluginBaseException(exc)
 
     worker = threading.Thread(target=run, name=f"microgui-plugin {what}", daemon=True)
     worker.start()
@@ -281,7 +381,10 @@ class PluginRegistry:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         what = f"generating dataset {dataset_id!r}"
         try:
-            result = call_with_timeout(lambda: spec.generate(dict(resolved), seed), timeout, what)
+            with keep_working_directory():
+                result = call_with_timeout(
+                    lambda: spec.generate(dict(resolved), seed), timeout, what
+                )
         except TimeoutError as exc:
             raise self._error(dataset_id, f"{exc}; the plugin may hang") from None
         except DatasetError as exc:

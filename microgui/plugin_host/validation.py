@@ -202,6 +202,25 @@ def _check_names(names: object, count: int, what: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _plain_array(value: object, label: str) -> object:
+    """A numpy subclass as a plain array; a masked array only if nothing is masked.
+
+    A mask hides values from every check (np.isfinite(...).any() skips masked
+    NaN), and the Trainer then reads the NaN underneath.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        masked = int(np.ma.count_masked(value))
+        if masked:
+            raise ContractError(
+                f"{label} is a masked array with {masked} masked value(s); fill them "
+                f"({label}.filled(...)) or drop their rows, and return a plain numpy array"
+            )
+        return np.asarray(value.data)
+    if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
+        return np.asarray(value)  # np.matrix and other subclasses: plain rows and columns
+    return value
+
+
 def check_dataset(result: object) -> Dataset:
     """Validate what ``generate`` returned; return it with normalised arrays.
 
@@ -210,7 +229,7 @@ def check_dataset(result: object) -> Dataset:
     """
     if not isinstance(result, Dataset):
         raise ContractError(f"generate must return a Dataset, got {type(result).__name__}")
-    X, y = result.X, result.y
+    X, y = _plain_array(result.X, "X"), _plain_array(result.y, "y")
     if not isinstance(X, np.ndarray):
         raise ContractError(f"X must be a numpy array, got {type(X).__name__}")
     if X.ndim != 2:

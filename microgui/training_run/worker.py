@@ -56,6 +56,24 @@ WINDOW_SIZE_ADVICE = (
 )
 
 
+#: The network view draws every input with its edges, and every snapshot evaluates each
+#: input on the boundary grid: beyond this many features the window would stall (100,000
+#: features took 7.5 GB for one boundary grid). The same as the widest layer it draws.
+MAX_WINDOW_FEATURES = 512
+
+
+def too_wide_for_window(dataset: Any, dataset_id: str) -> str:
+    """Why the window refuses ``dataset`` ("" when it fits): too many features to draw."""
+    features = int(dataset.X.shape[1]) if getattr(dataset.X, "ndim", 0) == 2 else 0
+    if features <= MAX_WINDOW_FEATURES:
+        return ""
+    return (
+        f"dataset: {dataset_id} has {features:,} features; the window draws every input "
+        f"and takes at most {MAX_WINDOW_FEATURES}: choose fewer features, or train it "
+        f"with 'microgui train --dataset {dataset_id}' (no window)"
+    )
+
+
 def window_message(exc: Exception) -> str:
     """An engine error worded for the window (the size guard's advice names its fields)."""
     if isinstance(exc, SizeError):
@@ -209,6 +227,10 @@ class TrainingWorker(QObject):
         config, dataset, keep_weights = arg
         old = self.trainer
         self._set_running(False)
+        wide = too_wide_for_window(dataset, config.dataset)
+        if wide:  # refused before any work that grows with the features
+            self.configFailed.emit("dataset", wide)
+            return
         try:
             trainer = Trainer(
                 config, dataset.X, dataset.y, dataset.task, n_classes=len(dataset.class_names)
@@ -322,6 +344,10 @@ class TrainingWorker(QObject):
         session, dataset = arg
         path = str(session.path or "")
         self._set_running(False)
+        wide = too_wide_for_window(dataset, session.config.dataset)
+        if wide:
+            self.fileDone.emit("open_session", path, wide)
+            return
         try:
             trainer = trainer_from_session(session, dataset.X, dataset.y)
         except (SessionFileError, ConfigError) as exc:

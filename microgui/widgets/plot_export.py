@@ -124,10 +124,14 @@ def save_plot(
         with write_atomically(Path(path)) as tmp:
             write_plot(target, tmp, fmt, extra_curves)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        if isinstance(exc, PermissionError):
-            reason = f"permission denied (is the folder {Path(path).parent} read-only?)"
-        raise PlotExportError(f"could not write {path}: {reason}; choose another place") from None
+        # The writer's own line (engine.atomic_write.WriteError) names the file and what to do.
+        message = getattr(exc, "message", "")
+        if not message:
+            reason = exc.strerror or str(exc)
+            if isinstance(exc, PermissionError):
+                reason = f"permission denied (is the folder {Path(path).parent} read-only?)"
+            message = f"could not write {path}: {reason}; choose another place"
+        raise PlotExportError(message) from None
     return fmt
 
 

@@ -32,6 +32,7 @@ class WindowActions:
     discretize: QAction
     mark_losses: QAction
     presets: dict[str, QAction]
+    plugins: QAction
 
 
 def _action(window: QMainWindow, text: str, tip: str, shortcut: str | None = None) -> QAction:
@@ -90,6 +91,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
             name: _action(window, name, f"Start a fresh run with the {name} preset")
             for name in preset_names()
         },
+        plugins=_action(window, "&Plugins…", "Every dataset plugin and why a broken one failed"),
     )
     for checkable in (
         actions.log_scale,
@@ -126,6 +128,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     view_menu = menu_bar.addMenu("&View")
     for action in (actions.log_scale, actions.show_test, actions.discretize, actions.mark_losses):
         view_menu.addAction(action)
+    menu_bar.addMenu("&Help").addAction(actions.plugins)
     for action in (actions.train, actions.step, actions.reset):
         window.addAction(action)  # shortcuts work wherever focus is in the window
     return actions

@@ -7,7 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from engine.atomic_write import WriteError
+from microgui.widgets.validation import invalid_reason, is_invalid
+from microgui.window.widget_png import save_widget_png
+
+BLOCKED_CHECK_MS = 100
 
 
 class AutoRun(QObject):
@@ -33,9 +39,41 @@ class AutoRun(QObject):
         self.exit_code = 0
 
     def begin(self) -> None:
-        """Wait for snapshots; give up after the timeout."""
+        """Wait for snapshots; give up after the timeout.
+
+        For a screenshot (nobody at the window) a window that cannot train ends the
+        run at once with the reason; interactively the window stays up to fix it.
+        """
         self.window.snapshotChanged.connect(self._on_snapshot)
         QTimer.singleShot(self.timeout_ms, self._timed_out)
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self._check_blocked)
+        if self.screenshot:
+            self._watch.start(BLOCKED_CHECK_MS)
+
+    def _check_blocked(self) -> None:
+        """Before training starts: a refused setting or dataset ends the run now, not in 180 s.
+
+        Blocked means nothing is pending (no dataset generating, no edit waiting to be
+        applied) and the window shows why it cannot train.
+        """
+        if self.done or self.started:
+            self._watch.stop()
+            return
+        controller = self.window.controller
+        if controller.can_train() or controller.loader.busy or controller.edits_pending():
+            return
+        reason = self.window.run_controls.error_label.text().strip()
+        if not reason:
+            return  # the worker has not answered yet
+        # The marked fields say exactly what is wrong ("path: no file at ...").
+        marked = [invalid_reason(w) for w in self.window.findChildren(QWidget) if is_invalid(w)]
+        reason = "; ".join(dict.fromkeys(r for r in marked if r)) or reason
+        self.done = True
+        self._watch.stop()
+        print(f"microgui: cannot train: {reason}", file=sys.stderr)
+        self.exit_code = 2
+        self._quit()
 
     def _on_snapshot(self, snapshot: Any) -> None:
         if self.done:
@@ -64,10 +102,15 @@ class AutoRun(QObject):
     def _finish(self) -> None:
         if self.screenshot:
             QApplication.processEvents()
-            if not self.window.grab().save(self.screenshot):
-                print(f"microgui: could not write {self.screenshot}", file=sys.stderr)
-                self.exit_code = 1
+            self._save_screenshot()
             self._quit()
+
+    def _save_screenshot(self) -> None:
+        try:
+            save_widget_png(self.window, self.screenshot, "screenshot")
+        except WriteError as exc:
+            print(f"microgui: {exc}", file=sys.stderr)
+            self.exit_code = 1
 
     def _quit(self) -> None:
         """Close the window and end the event loop, even if another window is open.
@@ -87,5 +130,5 @@ class AutoRun(QObject):
         print("microgui: training for the screenshot did not finish in time", file=sys.stderr)
         self.exit_code = 1
         if self.screenshot:
-            self.window.grab().save(self.screenshot)
+            self._save_screenshot()
             self._quit()

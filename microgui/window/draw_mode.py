@@ -109,7 +109,7 @@ class DrawModeController(QObject):
         try:
             self.c.drawn.save_csv(path)
         except OSError as exc:
-            self.c.w.status.set_message(f"Could not save {path}: {exc.strerror}", error=True)
+            self.c.w.status.set_message(str(exc), error=True)  # one line naming the path
             return False
         self.c.w.status.set_message(f"Saved {len(self.c.drawn)} points to {path}")
         return True

@@ -13,12 +13,12 @@ with generic class names.
 from __future__ import annotations
 
 import csv
+import io
 import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
+from engine.atomic_write import write_text
 from microgui.hookspecs import Dataset
 from microgui.training_run.boundary_compute import plane_domain, plot_extent
 
@@ -122,19 +122,14 @@ class DrawnData:
     def save_csv(self, path: str | os.PathLike[str]) -> None:
         """Write feature columns and a "label" column (class names, or target values).
 
-        Atomic: a temporary file in the same folder is renamed over `path`.
+        Through engine.atomic_write: all or nothing, the umask's mode; WriteError
+        (an OSError) with one line naming the path if it cannot be written.
         """
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".drawn-", suffix=".csv", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow([*self.feature_names, "label"])
-                for row, target in zip(self.X, self.y, strict=True):
-                    regression = self.task == "regression"
-                    label = repr(float(target)) if regression else str(int(target))
-                    writer.writerow([repr(float(v)) for v in row] + [label])
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([*self.feature_names, "label"])
+        regression = self.task == "regression"
+        for row, target in zip(self.X, self.y, strict=True):
+            label = repr(float(target)) if regression else str(int(target))
+            writer.writerow([repr(float(v)) for v in row] + [label])
+        write_text(path, buffer.getvalue(), "drawn points", newline="")

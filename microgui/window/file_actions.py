@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
+from engine.atomic_write import atomic_path
 from engine.session import SessionFileError, read_session
-from microgui.desktop.atomic_file import atomic_path
 from microgui.widgets.layer_sizes_editor import MAX_LAYERS, MAX_NEURONS
 from microgui.widgets.plot_export import PLOT_FORMATS, PlotExportError, save_plot
 from microgui.window.command_line import train_command_line
@@ -196,7 +196,7 @@ class FileActions(QObject):
         plot = self.charts[chart][2]
         extra = getattr(getattr(plot, "chart", None), "extra_curves", ())
         try:
-            written = save_plot(plot.plot_item, path, atomic_path, fmt, extra)
+            written = save_plot(plot.plot_item, path, _write_chart, fmt, extra)
         except PlotExportError as exc:
             self._report(chart, path, str(exc))
             return False
@@ -272,3 +272,8 @@ def _drawn_from_extra(extra: dict[str, Any]) -> DrawnData | None:
         np.asarray(raw["y"], dtype=np.float64),
         domain,
     )
+
+
+def _write_chart(path: Path):
+    """The one atomic writer (engine.atomic_write), for a chart's exporter."""
+    return atomic_path(path, "chart")

@@ -3,6 +3,7 @@ status bar, and the geometry/config persistence around them."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +30,7 @@ from microgui.window.shortcut_guard import ShortcutGuard
 from microgui.window.training_view import TrainingView
 
 CONTROLS_WIDTH = 340
+START_NOTICE_MS = 20_000  # what went wrong at start-up stays readable a while
 DEFAULT_SIZE = (1280, 800)
 
 
@@ -77,9 +79,11 @@ class MainWindow(QMainWindow):
 
         self.controller = TrainingController(self, config)
         self.view.boundary.pointClicked.connect(self.sampleClicked)
+        self.actions.plugins.triggered.connect(self.show_plugins)
         a = self.actions
         self.shortcut_guard = ShortcutGuard(self, (a.train, a.step, a.reset))
         self._restore_geometry()
+        self._report_start_problems()
 
     def _build_training_tab(self) -> QWidget:
         panel = QWidget()
@@ -107,6 +111,23 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([CONTROLS_WIDTH, DEFAULT_SIZE[0] - CONTROLS_WIDTH])
         return self.splitter
+
+    def _report_start_problems(self) -> None:
+        """Ignored settings and plugins that failed: on stderr, and pinned in the status bar."""
+        from microgui.plugin_host.reporting import failed_plugins_summary
+
+        problems = [*self.settings.problems, failed_plugins_summary(self.registry)]
+        problems = [p for p in problems if p]
+        for problem in problems:
+            print(f"microgui: {problem}", file=sys.stderr)
+        if problems:
+            self.status.show_notice(" · ".join(problems), ms=START_NOTICE_MS)
+
+    def show_plugins(self) -> None:
+        """Help > Plugins: the plugin table, failed ones first."""
+        from microgui.window.plugins_dialog import PluginsDialog
+
+        PluginsDialog(self.registry, self).exec()
 
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add another tab (e.g. "Graph", "Playground"); returns its index."""

@@ -129,15 +129,25 @@ class TrainingController(QObject):
         self.worker.set_speed(w.run_controls.speed.speed())
 
     def _remembered_config(self) -> TrainConfig | None:
-        raw = self.w.settings.last_config()
+        settings = self.w.settings
+        raw = settings.last_config()
         if raw is None:
             return None
         try:
             config = TrainConfig.from_dict(raw)
-        except (ConfigError, TypeError):
+        except (ConfigError, TypeError) as exc:
+            settings.ignored("the last configuration", f"{exc}; starting from the defaults")
             return None
-        known = set(self.w.registry.datasets) | {DRAWN_DATASET_ID}
-        return config if config.dataset in known and config.dataset != DRAWN_DATASET_ID else None
+        if config.dataset == DRAWN_DATASET_ID:
+            return None  # the drawn points are not in the settings
+        if config.dataset not in self.w.registry.datasets:
+            settings.ignored(
+                "the last configuration",
+                f"its dataset {config.dataset!r} is not available (Help > Plugins lists every "
+                "plugin); starting from the defaults",
+            )
+            return None
+        return config
 
     # ------------------------------------------------------------------ form
     def fill_form(self, config: TrainConfig) -> None:
@@ -233,6 +243,10 @@ class TrainingController(QObject):
         if not self.w.dataset_controls.is_valid():
             return False
         return not any(is_invalid(w) for w in self.field_widgets().values())
+
+    def edits_pending(self) -> bool:
+        """An edit is waiting for its debounce before it is applied."""
+        return self._timer.isActive()
 
     def can_train(self) -> bool:
         """Train/Step are enabled only for a valid, accepted configuration."""
@@ -520,6 +534,8 @@ class TrainingController(QObject):
         self.configured_ok = False
         self._resume_after_configure = False
         self.mark_field(field, message)
+        # Not "N samples ready" beside a refusal: the status bar says why, as for a bad dataset.
+        self.w.status.set_message(message, error=True)
         sent, applied = self._sent, self.applied
         if sent is not None and (applied is None or sent[1] is not applied[1]):
             # New data the worker refused: the plots still show the old data.

@@ -264,3 +264,18 @@ def test_replace_returns_a_validated_copy():
     assert config.lr == TrainConfig().lr
     with pytest.raises(ConfigError, match="lr"):
         config.replace(lr=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nests 100,000 levels deep"),
+        ('{"lr": NaN}', "NaN is not a valid JSON number"),
+        ('{"lr": 1' + "0" * 400 + "}", "lr: inf is not allowed"),
+    ],
+    ids=["deep", "NaN", "huge integer"],
+)
+def test_from_json_refuses_hostile_text_in_one_line(text, says):
+    with pytest.raises(ConfigError, match=says) as caught:
+        TrainConfig.from_json(text)
+    assert "\n" not in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,16 @@ class CliResult:
     @property
     def err_lines(self) -> list[str]:
         return [line for line in self.err.splitlines() if line.strip()]
+
+
+@dataclass
+class FileKind:
+    """How to save and load one kind of file (model, session), and the error it raises."""
+
+    name: str
+    error: type[Exception]
+    save: Callable[[Path], None]
+    load: Callable[[Path], object]
 
 
 def assert_one_line_error(result: CliResult, *must_say: str) -> str:

@@ -10,6 +10,11 @@ the plain UTF-8 file.
 
 from __future__ import annotations
 
+import os
+import socket
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 from file_access import deny_reading
@@ -157,3 +162,67 @@ def check_good(data) -> None:
 )
 def test_utf16_and_bom_files_load_like_plain_utf8(registry, write, encoded):
     check_good(load(registry, write(encoded)))
+
+
+# ------------------------------------------------------------------ round two (issue 16, items 3-4)
+
+
+def _fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe.csv")
+    return tmp_path / "pipe.csv"
+
+
+def _socket(tmp_path):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock.csv"))
+    sock.close()
+    return tmp_path / "sock.csv"
+
+
+def _loop(tmp_path):
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    return tmp_path / "a.csv"
+
+
+def _link_to_fifo(tmp_path):
+    (tmp_path / "link.csv").symlink_to(_fifo(tmp_path))
+    return tmp_path / "link.csv"
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (_fifo, "is a FIFO (named pipe), not a file; choose a .csv file"),
+        (_link_to_fifo, "is a FIFO (named pipe), not a file"),
+        (lambda tmp: Path("/dev/zero"), "/dev/zero is a device, not a file"),
+        (lambda tmp: Path("/dev/urandom"), "/dev/urandom is a device, not a file"),
+        (_socket, "is a socket, not a file"),
+        (_loop, "its symbolic links form a loop"),
+    ],
+    ids=["fifo", "link to a fifo", "/dev/zero", "/dev/urandom", "socket", "symlink loop"],
+)
+def test_special_files_are_refused_at_once_not_after_the_timeout(registry, tmp_path, make, says):
+    path = make(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(PluginError) as info:
+        # A FIFO blocked the reader for the whole timeout, then "the plugin may hang".
+        registry.generate("csv", {"path": str(path)}, 0, timeout=20)
+    text = str(info.value)
+    assert info.value.input_error and "took longer" not in text, text
+    assert says in text and "\n" not in text, text
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("a,b,label\n1,2,0\n3," + "x" * 200_000 + ",1\n", 3),
+        ('a,b,label\n1,2,0\n3,"4,1\n' + "5,6,1\n" * 30_000, 3),
+    ],
+    ids=["a 200,000-character cell", "a quote never closed"],
+)
+def test_a_huge_cell_names_its_line_not_pythons_field_limit(registry, write, content, line):
+    text = refused(registry, write(content))
+    assert f"a value in the row starting on line {line} is longer than 131,072" in text, text
+    assert "is a closing quote missing" in text and "field limit" not in text

@@ -19,11 +19,10 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fault_helpers import PERMISSIONS_IGNORED, assert_one_line_error
+from fault_helpers import PERMISSIONS_IGNORED, FileKind, assert_one_line_error
 from file_access import deny_reading
 from read_only_folder import READ_ONLY_FAILURES, read_only
 
@@ -35,16 +34,6 @@ from engine.train import Trainer
 from microgui.plugin_host.manager import load_plugins
 
 ONE_GB = 1 << 30
-
-
-@dataclass
-class FileKind:
-    """How to save and load one kind of file, and the error it raises."""
-
-    name: str
-    error: type[Exception]
-    save: Callable[[Path], None]
-    load: Callable[[Path], object]
 
 
 @pytest.fixture(scope="module")

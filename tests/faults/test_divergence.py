@@ -174,3 +174,30 @@ def test_the_command_line_exits_3_and_its_session_keeps_the_finite_weights(train
     for _ in range(4):
         reference.step()
     assert weights == reference.parameter_values()
+
+
+# ------------------------------------------------------------------ who is blamed (issue 16.4)
+
+
+def _run_until_stopped(trainer: Trainer) -> str:
+    while not trainer.finished:
+        trainer.step()
+    assert trainer.diverged, trainer.message
+    return trainer.message
+
+
+def test_huge_features_are_blamed_not_the_learning_rate():
+    X, y, task = demo_data()
+    trainer = Trainer(demo(lr=0.1).replace(steps=20), X * 1e306, y, task)
+    message = _run_until_stopped(trainer)
+    assert "The cause is the input, not the learning rate: the features reach" in message
+    assert "scale them (e.g. standardise each column)" in message
+    assert "probably too high" not in message
+
+
+def test_a_huge_regularisation_strength_is_blamed_at_step_0(train_cli):
+    result = train_cli("--reg-strength", "1e308", "--steps", "3")
+    assert result.code == 3, result.err
+    assert "diverged at step 0" in result.err
+    assert "the regularisation strength 1e+308 overflows the penalty" in result.err
+    assert "probably too high" not in result.err

@@ -8,11 +8,11 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 
+from engine.atomic_write import atomic_path
 from engine.config import TrainConfig
 from engine.train import Trainer
 from microgui.cli import main
 from microgui.commands.plot_file import render_plot
-from microgui.desktop.atomic_file import atomic_path
 from microgui.plugin_host.manager import load_plugins
 from microgui.widgets.colors import class_rgb
 from microgui.widgets.plot_export import save_plot

@@ -199,7 +199,7 @@ def run_main(capsys, *args: str) -> tuple[int, str, str]:
         (["--dataset-param", "nois=0.2"], "unknown parameter(s) 'nois'"),
         (["--dataset-param", "noise=9"], "outside its bounds"),
         (["--dataset", "blobs", "--dataset-param", "k=3", "--loss", "hinge"], "--loss: 'hinge'"),
-        (["--config", "missing.json"], "--config missing.json: file not found"),
+        (["--config", "missing.json"], "--config missing.json: config file not found"),
         (["--save", "no/such/folder/m.json"], "--save no/such/folder/m.json: the folder"),
         (["--plot", "."], "--plot .: is a folder"),
         (["--resume", "missing.json"], "--resume: session file not found"),
@@ -264,7 +264,7 @@ def test_config_file_errors_name_the_file_and_key(tmp_path, capsys):
     file = tmp_path / "c.json"
     file.write_text('{"lr": 0.5, "learning_rate": 1}')
     code, _, err = run_main(capsys, "--config", str(file))
-    assert code == 2 and f"--config {file}: learning_rate: unknown setting" in err
+    assert code == 2 and f"--config {file}: key 'learning_rate': unknown setting" in err
     file.write_text('{"lr": ')
     code, _, err = run_main(capsys, "--config", str(file))
     assert code == 2 and "not valid JSON" in err
