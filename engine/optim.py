@@ -192,7 +192,10 @@ def make_schedule(
     * ``step``: base_lr * gamma ** (k // step_size); step_size defaults to
       a third of total_steps.
 
-    Steps past ``total_steps`` keep the final rate.
+    Steps past ``total_steps`` keep the rate of step ``total_steps`` (for
+    linear and cosine, final_lr): a run continued past its planned length,
+    after a stop is cleared, neither climbs back up (cosine is periodic in
+    torch) nor decays on (torch's StepLR has no end).
     """
     if name not in SCHEDULES:
         raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
@@ -218,7 +221,7 @@ def make_schedule(
     gamma = float(gamma)
     if not 0.0 < gamma <= 1.0:
         raise ValueError(f"gamma must be in (0, 1], got {gamma}")
-    return lambda k: base_lr * gamma ** (k // size)
+    return lambda k: base_lr * gamma ** (min(k, total_steps) // size)
 
 
 def follow_base_lr(final_lr: float | None, old_lr: float, new_lr: float) -> float | None:

@@ -441,8 +441,11 @@ class TrainingWorker(QObject):
             self._gc_was_enabled = gc.isenabled()
             gc.disable()
             self._last_gc = time.perf_counter()
-        elif self._gc_was_enabled:
-            gc.enable()
+        else:
+            # Both undone independently: the interval was restored only when the
+            # collector had been enabled before the run.
+            if self._gc_was_enabled:
+                gc.enable()
             if self._saved_switch_interval is not None:
                 sys.setswitchinterval(self._saved_switch_interval)
                 self._saved_switch_interval = None

@@ -130,10 +130,17 @@ def test_loss_plot_skips_nan_and_supports_log_scale(qtbot):
     plot.set_history(steps, np.array([1.0, 0.5, np.nan, 0.2, 0.1]), None, np.full(5, 0.1))
     x, _ = plot.train_curve.getData()
     assert list(x) == [0, 1, 3, 4]
+    assert plot.plot_item.vb.viewRange()[1][1] > 0.9  # linear: the axis reaches 1.0
     plot.set_log_scale(True)
-    assert plot.log_scale
-    assert plot.plot_item.ctrl.logYCheck.isChecked()
+    # Drawn in log10: the curve runs 0 .. -1 and the axis follows it.
+    np.testing.assert_allclose(plot.train_curve.getData()[1], np.log10([1.0, 0.5, 0.2, 0.1]))
+    low, high = plot.plot_item.vb.viewRange()[1]
+    assert low < -0.9 and high < 0.5
+    assert plot.plot_item.getAxis("left").logMode and plot.plot_item.ctrl.logYCheck.isChecked()
     assert len(plot.lr_curve.getData()[0]) == 5
+    plot.set_log_scale(False)
+    assert plot.plot_item.vb.viewRange()[1][1] > 0.9
+    assert not plot.plot_item.ctrl.logYCheck.isChecked()
 
 
 def test_metric_plot_pins_accuracy_to_unit_range(qtbot):
