@@ -12,8 +12,8 @@ import numpy as np
 
 from microgui.training_run.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
 from microgui.training_run.gradient_stats import GradientRecord, evaluate_training_set
-from microgui.training_run.snapshot import HISTORY_KEYS, TrainingSnapshot
-from microgui.widgets.boundary_image import boundary_rgba
+from microgui.training_run.snapshot import HISTORY_KEYS, TrainingData, TrainingSnapshot
+from microgui.widgets.boundary_image import boundary_images
 
 BOUNDARY_RESOLUTION = 100
 MAX_PLOTTED_STEPS = 4000
@@ -39,11 +39,31 @@ def thin_indices(n: int, limit: int = MAX_PLOTTED_STEPS) -> np.ndarray:
     return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
 
 
+def training_data(trainer: Any, dataset: Any) -> TrainingData:
+    """The trainer's split of `dataset`, for plotting its points (copies: plain data)."""
+    return TrainingData(
+        X_train=trainer.X_train.copy(),
+        y_train=trainer.y_train.copy(),
+        X_test=trainer.X_test.copy(),
+        y_test=trainer.y_test.copy(),
+        task=trainer.task,
+        feature_names=tuple(dataset.feature_names),
+        class_names=tuple(dataset.class_names),
+        metric_name=trainer.metric_name,
+        layer_sizes=(trainer.preprocessor.n_outputs, *trainer.config.layers, trainer.nout),
+        input_names=trainer.preprocessor.input_labels(tuple(dataset.feature_names), True),
+        scaling=trainer.scaling,
+        scaling_reason=trainer.scaling_reason,
+    )
+
+
 class SnapshotBuilder:
     """Tracks the step rate and turns the trainer's state into a TrainingSnapshot."""
 
     def __init__(self) -> None:
         self.axes: tuple[int, int] = (0, 1)
+        # A fixed plane for the boundary (drawn data keeps its canvas); None: the data's own.
+        self.domain: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.resolution = BOUNDARY_RESOLUTION
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0)
@@ -121,9 +141,10 @@ class SnapshotBuilder:
             squash=self.squash,
             predict=trainer.predict,  # raw rows, preprocessed as in training
             center=self.center,
+            domain=self.domain,
         )
         if boundary.kind != "curve":
-            images = (boundary_rgba(boundary, False), boundary_rgba(boundary, True))
+            images = boundary_images(boundary)
             boundary = dataclasses.replace(boundary, images=images)
         weights = trainer.weight_arrays()
         maps = neuron_maps(
@@ -134,6 +155,7 @@ class SnapshotBuilder:
             activation=trainer.config.activation,
             transform=trainer.preprocessor.transform,
             center=self.center,
+            domain=self.domain,
         )
         evaluation = evaluate_training_set(trainer, weights)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")

@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
 from engine.config import EXECUTIONS, SCALING_CHOICES
+from microgui.widgets.elided_label import ElidedLabel
 
 _SCALING_TIP = (
     "Scaling of the network's inputs, fitted on the training split and kept with the model:\n"
@@ -44,15 +46,19 @@ class InputControls(QGroupBox):
         self.execution = QComboBox()
         self.execution.addItems(list(EXECUTIONS))
         self.execution.setToolTip(_EXECUTION_TIP)
-        self.note = QLabel("")
-        self.note.setObjectName("inputsNote")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(mid);")
+        # One elided line each (the whole text in its tooltip): a wrapped label grew
+        # when the first snapshot named the execution and pushed every field below it.
+        self.scaling_note = ElidedLabel("")
+        self.execution_note = ElidedLabel("")
+        grey = self.palette().color(QPalette.Mid)
+        for note in (self.scaling_note, self.execution_note):
+            note.set_colour(grey)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Scaling", self.scaling)
         form.addRow("Execution", self.execution)
-        form.addRow(self.note)
+        form.addRow(self.scaling_note)
+        form.addRow(self.execution_note)
         self.scaling.currentIndexChanged.connect(self.scalingChanged)
         self.execution.currentIndexChanged.connect(self.executionChanged)
         self._resolved = ("", "", "", "")
@@ -79,7 +85,7 @@ class InputControls(QGroupBox):
         if resolved == self._resolved:
             return  # called for every snapshot: no re-layout unless it changed
         self._resolved = resolved
-        lines = []
+        scaling_line = execution_line = ""
         if scaling:
             if self.scaling.currentText() != "auto":
                 chosen = "chosen"
@@ -87,10 +93,15 @@ class InputControls(QGroupBox):
                 chosen = f"auto: {scaling_reason}"
             else:
                 chosen = "auto: the features are near unit scale"
-            lines.append(f"Scaling {scaling} ({chosen})")
+            scaling_line = f"Scaling {scaling} ({chosen})"
         if execution:
             why = execution_reason.removeprefix("auto: ")
             chosen = f"auto: {why}" if execution_reason else "chosen"
-            lines.append(f"Runs {execution} ({chosen})")
-        self.note.setText("\n".join(lines))
-        self.note.setToolTip("\n".join(lines))
+            execution_line = f"Runs {execution} ({chosen})"
+        self.scaling_note.set_full_text(scaling_line)
+        self.execution_note.set_full_text(execution_line)
+
+    def note_text(self) -> str:
+        """What the notes say, whole (on screen each line may be elided)."""
+        lines = (self.scaling_note.full_text, self.execution_note.full_text)
+        return "\n".join(line for line in lines if line)

@@ -9,7 +9,7 @@ import math
 import pytest
 
 from engine import Value
-from engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, make_schedule
+from engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, follow_base_lr, make_schedule
 
 torch = pytest.importorskip("torch")
 
@@ -300,3 +300,20 @@ def test_bad_schedules_say_what_is_wrong():
         make_schedule("linear", 1.0, 0)
     with pytest.raises(ValueError, match="gamma"):
         make_schedule("step", 1.0, 10, gamma=2.0)
+
+
+def test_the_final_rate_follows_the_base_rate_so_a_decay_never_turns_into_a_rise():
+    # micrograd's demo, 1.0 -> 0.1, with a base rate of 0.01: 0.01 -> 0.001.
+    final = follow_base_lr(0.1, 1.0, 0.01)
+    assert final == pytest.approx(0.001, rel=1e-12)
+    schedule = make_schedule("linear", 0.01, 100, final_lr=final)
+    rates = [schedule(k) for k in range(101)]
+    assert all(b <= a for a, b in itertools.pairwise(rates))
+    assert rates[0] == 0.01 and rates[-1] == pytest.approx(0.001)
+    # The bug it fixes: the hidden 0.1 made the rate climb from 0.01 to 0.1.
+    rising = make_schedule("linear", 0.01, 100, final_lr=0.1)
+    assert rising(100) > rising(0)
+    # A warm-up the user set stays one; the default (None = 0) stays the default.
+    assert follow_base_lr(0.5, 0.1, 0.2) == pytest.approx(1.0)
+    assert follow_base_lr(None, 1.0, 0.01) is None
+    assert follow_base_lr(0.1, 0.0, 0.01) == 0.1  # no ratio to keep

@@ -102,10 +102,10 @@ def test_scaling_is_a_field_and_the_note_says_what_auto_chose(qtbot, make_window
     window = make_window()
     ic, c = window.input_controls, window.controller
     assert ic.scaling.currentText() == "auto"
-    assert "Scaling none (auto: the features are near unit scale)" in ic.note.text()
+    assert "Scaling none (auto: the features are near unit scale)" in ic.note_text()
     ic.scaling.setCurrentText("minmax")
     _wait_for(qtbot, lambda: _trainer(window).scaling == "minmax")
-    _wait_for(qtbot, lambda: "Scaling minmax (chosen)" in ic.note.text())
+    _wait_for(qtbot, lambda: "Scaling minmax (chosen)" in ic.note_text())
     assert c.config.scaling == "minmax"
     lo, hi = _trainer(window).Z_train.min(axis=0), _trainer(window).Z_train.max(axis=0)
     np.testing.assert_allclose([lo, hi], [[-1, -1], [1, 1]])
@@ -116,7 +116,7 @@ def test_a_csv_table_is_standardized_by_auto_and_the_window_says_so(qtbot, make_
     window = make_window(dataset="csv", dataset_params={"path": str(path)})
     ic = window.input_controls
     assert _trainer(window).scaling == "standardize"
-    assert "Scaling standardize (auto: the dataset suggests standardize)" in ic.note.text()
+    assert "Scaling standardize (auto: the dataset suggests standardize)" in ic.note_text()
     assert ic.scaling.currentText() == "auto"
 
 
@@ -127,7 +127,7 @@ def test_execution_is_a_field_and_the_status_bar_names_it(qtbot, make_window):
     c.step()
     _wait_for(qtbot, lambda: c.snapshot.step == 1)
     assert window.status.nodes_label.text().endswith("nodes/step")
-    assert "Runs scalar (auto: 32 samples x 37 parameters per step" in ic.note.text()
+    assert "Runs scalar (auto: 32 samples x 37 parameters per step" in ic.note_text()
     weights = c.snapshot.weights
     ic.execution.setCurrentText("vectorized")
     _wait_for(qtbot, lambda: _trainer(window).execution == "vectorized")
@@ -139,7 +139,7 @@ def test_execution_is_a_field_and_the_status_bar_names_it(qtbot, make_window):
     _wait_for(qtbot, lambda: c.snapshot.step == 2)
     assert c.snapshot.execution == "vectorized"
     assert window.status.nodes_label.text() == "vectorized (numpy)"
-    assert "Runs vectorized (chosen)" in ic.note.text()
+    assert "Runs vectorized (chosen)" in ic.note_text()
 
 
 def test_features_and_scaling_survive_a_session_and_a_model_file(qtbot, make_window, tmp_path):

@@ -296,7 +296,11 @@ def test_csv_dataset_needs_a_file_before_training(qtbot, make_window, tmp_path):
     combo.setCurrentIndex(combo.findData("csv"))
     qtbot.waitUntil(lambda: not window.run_controls.train_button.isEnabled(), timeout=WAIT_MS)
     path_field = window.dataset_controls.params.editors["path"]
-    assert is_invalid(path_field.line_edit)
+    # No error before any path was entered: the next step, in grey, and Train disabled.
+    assert not is_invalid(path_field.line_edit)
+    message = window.run_controls.error_label
+    assert message.text() == "CSV file: choose a file for 'path' (type its path or press Browse…)"
+    assert message.property("hint") and "invalid" not in message.text()
     csv = tmp_path / "points.csv"
     csv.write_text("a,b,label\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n2,2,1\n-1,0,0\n")
     path_field.line_edit.setText(str(csv))
