@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 _NAME = Qt.ItemDataRole.UserRole
+MIN_WIDTH = 72
 
 
 class FeatureToggles(QWidget):
@@ -50,9 +51,12 @@ class FeatureToggles(QWidget):
         )
         self.list = QListWidget()
         self.list.setObjectName("featureToggles")
-        # Squeezable: at 800 px the window has no room for the column (drag the splitter).
+        # Narrower than its labels when squeezed (long CSV names elide, tooltips keep
+        # them), but never gone: at 800 x 600 the network gives way instead.
         self.list.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Expanding)
         self.list.setMinimumWidth(0)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(True)
         self.first = QComboBox()
         self.second = QComboBox()
@@ -80,7 +84,6 @@ class FeatureToggles(QWidget):
         self._updating = False
         self._width = 132
         self.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Preferred)
-        self.setMinimumWidth(0)
         self.setMaximumWidth(self._width)
 
     # ------------------------------------------------------------------ data in
@@ -182,7 +185,10 @@ class FeatureToggles(QWidget):
         return QSize(self._width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, super().minimumSizeHint().height())
+        # Room for a check box and "sin(x1)" (the longest of Playground's names): the
+        # column stays usable in an 800 x 600 window, where the network view is narrow.
+        text = self.list.fontMetrics().horizontalAdvance("sin(x1)")
+        return QSize(max(MIN_WIDTH, text + 36), super().minimumSizeHint().height())
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         if not self._updating:

@@ -146,7 +146,8 @@ class NetworkView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(220, 160)
+        # Beside the input-feature toggles in an 800 x 600 window (squares shrink to fit)
+        self.setMinimumSize(170, 160)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.layer_sizes: list[int] = []
         self.input_names: tuple[str, ...] = ()
@@ -278,7 +279,11 @@ class NetworkView(QWidget):
             return MAX_NODE
         top, bottom = self._rows()
         per_node = (bottom - top) / max(1, self.layer_sizes[layer])
-        return float(max(MIN_NODE, min(MAX_NODE, per_node * 0.78)))
+        # A narrow view (beside the input toggles at 800 x 600) keeps a gap between columns.
+        n_layers = len(self.layer_sizes)
+        span = self.width() - 30.0 - self.label_width() - 4 - MAX_NODE / 2
+        per_column = span / max(1, n_layers - 1)
+        return float(max(MIN_NODE, min(MAX_NODE, per_node * 0.78, per_column * 0.5)))
 
     def node_center(self, layer: int, index: int) -> QPointF:
         """Centre of neuron `index` in `layer` in widget coordinates."""

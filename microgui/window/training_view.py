@@ -75,6 +75,9 @@ class DrawToolbar(QWidget):
         return float(self.class_combo.currentData() or 0)
 
 
+BOUNDARY_BOX_MIN_WIDTH = 250
+
+
 class TrainingView(QWidget):
     """Boundary (with its toggles) and network on top, loss and metric charts below."""
 
@@ -104,29 +107,36 @@ class TrainingView(QWidget):
             # A CSV's long column names must not widen the plot and squeeze the form, the
             # network and its input toggles out of the window: elide them instead.
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
+            combo.setMinimumContentsLength(4)  # grows with the box (stretch below)
         self.axes_row = QWidget()
         axes_layout = QHBoxLayout(self.axes_row)
         axes_layout.setContentsMargins(0, 0, 0, 0)
         axes_layout.addWidget(QLabel("Axes"))
-        axes_layout.addWidget(self.axis_x)
-        axes_layout.addWidget(self.axis_y)
+        axes_layout.addWidget(self.axis_x, 1)
+        axes_layout.addWidget(self.axis_y, 1)
         self.axes_row.hide()
 
+        # Two short rows and the axes on their own: in one row they held the Output box
+        # wider than an 800 px window leaves it beside the network and its input toggles.
         toggles = QHBoxLayout()
         toggles.addWidget(self.show_test_check)
         toggles.addWidget(self.discretize_check)
-        toggles.addWidget(self.log_check)
-        toggles.addWidget(self.axes_row)
         toggles.addStretch(1)
+        second_row = QHBoxLayout()
+        second_row.addWidget(self.log_check)
+        second_row.addWidget(self.draw_toolbar, 1)
 
         boundary_box = QGroupBox("Output")
         box_layout = QVBoxLayout(boundary_box)
         box_layout.setContentsMargins(6, 6, 6, 6)
         box_layout.setSpacing(3)
         box_layout.addLayout(toggles)
-        box_layout.addWidget(self.draw_toolbar)
+        box_layout.addLayout(second_row)
+        box_layout.addWidget(self.axes_row)
         box_layout.addWidget(self.boundary, 1)
+        # The boundary comes first: at 800 x 600 it keeps a useful square, and the
+        # network view (its squares shrink to fit) gives way to the input toggles.
+        boundary_box.setMinimumWidth(BOUNDARY_BOX_MIN_WIDTH)
         network_box = QGroupBox("Network")
         net_layout = QHBoxLayout(network_box)
         net_layout.setContentsMargins(6, 6, 6, 6)

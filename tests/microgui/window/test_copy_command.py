@@ -6,6 +6,7 @@ import json
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -67,6 +68,57 @@ def test_the_copied_command_gets_the_same_losses(qtbot, make_window):
     assert headless == losses  # exactly, step for step
 
 
+SAMPLE_DATA = Path(__file__).resolve().parents[3] / "resources" / "sample_data"
+
+
+@pytest.mark.parametrize(
+    ("settings", "flags"),
+    [
+        # A CSV table: auto scaling standardizes it (the plugin's hint), on both sides.
+        (
+            {
+                "dataset": "csv",
+                "dataset_params": {"path": str(SAMPLE_DATA / "iris_petals.csv")},
+                "features": ("x1", "x2", "x1*x2", "sin(x2)"),
+                "execution": "scalar",
+            },
+            ("--features", "--execution"),
+        ),
+        # Playground's features on moons, min-max scaled, the numpy execution.
+        (
+            {
+                "features": ("x1", "x2", "x1^2", "sin(x1)"),
+                "scaling": "minmax",
+                "execution": "vectorized",
+            },
+            ("--features", "--scaling", "--execution"),
+        ),
+    ],
+)
+def test_the_copied_command_keeps_the_inputs_and_the_execution(qtbot, make_window, settings, flags):
+    """Input features, scaling and execution are part of the command: the same losses."""
+    window = make_window(steps=15, batch_size=0, **settings)
+    losses = _run_to_the_end(qtbot, window)
+    trainer = window.controller.worker.trainer
+    assert trainer.preprocessor.n_outputs == len(settings["features"])
+    if settings.get("dataset") == "csv":
+        assert trainer.scaling == "standardize"  # what auto chose for the CSV table
+    command = _copy(window)
+    for flag in flags:
+        assert flag in command
+    argv = shlex.split(command)
+    done = subprocess.run(
+        [sys.executable, "-m", "microgui", *argv[1:], "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    steps = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [step["loss"] for step in steps] == losses
+    assert {step["execution"] for step in steps} == {settings["execution"]}
+
+
 def test_the_copied_micrograd_demo_is_the_preset(qtbot, make_window, capsys):
     window = make_window()
     window.actions.presets["micrograd-demo"].trigger()
@@ -95,6 +147,9 @@ def test_the_copied_micrograd_demo_is_the_preset(qtbot, make_window, capsys):
         {"schedule": "step", "step_size": 7, "gamma": 0.3, "betas": (0.8, 0.99)},
         {"target_loss": 0.01, "patience": 20, "divergence_factor": None, "init_seed": 12},
         {"lr": 1e-3, "reg_strength": 2.5e-5, "momentum": 0.9, "batch_size": 32},
+        {"features": ("x1", "x2^2", "x1*x2", "sin(x2)"), "scaling": "standardize"},
+        {"scaling": "none", "execution": "vectorized"},
+        {"scaling": "minmax", "execution": "scalar", "features": ("sin(x1)",)},
     ],
 )
 def test_every_setting_survives_the_command_line(settings):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QScrollArea, QSpinBox
 from window_fixtures import WAIT_MS
 
 from microgui.graph_explorer import install_graph_explorer
+from microgui.widgets.feature_toggles import MIN_WIDTH
 
 
 def test_the_window_is_usable_at_800_by_600(qtbot, make_window):
@@ -50,3 +52,48 @@ def test_the_window_is_usable_at_800_by_600(qtbot, make_window):
     for chart in (window.view.loss_plot, window.view.metric_plot):
         assert chart.plot_item.legend is None  # the legend is in the title line
         assert min(chart.plot_item.vb.width(), chart.plot_item.vb.height()) >= 80
+
+
+def _csv_table(path, columns: int = 6, rows: int = 60) -> str:
+    """A table of `columns` long-named features far from unit scale, and a label."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(rows, columns)) * np.logspace(0, 3, columns)
+    y = (X[:, 0] > 0).astype(int)
+    names = [f"measurement_number_{k + 1}" for k in range(columns)]
+    lines = [",".join([*names, "label"])]
+    lines += [",".join([*(f"{v:.4f}" for v in row), str(t)]) for row, t in zip(X, y, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("data", ["moons", "csv"])
+def test_the_input_toggles_and_the_inputs_box_fit_800_by_600(qtbot, make_window, tmp_path, data):
+    """Playground's feature toggles stay beside the network (a CSV's axes too), and the
+    Inputs and execution box is whole in the form."""
+    if data == "csv":
+        settings = {"dataset": "csv", "dataset_params": {"path": _csv_table(tmp_path / "t.csv")}}
+    else:
+        settings = {"dataset": "moons", "features": ("x1", "x2", "x1^2", "sin(x1)")}
+    window = make_window(**settings)
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (800, 600), timeout=WAIT_MS)
+    window.grab()
+    assert window.minimumSizeHint().width() <= 800
+    assert window.width() == 800  # no child pushed the window wider
+    toggles = window.view.feature_toggles
+    assert toggles.isVisible() and toggles.width() >= MIN_WIDTH
+    assert toggles.list.count() >= 7
+    network = window.view.network
+    assert network.width() >= network.minimumWidth() > 0
+    if data == "csv":
+        assert window.view.axes_row.isVisible()
+    # The Inputs and execution box: its fields whole inside the scrolling form.
+    scroll = window.findChild(QScrollArea)
+    box = window.input_controls
+    scroll.ensureWidgetVisible(box)
+    for field in (box.scaling, box.execution, box.scaling_note, box.execution_note):
+        left = field.mapTo(scroll.viewport(), QPoint(0, 0)).x()
+        assert left >= 0 and left + field.width() <= scroll.viewport().width()
+    assert "Scaling" in box.note_text() and "Runs" in box.note_text()
