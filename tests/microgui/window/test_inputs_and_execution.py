@@ -173,3 +173,16 @@ def test_features_and_scaling_survive_a_session_and_a_model_file(qtbot, make_win
     assert _trainer(third).preprocessor == before  # as stored, not refitted
     assert third.input_controls.scaling.currentText() == "standardize"
     wait_ready_state(qtbot, third)
+
+
+def test_features_the_data_cannot_compute_are_dropped_with_a_one_line_notice(qtbot, make_window):
+    """x3 on two columns (a remembered config, a session, another dataset's run): the
+    window drops it, says so on one line, and trains on the features that remain."""
+    window = make_window(features=("x1", "x3", "x2*x3", "sin(x2)"))
+    _wait_for(qtbot, lambda: _trainer(window) is not None)
+    message = window.status.message()
+    assert message == "Input features x3, x2*x3 dropped: the data has 2 features"
+    assert window.controller.config.features == ("x1", "sin(x2)")
+    assert window.view.feature_toggles.checked() == ("x1", "sin(x2)")
+    assert _trainer(window).preprocessor.n_outputs == 2
+    assert window.controller.can_train()
