@@ -18,6 +18,11 @@ from microgui.widgets.boundary_image import boundary_images
 BOUNDARY_RESOLUTION = 100
 MAX_PLOTTED_STEPS = 4000
 RATE_WINDOW_S = 1.0
+# While running, the training-set evaluation (each sample's loss, dead units) may cost
+# at most this share of a step: on 80,000 rows it took 110 ms per snapshot against
+# 190 ms per step (benchmarks/bench_big_table_ui.py), so it is reused for a few
+# snapshots there. Paused or finished, every snapshot evaluates afresh.
+EVALUATION_SHARE = 0.1
 
 # History column of engine.history.History for each snapshot history key.
 _COLUMNS = {
@@ -105,6 +110,8 @@ class SnapshotBuilder:
         self.seconds: collections.deque[float] = collections.deque(maxlen=20)
         self.nodes = 0
         self.gradients.clear()
+        self._evaluation: Any = None
+        self._reuse_evaluation = 0
 
     def record(self, result: Any, gradient_norms: list[float] | None = None) -> None:
         """Note one finished step: its timing, and its per-layer gradient norms if given."""
@@ -123,6 +130,20 @@ class SnapshotBuilder:
             return float("nan")
         span = self.step_times[-1] - self.step_times[0]
         return (len(self.step_times) - 1) / span if span > 0 else float("nan")
+
+    def _evaluate(self, trainer: Any, weights: Any, state: str) -> Any:
+        """The training set through the weights, reused while running when it is costly."""
+        running = state == "running"
+        if running and self._evaluation is not None and self._reuse_evaluation > 0:
+            self._reuse_evaluation -= 1
+            return self._evaluation
+        start = time.perf_counter()
+        self._evaluation = evaluate_training_set(trainer, weights)
+        cost = time.perf_counter() - start
+        step = float(np.mean(self.seconds)) if self.seconds else 0.0
+        budget = EVALUATION_SHARE * step
+        self._reuse_evaluation = int(cost / budget) if running and budget > 0 else 0
+        return self._evaluation
 
     def build(self, trainer: Any, state: str, message: str = "") -> TrainingSnapshot:
         """A snapshot of `trainer` (None gives an empty one)."""
@@ -157,7 +178,7 @@ class SnapshotBuilder:
             center=self.center,
             domain=self.domain,
         )
-        evaluation = evaluate_training_set(trainer, weights)
+        evaluation = self._evaluate(trainer, weights, state)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")
         return TrainingSnapshot(
             step=int(trainer.steps_done),
