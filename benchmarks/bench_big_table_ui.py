@@ -27,30 +27,14 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
-from bench_ui import measure_idle_gaps  # the same timer, idle: the machine's noise floor
-from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+from bench_ui import gap_timer, measure_idle_gaps  # the same timer; idle: the noise floor
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 TIMER_MS = 10
 P99_TARGET_MS = 50.0
 WORST_TARGET_MS = 150.0
 SNAPSHOT_SHARE_TARGET = 0.25
-
-
-def gap_timer() -> tuple[list[float], QTimer]:
-    """A TIMER_MS QTimer that records the milliseconds between its ticks (not started)."""
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setInterval(TIMER_MS)
-
-    def tick() -> None:
-        if clock.isValid():
-            gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    timer.timeout.connect(tick)
-    return gaps, timer
 
 
 def _wait(app: QApplication, predicate, timeout_s: float) -> bool:

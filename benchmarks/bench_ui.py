@@ -100,8 +100,8 @@ def measure_timer_gaps(app: QApplication, seconds: float) -> dict[str, float]:
     }
 
 
-def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
-    """The same timer with nothing else to do: this machine's noise floor."""
+def gap_timer() -> tuple[list[float], QTimer]:
+    """A TIMER_MS QTimer that records the milliseconds between its ticks (not started)."""
     gaps: list[float] = []
     clock = QElapsedTimer()
     timer = QTimer()
@@ -113,6 +113,12 @@ def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
         clock.restart()
 
     timer.timeout.connect(tick)
+    return gaps, timer
+
+
+def measure_idle_gaps(app: QApplication, seconds: float) -> dict[str, float]:
+    """The same timer with nothing else to do: this machine's noise floor."""
+    gaps, timer = gap_timer()
     timer.start()
     QTimer.singleShot(int(seconds * 1000), app.quit)
     app.exec()

@@ -33,6 +33,19 @@ def _copy(window) -> str:
     return command
 
 
+def _run_headless(command: str) -> list[dict]:
+    """Run the copied command in another process; its --json line of every step."""
+    argv = shlex.split(command)
+    done = subprocess.run(
+        [sys.executable, "-m", "microgui", *argv[1:], "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
 def test_the_copied_command_gets_the_same_losses(qtbot, make_window):
     """The command runs headless in another process: the same loss at every step."""
     window = make_window(
@@ -56,15 +69,7 @@ def test_the_copied_command_gets_the_same_losses(qtbot, make_window):
     assert len(losses) == 25
     command = _copy(window)
     assert "--init-seed" in command and "--dataset-param" in command
-    argv = shlex.split(command)
-    done = subprocess.run(
-        [sys.executable, "-m", "microgui", *argv[1:], "--json", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    headless = [json.loads(line)["loss"] for line in done.stdout.splitlines()]
+    headless = [step["loss"] for step in _run_headless(command)]
     assert headless == losses  # exactly, step for step
 
 
@@ -106,15 +111,7 @@ def test_the_copied_command_keeps_the_inputs_and_the_execution(qtbot, make_windo
     command = _copy(window)
     for flag in flags:
         assert flag in command
-    argv = shlex.split(command)
-    done = subprocess.run(
-        [sys.executable, "-m", "microgui", *argv[1:], "--json", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    steps = [json.loads(line) for line in done.stdout.splitlines()]
+    steps = _run_headless(command)
     assert [step["loss"] for step in steps] == losses
     assert {step["execution"] for step in steps} == {settings["execution"]}
 
