@@ -186,3 +186,35 @@ def test_features_the_data_cannot_compute_are_dropped_with_a_one_line_notice(qtb
     assert window.view.feature_toggles.checked() == ("x1", "sin(x2)")
     assert _trainer(window).preprocessor.n_outputs == 2
     assert window.controller.can_train()
+
+
+def test_a_csv_table_with_features_exports_its_charts_and_has_a_thumbnail(
+    qtbot, make_window, tmp_path
+):
+    """A 5-column CSV, standardized, with a product feature: the chooser draws its
+    thumbnail, and every chart exports PNG, SVG and CSV (the plotted sample's points)."""
+    from PySide6.QtGui import QImage
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(80, 5)) * np.array([1.0, 10.0, 100.0, 1000.0, 0.1])
+    y = (X[:, 0] + X[:, 1] / 10 > 0).astype(int)
+    rows = [",".join(f"{v:.5f}" for v in row) + f",{t}" for row, t in zip(X, y, strict=True)]
+    table = tmp_path / "table.csv"
+    table.write_text("a,b,c,d,e,label\n" + "\n".join(rows) + "\n")
+    window = make_window(
+        dataset="csv", dataset_params={"path": str(table)}, features=("x1", "x2", "x1*x2")
+    )
+    c = window.controller
+    c.start(until_step=5)
+    _wait_for(qtbot, lambda: c.snapshot.step == 5 and c.state == "paused")
+    assert _trainer(window).scaling == "standardize"
+    dc = window.dataset_controls
+    _wait_for(qtbot, lambda: "csv" in dc.thumbnails)
+    for chart in ("boundary", "loss", "accuracy"):
+        for fmt in ("png", "svg", "csv"):
+            path = tmp_path / f"{chart}.{fmt}"
+            assert c.files.export_chart_file(chart, str(path)), window.status.message()
+            assert str(path) in window.status.message()
+        assert not QImage(str(tmp_path / f"{chart}.png")).isNull()
+    header = (tmp_path / "boundary.csv").read_text().splitlines()[0]
+    assert "train_x" in header
