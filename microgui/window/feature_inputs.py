@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from engine.features import Feature, available_features, parse_features
+from microgui.training_run.worker import MAX_WINDOW_FEATURES
 from microgui.widgets.feature_toggles import FeatureToggles
 
 #: Up to this many inputs every product is listed; beyond, the picker adds them.
@@ -48,9 +49,17 @@ class FeatureInputs:
 
     # ------------------------------------------------------------------ data
     def show_inputs(self, names: Sequence[str]) -> bool:
-        """The data's columns; True when a wanted feature had to be dropped."""
+        """The data's columns; True when a wanted feature had to be dropped.
+
+        Data wider than the window trains (the worker refuses it with a message) offers
+        no toggles: three rows per column of 100,000 held the GUI thread for minutes.
+        """
         names = tuple(str(n) for n in names)
         d = len(names)
+        if d > MAX_WINDOW_FEATURES:
+            self.names = ()
+            self.toggles.set_choices([], [])
+            return False
         kept = tuple(f for f in self.wanted if max(f.inputs) < d)
         dropped = [f.name for f in self.wanted if f not in kept]
         self.wanted = kept  # nothing left: () is the raw inputs
