@@ -77,13 +77,15 @@ class TrainingStatusBar(QStatusBar):
     ) -> None:
         """Update the four numbers (labels whose text is unchanged are left alone).
 
-        ``execution`` "vectorized" shows instead of the node count (no graph is built).
+        ``execution`` is named ("auto" chooses it per run): "vectorized (numpy)"
+        instead of the node count (no graph is built), or "scalar, N nodes/step".
         """
         rate = f"{steps_per_second:.1f}" if math.isfinite(steps_per_second) else "–"
         if execution == "vectorized":
             nodes = "vectorized (numpy)"
         else:
             nodes = f"{nodes_per_step:,} nodes/step" if nodes_per_step else "– nodes"
+            nodes = f"{execution}, {nodes}" if execution else nodes
         for label, text in (
             (self.step_label, f"step {step}"),
             (self.rate_label, f"{rate} steps/s"),

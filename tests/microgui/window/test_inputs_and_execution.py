@@ -126,7 +126,8 @@ def test_execution_is_a_field_and_the_status_bar_names_it(qtbot, make_window):
     assert c.snapshot.execution == "scalar"
     c.step()
     _wait_for(qtbot, lambda: c.snapshot.step == 1)
-    assert window.status.nodes_label.text().endswith("nodes/step")
+    nodes = c.snapshot.nodes_per_step
+    assert window.status.nodes_label.text() == f"scalar, {nodes:,} nodes/step" and nodes > 0
     assert "Runs scalar (auto: 32 samples x 37 parameters per step" in ic.note_text()
     weights = c.snapshot.weights
     ic.execution.setCurrentText("vectorized")
