@@ -149,7 +149,7 @@ class NodeInspector(QWidget):
         self._snapshot = snapshot
         self.node_id = node_id
         node = snapshot.nodes[node_id]
-        self.heading.setText(f"{node.title}" + (f" — {note}" if note else ""))
+        self.set_note(note)
         shown = node.display_key
         self.key_label.setText(shown if shown == node.key else f"{shown} (in files: {node.key})")
         self.label_label.setText(short_label(node.label) if node.label else "(none)")
@@ -175,6 +175,13 @@ class NodeInspector(QWidget):
         self.weight_spin.show_value(node.value, force=True)
         self._editable = node.label if node.role == "param" else ""
         self._show_weight_field(bool(self._editable))
+
+    def set_note(self, note: str) -> None:
+        """The heading: the node's title, and where it is when it is folded away (``note``)."""
+        if self._snapshot is None or not 0 <= self.node_id < len(self._snapshot):
+            return
+        title = self._snapshot.nodes[self.node_id].title
+        self.heading.setText(title + (f" — {note}" if note else ""))
 
     def show_layer(self, title: str, mean_grad: float | None) -> None:
         """A folded layer's block: what it holds and how to open it."""
