@@ -161,6 +161,7 @@ class GraphView(QGraphicsView):
     def center_on_box(self, box: int, zoom_in: bool = True) -> None:
         """Scroll to a box, zooming in far enough to read its numbers (never out)."""
         self._fitted = False
+        self._hold_timer.stop()  # a place held for a level change is no longer wanted
         if zoom_in and self.zoom() < LOD_NUMBERS + 0.05:
             self.set_zoom(READABLE_ZOOM)
         self.centerOn(self.box_center(box))
@@ -188,6 +189,7 @@ class GraphView(QGraphicsView):
         The fit is kept through resizes (the tab may be laid out later) until
         the user zooms or the view scrolls to a node.
         """
+        self._hold_timer.stop()  # the whole graph, not a place held for a level change
         self._scene.setSceneRect(self._content)  # drop what restore_anchor added
         self.fitInView(self._content, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > max_zoom:

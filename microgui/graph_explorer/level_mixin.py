@@ -228,8 +228,8 @@ class LevelMixin:
         place = ViewPlace(
             zoom, viewport.width(), viewport.height(), anchor.x(), anchor.y(), node, fx, fy
         )
-        self.zoom_state = changed
-        self.set_collapse(self.collapse, anchor=anchor, place=place)
+        before, self.zoom_state = self.zoom_state, changed
+        self.set_collapse(self.collapse, anchor=anchor, place=(place, before))
 
     def _zoom_layout_done(self) -> None:
         self._zoom_layout_pending = False
@@ -244,13 +244,14 @@ class LevelMixin:
         center: bool = False,
         anchor: QPointF | None = None,
         fit: bool = False,
-        place: ViewPlace | None = None,
+        place: tuple[ViewPlace, ZoomOpened] | None = None,
     ) -> None:
         """Show neurons/layers collapsed as given (re-lays out the current snapshot).
 
         The selection is kept (and scrolled to with ``center``). ``anchor``: a
         viewport point whose box stays under it; ``place`` (a level change by
-        zoom): also open what comes into view there (open_in_view); ``fit``:
+        zoom: where the view looks, and what the zoom had opened before it):
+        settle what opens in view there (open_in_view); ``fit``:
         show the whole new drawing. A big graph is laid out on the job thread.
         """
         self.collapse = collapse
@@ -265,7 +266,7 @@ class LevelMixin:
 
         def lay_out() -> tuple[ZoomOpened, GraphLayout]:
             if place is not None:
-                return open_in_view(snapshot, collapse, zoom_state, place)
+                return open_in_view(snapshot, collapse, zoom_state, place[0], before=place[1])
             return zoom_state, build_view(snapshot, shown)
 
         def apply(result: tuple[ZoomOpened, GraphLayout]) -> None:

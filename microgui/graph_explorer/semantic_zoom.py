@@ -10,11 +10,12 @@ Pure Python, no Qt. The Graph tab's default level is "Automatic (by zoom)":
   micrograd's chain of ``*`` and ``+`` nodes, so close in every scalar of
   the sample is there; zoomed back out under ``ZOOM_FOLD`` they fold again.
 
-Zoomed in, one level change opens every record that will be in view once
-the change is laid out: opening a neuron pushes its neighbours aside and
-others into view, so ``open_in_view`` lays out again (on the explorer's job
-thread for a big graph) until every record in view is open, holding the
-node under the mouse at its place on screen, as the view will.
+Zoomed in, one level change opens the records that are in view once the
+change is laid out: opening a neuron pushes its neighbours aside, some into
+view and some out of it, so ``open_in_view`` lays out again (on the
+explorer's job thread for a big graph) until every record in view is open
+and none it opened lies outside the view, holding the node under the mouse
+at its place on screen, as the view will.
 
 The two thresholds differ (hysteresis) so a zoom that stops near one of them
 does not flip the level back and forth, and ``ZOOM_OPEN`` lies above every
@@ -41,6 +42,7 @@ __all__ = [
     "ZOOM_OPEN",
     "ViewPlace",
     "ZoomOpened",
+    "groups_in_rect",
     "open_in_view",
     "records_in_rect",
 ]
@@ -127,30 +129,73 @@ class ViewPlace:
 
 def records_in_rect(layout: GraphLayout, rect: tuple[float, float, float, float]) -> set[Group]:
     """The (layer, neuron) of every neuron or loss record that lies (partly) in ``rect``."""
-    left, top, right, bottom = rect
     graph = layout.graph
-    hit = (
+    return {
+        graph.groups[b]
+        for b in np.nonzero(_boxes_in_rect(layout, rect))[0]
+        if graph.kinds[b] in ("neuron", "loss")
+    }
+
+
+def groups_in_rect(layout: GraphLayout, rect: tuple[float, float, float, float]) -> set[Group]:
+    """The (layer, neuron) of every neuron or loss with a box (partly) in ``rect``, folded
+    into a record or open into its scalars."""
+    graph = layout.graph
+    folded_layers = {g[0] for g, k in zip(graph.groups, graph.kinds, strict=True) if k == "layer"}
+    return {
+        graph.groups[b]
+        for b in np.nonzero(_boxes_in_rect(layout, rect))[0]
+        if graph.groups[b][1] >= 0 and graph.groups[b][0] not in folded_layers
+    }
+
+
+def _boxes_in_rect(layout: GraphLayout, rect: tuple[float, float, float, float]) -> np.ndarray:
+    left, top, right, bottom = rect
+    return (
         (layout.x + layout.w >= left)
         & (layout.x <= right)
         & (layout.y + layout.h >= top)
         & (layout.y <= bottom)
     )
-    return {graph.groups[b] for b in np.nonzero(hit)[0] if graph.kinds[b] in ("neuron", "loss")}
 
 
 def open_in_view(
-    snapshot: GraphSnapshot, collapse: CollapseState, state: ZoomOpened, place: ViewPlace
+    snapshot: GraphSnapshot,
+    collapse: CollapseState,
+    state: ZoomOpened,
+    place: ViewPlace,
+    before: ZoomOpened | None = None,
 ) -> tuple[ZoomOpened, GraphLayout]:
-    """Lay out ``state`` and open the records the view then shows, until none is left.
+    """Lay out ``state`` and settle which records this level change opens.
 
-    Returns the final state and its layout. Pure numpy and Python: safe on a
-    worker thread.
+    ``state`` is ``before`` (what the zoom had opened until now) plus the
+    records that were in view. Opening a neuron pushes its neighbours aside:
+    some records come into view (they open too) and some of those just
+    opened leave it (they fold again: a neuron of 64 inputs is 64 rows tall,
+    so opening every record that was in view would lay out, and paint,
+    thousands of boxes nobody sees). Rounds go on until every record in view
+    is open and nothing this change opened lies outside the view; the last
+    round only adds, so no record is ever left in view. Returns the final
+    state and its layout. Pure numpy and Python: safe on a worker thread.
     """
+    before = before or ZoomOpened(frozenset(), state.kept_folded)
+    opened_before = before.opened
+    new = state.opened - opened_before
     layout = build_view(snapshot, state.applied_to(collapse))
-    for _ in range(_MAX_ROUNDS - 1):
-        more = state.after_zoom(place.zoom, records_in_rect(layout, place.scene_rect(layout)))
-        if more is None:
+    if place.zoom < ZOOM_OPEN:
+        return state, layout  # folding: nothing opens
+    anchor = layout.graph.groups[int(layout.graph.box_of[place.node])]
+    for round_ in range(_MAX_ROUNDS - 1):
+        rect = place.scene_rect(layout)
+        folded = records_in_rect(layout, rect) - state.kept_folded
+        if round_ < _MAX_ROUNDS - 2:  # the last round only adds
+            seen = groups_in_rect(layout, rect) | {anchor}
+            wanted = (new & seen) | folded
+        else:
+            wanted = new | folded
+        if wanted == new:
             break
-        state = more
+        new = frozenset(wanted)
+        state = ZoomOpened(opened_before | new, state.kept_folded)
         layout = build_view(snapshot, state.applied_to(collapse))
     return state, layout

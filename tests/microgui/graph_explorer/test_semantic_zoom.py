@@ -29,6 +29,7 @@ from microgui.graph_explorer.semantic_zoom import (
     ZOOM_OPEN,
     ViewPlace,
     ZoomOpened,
+    groups_in_rect,
     open_in_view,
     records_in_rect,
 )
@@ -381,8 +382,8 @@ def test_hand_choices_survive_the_zoom():
     assert not state.applied_to(user).neuron_folded(0, 1)
 
 
-def test_open_in_view_leaves_no_record_in_the_view_it_lays_out():
-    nouts = [16, 16, 1]
+@pytest.mark.parametrize("nouts", [[16, 16, 1], [64, 64, 1]])
+def test_open_in_view_opens_every_record_it_shows_and_none_it_does_not(nouts):
     weights = weights_of(4, nouts)
     snapshot = build_sample_graph(weights, 2, nouts, "relu", "hinge", X, 0.0, "binary")
     user = CollapseState.neuron_level()
@@ -393,10 +394,29 @@ def test_open_in_view_leaves_no_record_in_the_view_it_lays_out():
     first = ZoomOpened().after_zoom(1.3, records_in_rect(layout, place.scene_rect(layout)))
     assert first is not None and (1, 4) in first.opened
     state, final = open_in_view(snapshot, user, first, place)
-    assert records_in_rect(final, place.scene_rect(final)) <= state.opened
-    assert state.opened >= first.opened
+    rect = place.scene_rect(final)
+    assert (1, 4) in state.opened  # the record under the mouse
+    assert not records_in_rect(final, rect)  # no record left in view: every scalar is there
+    assert state.opened <= groups_in_rect(final, rect)  # and nothing opened out of sight
+    assert final.graph.kinds.count("neuron") == sum(nouts) - len(state.opened)
     # the anchor node's box is where the view will put the point
-    left, top, _, _ = place.scene_rect(final)
+    left, top, _, _ = rect
     box = int(final.graph.box_of[key])
     assert final.x[box] + 0.4 * final.w[box] - left == pytest.approx(480.0 / 1.3)
     assert final.y[box] + 0.6 * final.h[box] - top == pytest.approx(300.0 / 1.3)
+
+
+def test_open_in_view_keeps_what_the_zoom_opened_before():
+    nouts = [16, 16, 1]
+    snapshot = build_sample_graph(weights_of(4, nouts), 2, nouts, "relu", "hinge", X, 0.0, "binary")
+    user = CollapseState.neuron_level()
+    before = ZoomOpened(frozenset({(0, 15)}), frozenset({(1, 5)}))  # opened earlier, elsewhere
+    layout = build_view(snapshot, before.applied_to(user))
+    key = snapshot.find("layers.1.neurons.4.relu[0]")
+    place = ViewPlace(1.3, 975.0, 645.0, 480.0, 300.0, key, 0.4, 0.6)
+    first = before.after_zoom(1.3, records_in_rect(layout, place.scene_rect(layout)))
+    state, final = open_in_view(snapshot, user, first, place, before=before)
+    assert (0, 15) in state.opened  # still open, in view or not
+    assert (1, 5) not in state.opened and state.kept_folded == {(1, 5)}  # folded by hand
+    rect = place.scene_rect(final)
+    assert records_in_rect(final, rect) <= {(1, 5)}
