@@ -126,13 +126,14 @@ def wheel(view: GraphView, pos: QPointF, clicks: int) -> None:
     QApplication.sendEvent(view.viewport(), event)
 
 
-def wait_until(app, condition, timeout: float = 120.0) -> None:
+def wait_until(app, condition, timeout: float = 120.0, pause: float = 0.0005) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the explorer did not settle")
         app.processEvents()
-        time.sleep(0.0005)
+        if pause:
+            time.sleep(pause)
 
 
 def explorer_settled(explorer: GraphExplorer) -> bool:
@@ -143,20 +144,27 @@ def explorer_settled(explorer: GraphExplorer) -> bool:
     )
 
 
-def level_change(app, explorer: GraphExplorer, pos: QPointF, clicks: int) -> tuple[float, int]:
-    """Seconds from one wheel click to the first complete frame of the new level; boxes then."""
+def level_change(
+    app, explorer: GraphExplorer, pos: QPointF, clicks: int
+) -> tuple[float, float, int, float]:
+    """From one wheel click to the first complete frame of the new level: wall-clock and
+    CPU seconds (of the whole process: both threads; on a shared machine the wall clock
+    also counts other processes' turns), the number of boxes then, and the wall-clock
+    seconds to the first frame of the new boxes (edge tiles still being rendered)."""
     boxes = len(explorer.presenter.layout.graph)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     wheel(explorer.view, pos, clicks)
-    wait_until(app, lambda: len(explorer.presenter.layout.graph) != boxes)
+    wait_until(app, lambda: len(explorer.presenter.layout.graph) != boxes, pause=0.0)
+    explorer.view.viewport().grab()  # the new boxes on screen, edges still filling in
+    first = time.perf_counter() - start
     explorer.view.finish_rendering()
     explorer.view.viewport().grab()  # the frame as the viewport paints it
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     wait_until(app, lambda: explorer_settled(explorer))
-    return elapsed, len(explorer.presenter.layout.graph)
+    return elapsed, cpu, len(explorer.presenter.layout.graph), first
 
 
-def semantic_zoom(app, nouts: list[int], repeats: int) -> tuple[list[float], list[float], int]:
+def semantic_zoom(app, nouts: list[int], repeats: int) -> tuple[list[tuple], list[tuple], int]:
     """Open and fold by zoom over the record of layer 2, neuron 5 (see the module doc)."""
     model = MLP(2, nouts, seed=0)
     weights = {n: p.data for n, p in model.named_parameters()}
@@ -177,12 +185,12 @@ def semantic_zoom(app, nouts: list[int], repeats: int) -> tuple[list[float], lis
         view.center_on_box(explorer.presenter.box_of(record), zoom_in=False)
         wait_until(app, lambda: explorer_settled(explorer))
         pos = QPointF(view.viewport().rect().center())
-        seconds_open, boxes = level_change(app, explorer, pos, +1)
-        opened = boxes
+        seconds_open = level_change(app, explorer, pos, +1)
+        opened = seconds_open[2]
         while view.zoom() / WHEEL_CLICK >= ZOOM_FOLD:  # back out to one click short of folding
             wheel(view, pos, -1)
         wait_until(app, lambda: explorer_settled(explorer))
-        seconds_fold, _ = level_change(app, explorer, pos, -1)
+        seconds_fold = level_change(app, explorer, pos, -1)
         opens.append(seconds_open)
         folds.append(seconds_fold)
     explorer.shutdown()
@@ -248,12 +256,16 @@ def main() -> int:
     print("semantic zoom (Level > Automatic), one wheel click to the first complete frame:")
     for name, nouts in ZOOM_CASES:
         opens, folds, boxes = semantic_zoom(app, nouts, args.repeats)
-        worst = max(statistics.median(opens), statistics.median(folds))
+        wall_open = statistics.median(t[0] for t in opens)
+        wall_fold = statistics.median(t[0] for t in folds)
+        worst = max(wall_open, wall_fold)
         verdict = "ok" if worst < ZOOM_TARGET else "MISSED"
         ok &= worst < ZOOM_TARGET
         print(
-            f"{name:18} open {statistics.median(opens):.3f} s (to {boxes} boxes), "
-            f"fold {statistics.median(folds):.3f} s, target < {ZOOM_TARGET} {verdict}"
+            f"{name:18} open {wall_open:.3f} s (CPU {statistics.median(t[1] for t in opens):.3f}"
+            f" s; boxes on screen after {statistics.median(t[3] for t in opens):.3f} s; "
+            f"to {boxes} boxes), fold {wall_fold:.3f} s (CPU "
+            f"{statistics.median(t[1] for t in folds):.3f} s), target < {ZOOM_TARGET} {verdict}"
         )
     return 0 if ok else 1
 

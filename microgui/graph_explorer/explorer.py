@@ -282,6 +282,7 @@ class GraphExplorer(LevelMixin, StepperMixin, QWidget):
 
     def _on_job_failed(self, job_ticket: int, message: str) -> None:
         self._zoom_layout_pending = False  # a failed layout must not hold the zoom back
+        self.view.hold_tiles(False)
         if self._callbacks.pop(job_ticket, None) is not None:
             self._show_error(message)
 

@@ -69,6 +69,7 @@ class GraphView(QGraphicsView):
         self._tile_timer.setInterval(0)
         self._tile_timer.timeout.connect(self._render_some_tiles)
         self.edges.on_pending = self._tile_timer.start
+        self._tiles_held = False
         self._path_item = QGraphicsPathItem()
         path_pen = QPen(PATH_COLOUR, 2.2)
         path_pen.setCosmetic(True)  # the same width in pixels at every zoom
@@ -139,7 +140,16 @@ class GraphView(QGraphicsView):
         self._path_item.setPath(path)
 
     def _render_some_tiles(self) -> None:
+        if self._tiles_held:
+            return  # a new layout is on its way: these tiles would be thrown away
         if self.edges.render_pending():
+            self._tile_timer.start()
+
+    def hold_tiles(self, held: bool) -> None:
+        """Stop (True) or resume rendering edge tiles in the background; while a new layout
+        is computed on another thread, the tiles of the old one would only cost time."""
+        self._tiles_held = held
+        if not held and self.edges.pending:
             self._tile_timer.start()
 
     def finish_rendering(self) -> None:

@@ -233,6 +233,7 @@ class LevelMixin:
 
     def _zoom_layout_done(self) -> None:
         self._zoom_layout_pending = False
+        self.view.hold_tiles(False)
         if self._zoom_recheck:
             self._zoom_recheck = False
             self._zoom_timer.start(0)
@@ -285,7 +286,9 @@ class LevelMixin:
                 self._keeping_place = False
 
         if len(snapshot) > THREADED_NODES:
-            self._zoom_layout_pending |= by_zoom
+            if by_zoom:
+                self._zoom_layout_pending = True
+                self.view.hold_tiles(True)
             self._submit(lay_out, apply)
         else:
             apply(lay_out())
