@@ -107,6 +107,13 @@ class ExplorerControls(QWidget):
         )
         self.collapse_button.setMenu(collapse_menu)
         self.collapse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Wide enough for the longest level's name beside the menu arrow, so the button
+        # never cuts the name of the active level (and does not jump when it changes).
+        longest = max(
+            self.collapse_button.fontMetrics().horizontalAdvance(f"Level: {n}")
+            for n in _LEVEL_NAMES.values()
+        )
+        self.collapse_button.setMinimumWidth(longest + 34)
 
         export_menu = QMenu(self)
         export_menu.addAction("DOT (Graphviz)…", lambda: self.exportRequested.emit("dot"))

@@ -22,7 +22,7 @@ from test_graph_explorer import (
 )
 
 from microgui.graph_explorer.layout import CollapseState, build_view
-from microgui.graph_explorer.node_layer import LOD_BLOCKS
+from microgui.graph_explorer.node_layer import LOD_BLOCKS, format_number
 from microgui.graph_explorer.sample_graph import build_sample_graph
 from microgui.graph_explorer.semantic_zoom import (
     ZOOM_FOLD,
@@ -154,7 +154,7 @@ def test_zooming_in_opens_every_record_in_view_into_the_engines_scalars(qtbot, e
 def test_zooming_out_folds_back_to_records_and_far_out_each_layer_is_a_block(
     qtbot, explorer, monkeypatch
 ):
-    show_16(qtbot, explorer)
+    weights = show_16(qtbot, explorer)
     pos = record_point(explorer, "layers.0.neurons.2.relu[0]")
     zoom_in_over(qtbot, explorer, pos)
     assert "neuron" not in kinds_in_view(explorer)
@@ -168,13 +168,24 @@ def test_zooming_out_folds_back_to_records_and_far_out_each_layer_is_a_block(
     nodes = explorer.view.nodes
     drawn = []
     block_lines = nodes.block_lines
-    monkeypatch.setattr(nodes, "block_lines", lambda r: drawn.append(r) or block_lines(r))
+    monkeypatch.setattr(
+        nodes, "block_lines", lambda r, **kw: drawn.append(r) or block_lines(r, **kw)
+    )
     zoom_out_over(qtbot, explorer, pos, LOD_BLOCKS)
     explorer.view.grab()
     assert {r.layer for r in drawn} == {-1, 0, 1, 2, 3}
     layer_2 = next(r for r in drawn if r.layer == 1)
     assert block_lines(layer_2)[0] == "layer 2 · 16 ReLU"
     assert block_lines(layer_2)[1].startswith("mean |grad| ")
+    # the mean |grad| of layer 2's 16 neuron outputs, as the engine computes them
+    _, order = engine_graph(weights, y=-1.0, nouts=NOUTS)
+    mean = sum(abs(relu_of(order, 1, k).grad) for k in range(16)) / 16
+    assert mean > 0
+    assert block_lines(layer_2)[1] == f"mean |grad| {format_number(mean)}"
+    # a block narrower than its text says the same, one part a line
+    narrow = block_lines(layer_2, narrow=True)
+    assert narrow[:3] == ["layer 2", "16 ReLU", "mean |grad|"]
+    assert float(narrow[3]) == pytest.approx(mean, rel=1e-3)
 
 
 def under(explorer, pos: QPointF) -> tuple[int, QPointF]:
