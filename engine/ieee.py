@@ -3,21 +3,35 @@
 Python's float and math functions raise where IEEE arithmetic (and
 PyTorch) return a special value: ``1.0 / 0.0`` raises ZeroDivisionError,
 ``math.log(0.0)`` and ``math.pow(-8.0, 0.5)`` raise ValueError,
-``math.exp(1000.0)`` raises OverflowError. These helpers return what C99
-Annex F and PyTorch return: ``±inf``, ``-inf`` or ``nan``. The happy path
-costs one ``try``, which is free in CPython 3.11+.
+``math.exp(1000.0)`` raises OverflowError, and ``float(10 ** 400)`` raises
+OverflowError although IEEE rounds it to ``inf``. These helpers return what
+C99 Annex F and PyTorch return: ``±inf``, ``-inf`` or ``nan``. The happy
+path costs one ``try``, which is free in CPython 3.11+.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
-__all__ = ["ieee_div", "ieee_exp", "ieee_log", "ieee_pow", "stable_sigmoid"]
+__all__ = ["ieee_div", "ieee_exp", "ieee_float", "ieee_log", "ieee_pow", "stable_sigmoid"]
 
 _INF = math.inf
 _NAN = math.nan
 _exp = math.exp
 _log = math.log
+
+
+def ieee_float(x: numbers.Real | str) -> float:
+    """float(x); ±inf for a number beyond the float range (a huge int or Fraction).
+
+    Python raises OverflowError there; IEEE 754 rounds a finite value too
+    large for a double to ±inf, as ``float("1e999")`` already does.
+    """
+    try:
+        return float(x)
+    except OverflowError:
+        return _INF if x > 0 else -_INF
 
 
 def ieee_div(x: float, y: float) -> float:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from engine.ieee import stable_sigmoid
+from engine.ieee import ieee_float, stable_sigmoid
 from engine.value import Value, _node, _split_node
 
 __all__ = [
@@ -66,7 +66,7 @@ def hinge_loss(scores: Sequence[Value], y: Sequence[float]) -> Value:
     local = []
     for s, yi in zip(scores, y, strict=True):
         s = _as_value(s)
-        neg_y = -float(yi)
+        neg_y = -ieee_float(yi)
         margin = s.data * neg_y + 1.0  # micrograd: (1 + -y*s).relu()
         parents.append(s)
         if margin <= 0.0:
@@ -86,25 +86,29 @@ def bce_with_logits(scores: Sequence[Value], y01: Sequence[float]) -> Value:
     for s, yi in zip(scores, y01, strict=True):
         s = _as_value(s)
         x = s.data
-        yi = float(yi)
+        yi = ieee_float(yi)
         total += max(x, 0.0) - x * yi + math.log1p(math.exp(-abs(x)))
         parents.append(s)
-        local.append((stable_sigmoid(x) - yi) / n)
+        # sigmoid(x) - 1 cancels to 0 for x > 37 although the loss is e^-x > 0;
+        # -sigmoid(-x) is the same number, exactly.
+        slope = -stable_sigmoid(-x) if yi == 1.0 else stable_sigmoid(x) - yi
+        local.append(slope / n)
     return _node(total / n, tuple(parents), tuple(local), "bce")
 
 
 def mse_loss(preds: Sequence[Value], targets: Sequence[float]) -> Value:
     """Mean of (pred - target)²."""
     n = _check_batch("mse_loss", preds, targets)
+    scale = 2.0 / n  # PyTorch's order: (2 / n) * diff
     total = 0.0
     parents = []
     local = []
     for p, t in zip(preds, targets, strict=True):
         p = _as_value(p)
-        diff = p.data - float(t)
+        diff = p.data - ieee_float(t)
         total += diff * diff
         parents.append(p)
-        local.append(2.0 * diff / n)
+        local.append(scale * diff)  # not 2 * diff / n: 2 * diff overflows first
     return _node(total / n, tuple(parents), tuple(local), "mse")
 
 
@@ -134,18 +138,18 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[in
 
 def l2_penalty(params: Sequence[Value], alpha: float) -> Value:
     """alpha * sum(p*p) as micrograd's demo computes it (0 + p0² + p1² + ...)."""
-    alpha = float(alpha)
+    alpha = ieee_float(alpha)
     params = tuple(params)
     total = 0.0
     for p in params:
         total += p.data * p.data
-    local = tuple([2.0 * alpha * p.data for p in params])
+    local = tuple([2.0 * (alpha * p.data) for p in params])  # (2 * alpha) * p may overflow
     return _penalty_node(total * alpha, params, local, "l2")
 
 
 def l1_penalty(params: Sequence[Value], alpha: float) -> Value:
     """alpha * sum(|p|); the subgradient at p == 0 is 0 (PyTorch's sign)."""
-    alpha = float(alpha)
+    alpha = ieee_float(alpha)
     params = tuple(params)
     total = 0.0
     local = []

@@ -64,6 +64,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from engine.ieee import ieee_float
 from engine.value import Value, _split_node
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "IncompatibleKeys", "Layer", "Module", "Neuron"]
@@ -242,7 +243,7 @@ def _prepare_inputs(
         elif type(v) is float:
             data.append(v)
         elif isinstance(v, numbers.Real):
-            data.append(float(v))
+            data.append(ieee_float(v))  # 10 ** 400 is inf, not an OverflowError
         else:
             raise TypeError(f"input {k} is a {type(v).__name__}; inputs must be numbers or Values")
     return tuple(data), tuple(values), (None if len(values) == nin else tuple(positions))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from engine.value import Value
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "SGD", "Adam", "make_schedule"]
+__all__ = ["OPTIMIZERS", "SCHEDULES", "SGD", "Adam", "follow_base_lr", "make_schedule"]
 
 
 def _check_lr(lr: float) -> float:
@@ -192,7 +192,10 @@ def make_schedule(
     * ``step``: base_lr * gamma ** (k // step_size); step_size defaults to
       a third of total_steps.
 
-    Steps past ``total_steps`` keep the final rate.
+    Steps past ``total_steps`` keep the rate of step ``total_steps`` (for
+    linear and cosine, final_lr): a run continued past its planned length,
+    after a stop is cleared, neither climbs back up (cosine is periodic in
+    torch) nor decays on (torch's StepLR has no end).
     """
     if name not in SCHEDULES:
         raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
@@ -218,4 +221,23 @@ def make_schedule(
     gamma = float(gamma)
     if not 0.0 < gamma <= 1.0:
         raise ValueError(f"gamma must be in (0, 1], got {gamma}")
-    return lambda k: base_lr * gamma ** (k // size)
+    return lambda k: base_lr * gamma ** (min(k, total_steps) // size)
+
+
+def follow_base_lr(final_lr: float | None, old_lr: float, new_lr: float) -> float | None:
+    """The final rate of a linear or cosine schedule after only the base rate changed.
+
+    It keeps its ratio to the base rate: micrograd's demo decays 1.0 -> 0.1, so with
+    a base rate of 0.01 it decays 0.01 -> 0.001 instead of rising to a final rate
+    of 0.1 that nobody asked for. A final rate the user sets above the base rate
+    (a warm-up) stays a rise; None (the default, 0) stays None.
+    """
+    if final_lr is None:
+        return None
+    try:
+        old_lr, new_lr = float(old_lr), float(new_lr)
+    except (TypeError, ValueError):
+        return final_lr  # not numbers: the config's own checks will say so
+    if not (math.isfinite(old_lr) and old_lr > 0.0 and math.isfinite(new_lr)):
+        return final_lr
+    return float(final_lr) * (new_lr / old_lr)

@@ -42,9 +42,21 @@ of the graph, the root included (its grad grows by 1.0). Call
 Floating-point edge cases follow IEEE 754 like PyTorch instead of raising
 Python exceptions, so that training can detect non-finite values:
 ``log(0) = -inf``, ``log(x < 0) = nan``, ``exp(1000) = inf``,
-``x / 0 = ±inf`` (``0 / 0 = nan``), ``0 ** -1 = inf``, ``(-8) ** 0.5 = nan``
-and overflow in ``**`` gives ``±inf``. No ``ZeroDivisionError``,
-``OverflowError`` or ``ValueError`` comes out of arithmetic.
+``x / 0 = ±inf`` (``0 / 0 = nan``), ``0 ** -1 = inf``, ``(-8) ** 0.5 = nan``,
+overflow in ``**`` gives ``±inf`` and an int beyond the float range
+(``10 ** 400``) is ``inf``. No ``ZeroDivisionError``, ``OverflowError`` or
+``ValueError`` comes out of arithmetic.
+
+Local derivatives hold over the whole double range: each is formed so that
+no intermediate over- or underflows where the derivative itself does not
+(d(a/b)/db is ``-(a/b)/b``, as PyTorch computes it, not ``-a/(b*b)``), and
+tanh's and sigmoid's are computed from the input, to a few ulp, where
+PyTorch's come from the rounded output and cancel near saturation
+(``1 - t*t`` is 1e-8 off at x = 10). ``abs`` passes a zero gradient at 0
+and at NaN, like PyTorch. The one difference left is built into storing
+derivatives: PyTorch divides the upstream gradient by ``b`` while a node
+here multiplies it by ``1/b``, which is ``inf`` for a subnormal ``b``
+(|b| < 5.6e-309) even where the quotient would be finite.
 """
 
 from __future__ import annotations
@@ -53,12 +65,12 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 
-from engine.ieee import ieee_div, ieee_exp, ieee_log, ieee_pow, stable_sigmoid
+from engine.ieee import ieee_div, ieee_exp, ieee_float, ieee_log, ieee_pow, stable_sigmoid
 
 __all__ = ["Value", "fused_node", "vsum"]
 
-_NAN = math.nan
 _tanh = math.tanh
+_exp = math.exp
 
 # Shared local-derivative tuples: most nodes have one of these, and sharing
 # them saves an allocation per node.
@@ -70,11 +82,11 @@ _NO_FLOW = ()
 
 
 def _as_constant(other: object) -> float | None:
-    """A plain real number as float, or None if `other` is not one."""
+    """A plain real number as float (±inf beyond the float range), or None if not one."""
     if type(other) is float:
         return other
     if isinstance(other, numbers.Real):
-        return float(other)
+        return ieee_float(other)
     return None
 
 
@@ -103,7 +115,7 @@ class Value:
         *,
         _local: Sequence[float] | None = None,
     ) -> None:
-        self.data = float(data)
+        self.data = ieee_float(data)
         self.grad = 0.0
         self.label = label
         self._prev = tuple(_children)
@@ -193,9 +205,11 @@ class Value:
         a = self.data
         if isinstance(other, Value):
             b = other.data
-            # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-            local = (ieee_div(1.0, b), ieee_div(-a, b * b))
-            return _node(ieee_div(a, b), (self, other), local, "/")
+            out = ieee_div(a, b)
+            # d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as -(a/b)/b like PyTorch:
+            # b*b over- or underflows long before a/b² does (a = b = 1e-300).
+            local = (ieee_div(1.0, b), ieee_div(-out, b))
+            return _node(out, (self, other), local, "/")
         c = _as_constant(other)
         if c is None:
             return NotImplemented
@@ -206,7 +220,8 @@ class Value:
         if c is None:
             return NotImplemented
         a = self.data
-        return _node(ieee_div(c, a), (self,), (ieee_div(-c, a * a),), "/")
+        out = ieee_div(c, a)
+        return _node(out, (self,), (ieee_div(-out, a),), "/")  # -(c/a)/a, as in a/b
 
     def __pow__(self, other: Value | float) -> Value:
         a = self.data
@@ -221,7 +236,8 @@ class Value:
         if c is None:
             return NotImplemented
         d_base = 0.0 if c == 0.0 else c * ieee_pow(a, c - 1.0)
-        exponent = int(c) if c.is_integer() else c
+        # "**2" rather than "**2.0"; but "**1e+300", not three hundred digits
+        exponent = int(c) if c.is_integer() and abs(c) < 1e15 else c
         return _node(ieee_pow(a, c), (self,), (d_base,), f"**{exponent}")
 
     def __rpow__(self, other: float) -> Value:  # other ** self
@@ -238,7 +254,7 @@ class Value:
 
     def __abs__(self) -> Value:
         a = self.data
-        sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0 if a == 0.0 else _NAN
+        sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0  # 0 at 0 and at NaN, like torch
         return _node(abs(a), (self,), (sign,), "abs")
 
     # -- activations and elementary functions ----------------------------
@@ -249,12 +265,17 @@ class Value:
         return _node(a, (self,), _ONE, "ReLU")  # NaN passes through, like PyTorch
 
     def tanh(self) -> Value:
-        t = _tanh(self.data)
-        return _node(t, (self,), (1.0 - t * t,), "tanh")
+        x = self.data
+        # 1 - tanh(x)² = 4e / (1 + e)² with e = exp(-2|x|), from x itself: 1 - t*t from
+        # the rounded t cancels as t -> ±1 (1e-8 off at x = 10, and 0 from x = 19 on).
+        e = _exp(-2.0 * abs(x))
+        return _node(_tanh(x), (self,), (4.0 * e / ((1.0 + e) * (1.0 + e)),), "tanh")
 
     def sigmoid(self) -> Value:
-        s = stable_sigmoid(self.data)
-        return _node(s, (self,), (s * (1.0 - s),), "sigmoid")
+        x = self.data
+        # s(1 - s) = e / (1 + e)² with e = exp(-|x|), from x (1 - s cancels as s -> 1).
+        e = _exp(-abs(x))
+        return _node(stable_sigmoid(x), (self,), (e / ((1.0 + e) * (1.0 + e)),), "sigmoid")
 
     def exp(self) -> Value:
         e = ieee_exp(self.data)

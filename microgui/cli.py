@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from microgui import __version__
-from microgui.desktop.display import NO_DISPLAY_MESSAGE, has_display
+from microgui.desktop.display import (
+    NO_DISPLAY_MESSAGE,
+    has_display,
+    missing_libraries_message,
+    missing_xcb_packages,
+    uses_xcb,
+)
 
 SHOW_TABS = ("training", "graph", "gradients", "playground")
 
@@ -126,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 1
+    missing = missing_xcb_packages() if uses_xcb() else []
+    if missing:  # Qt would abort with "could not load the Qt platform plugin xcb"
+        print(missing_libraries_message(missing), file=sys.stderr)
         return 1
     from microgui.app import run_gui
 

@@ -13,7 +13,8 @@ Files: --save writes the model (engine.modelio JSON); --session writes the
 whole training state when the run ends, also after Ctrl-C or divergence;
 --resume continues a session file exactly where it stopped (only --steps and
 the stop conditions may change; use the same file for --session to keep it
-up to date); --plot writes a PNG of the decision boundary and the loss curve.
+up to date); --plot writes the window's boundary, loss and accuracy charts as a
+PNG or SVG (by the file name).
 After a divergence or Ctrl-C only the session is written (its weights are
 the last finite ones), never the model or the plot.
 
@@ -37,7 +38,7 @@ from typing import Any
 from engine.config import LOSS_NAMES, OPTIMIZER_NAMES, REGULARIZERS, ConfigError, TrainConfig
 from engine.jsonfile import read_json_file
 from engine.nn import ACTIVATIONS, INITS
-from engine.optim import SCHEDULES
+from engine.optim import SCHEDULES, follow_base_lr
 from engine.presets import PRESETS, preset_names
 from engine.size_guard import SizeError
 from microgui.commands.stdout_guard import own_stdout
@@ -288,7 +289,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_argument_group("output")
     out.add_argument("--save", metavar="MODEL.json", help="write the trained model (JSON)")
     out.add_argument("--session", metavar="FILE", help="write the training session (JSON)")
-    out.add_argument("--plot", metavar="PNG", help="write the decision boundary and loss curve")
+    out.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="write the boundary, loss and accuracy charts (.png or .svg)",
+    )
     out.add_argument("--json", action="store_true", help="print one JSON object per step")
     out.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
 
@@ -346,15 +351,24 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             TrainConfig.from_dict({**values, **file_values})
         except ConfigError as exc:
             raise UserError(f"--config {args.config}: {_file_key(exc)}") from None
+        _follow_lr(values, file_values)
         values.update(file_values)
     given = explicit_options(args)
     if "dataset" in given and given["dataset"] != values.get("dataset"):
         values["dataset_params"] = {}
+    _follow_lr(values, given)
     values.update(given)
     values["dataset_params"] = dict(values.get("dataset_params") or {})
     for key, value in args.dataset_param or ():
         values["dataset_params"][key] = value  # text; typed once the plugin is known
     return TrainConfig.from_dict(values)
+
+
+def _follow_lr(values: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A new lr without a new final_lr: the preset's decay keeps its shape (never a hidden
+    rise, e.g. micrograd-demo's 1.0 -> 0.1 with --lr 0.01 runs 0.01 -> 0.001)."""
+    if "lr" in changes and "final_lr" not in changes:
+        values["final_lr"] = follow_base_lr(values.get("final_lr"), values.get("lr"), changes["lr"])
 
 
 def _file_key(exc: ConfigError) -> str:

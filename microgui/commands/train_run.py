@@ -55,6 +55,8 @@ RESUME_CHANGEABLE = (
     "max_nodes",
     "max_work",
 )
+#: What --plot writes (commands.plot_file, through pyqtgraph's exporters).
+PLOT_SUFFIXES = (".png", ".svg")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 
@@ -139,16 +141,16 @@ def _write_outputs(trainer: Trainer, dataset: Any, files: RunFiles) -> list[str]
         written.append(f"session saved to {files.given['--session']}")
     plot = files.path("--plot")
     if plot is not None:
-        from microgui.commands.plot_export import PlotError, export_plot
+        from microgui.commands.plot_file import PlotError, export_plot
 
+        model = trainer.model
         try:
             export_plot(
                 plot,
                 trainer,
-                feature_names=dataset.feature_names,
-                class_names=dataset.class_names,
-                title=f"{trainer.config.dataset}: MLP {trainer.model.nin}-"
-                f"{'-'.join(map(str, trainer.model.nouts))}, step {trainer.steps_done}",
+                dataset,
+                title=f"{trainer.config.dataset}: MLP {model.nin}-"
+                f"{'-'.join(map(str, model.nouts))}, step {trainer.steps_done}",
             )
         except PlotError as exc:
             raise UserError(f"--plot {files.given['--plot']}: {exc}") from None
@@ -263,6 +265,9 @@ def run_training(
     """
     stdout = stdout or sys.stdout
     files = plan_run_files(args)  # absolute and checked before any plugin runs
+    plot = files.path("--plot")
+    if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:
+        raise UserError(f"--plot {files.given['--plot']}: end the file name in .png or .svg")
     session = None
     if args.resume:
         session, config = _trainer_for_resume(files.path("--resume"), args, given)

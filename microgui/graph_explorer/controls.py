@@ -174,7 +174,11 @@ class ExplorerControls(QWidget):
         for button in self.step_buttons.values():
             bottom.addWidget(button)
         bottom.addWidget(self.step_label, 1)
-        bottom.addWidget(self.legend)
+        # The legend beside the status line, not the stepper's buttons: on one row they
+        # held the window wider than 800 pixels.
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.legend)
         notice_row = QHBoxLayout()
         notice_row.addWidget(self.notice_label, 1)
         notice_row.addWidget(self.next_button)
@@ -183,7 +187,7 @@ class ExplorerControls(QWidget):
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addLayout(bottom)
-        layout.addWidget(self.status_label)
+        layout.addLayout(status_row)
         layout.addLayout(notice_row)
         self.set_stepping(False)
 

@@ -17,6 +17,7 @@ that still sends a gradient back.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -50,6 +51,7 @@ class GraphExplorer(LevelMixin, StepperMixin, QWidget):
     graphShown = Signal()  # a new snapshot is on screen
     layoutChanged = Signal()  # boxes re-laid out after collapse/expand
     nodeSelected = Signal(str)  # stable key of the selected node
+    fileSaved = Signal(str)  # "Saved the graph … to PATH", for the window's status bar
     weightEdited = Signal(str, float)  # a parameter's engine name and the value the user set
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -459,7 +461,9 @@ class GraphExplorer(LevelMixin, StepperMixin, QWidget):
 
     def _on_export_requested(self, kind: str) -> None:
         if self.snapshot is not None:
-            ask_and_export(self, kind, self.snapshot, self.view)
+            path = ask_and_export(self, kind, self.snapshot, self.view)
+            if path:
+                self.fileSaved.emit(f"Saved the graph ({kind.upper()}) to {os.path.abspath(path)}")
 
     def _on_sample_requested(self, index: int) -> None:
         if self._dataset is not None and 0 <= index < len(self._dataset[0]):

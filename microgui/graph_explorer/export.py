@@ -32,14 +32,21 @@ def export_graph(kind: str, path: str, snapshot: GraphSnapshot, view: GraphView)
             view.export_png(str(tmp))
 
 
-def ask_and_export(parent: QWidget, kind: str, snapshot: GraphSnapshot, view: GraphView) -> None:
-    """Ask where to save, then export; a write error is shown, not raised."""
+def ask_and_export(parent: QWidget, kind: str, snapshot: GraphSnapshot, view: GraphView) -> str:
+    """Ask where to save, then export; a write error is shown, not raised.
+
+    Returns the path written ("" when cancelled or failed), for the status bar.
+    """
     path, _ = QFileDialog.getSaveFileName(
         parent, "Export graph", f"graph.{kind}", EXPORT_KINDS[kind]
     )
     if not path:
-        return
+        return ""
+    if not path.lower().endswith(f".{kind}"):
+        path += f".{kind}"  # the type chosen, not a file without one
     try:
         export_graph(kind, path, snapshot, view)
     except OSError as exc:  # WriteError: one line naming the path and what to do
         QMessageBox.warning(parent, "Export failed", str(exc))
+        return ""
+    return path

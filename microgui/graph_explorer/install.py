@@ -102,6 +102,9 @@ def install_graph_explorer(main_window: Any) -> None:
     playground = PlaygroundWidget()
     main_window.add_tab(explorer, "Graph")
     main_window.add_tab(gradients, "Gradients")
+    files = getattr(getattr(main_window, "controller", None), "files", None)
+    if files is not None:  # File actions export it like the window's own charts
+        files.add_chart("gradients", "gradient-flow chart", "gradients", gradients)
     main_window.add_tab(playground, "Playground")
     wiring = _Wiring(main_window, explorer, gradients)
     # The chart is drawn only while its tab shows; opening it draws the latest snapshot.
@@ -115,6 +118,7 @@ def install_graph_explorer(main_window: Any) -> None:
     main_window.dataChanged.connect(wiring.on_data)
     main_window.snapshotChanged.connect(wiring.on_snapshot)
     main_window.sampleClicked.connect(wiring.on_sample_clicked)
+    explorer.fileSaved.connect(main_window.status.set_message)
     # A parameter edited in the inspector goes through the worker like any other command.
     explorer.weightEdited.connect(main_window.controller.set_weight)
     main_window.installEventFilter(_CloseWatcher(main_window, explorer))

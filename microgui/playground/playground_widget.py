@@ -5,6 +5,11 @@ The text is parsed by ``parse_expression`` (an ``ast`` whitelist, never
 with the engine and redraws the graph (the explorer's GraphView and
 NodeInspector, reused). Errors show the message with a caret under the
 offending part; nothing runs.
+
+The text is the truth when it changes: a value written in it (``b = 6.88``)
+is what the expression uses, exactly (the editor shows it rounded), and its
+editor follows the text. A value set in an editor overrides the text until
+the text's own value for that input changes.
 """
 
 from __future__ import annotations
@@ -71,6 +76,10 @@ class PlaygroundWidget(QWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.preset_combo = QComboBox()
         self.preset_combo.addItems(list(PRESETS))
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_combo.setMinimumContentsLength(14)
         self.preset_combo.activated.connect(
             lambda i: self.load_preset(self.preset_combo.itemText(i))
         )
@@ -92,6 +101,8 @@ class PlaygroundWidget(QWidget):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.variables_form = QFormLayout()
         self.spins: dict[str, QDoubleSpinBox] = {}
+        self._text_values: dict[str, float | None] = {}  # the inputs' values in the text
+        self._overrides: dict[str, float] = {}  # values set in an editor since
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -99,7 +110,9 @@ class PlaygroundWidget(QWidget):
         row.addWidget(QLabel("Preset"))
         row.addWidget(self.preset_combo, 1)
         left_layout.addLayout(row)
-        left_layout.addWidget(QLabel("Expression (statements: name = expr, name += expr)"))
+        hint = QLabel("Expression (statements: name = expr, name += expr)")
+        hint.setWordWrap(True)  # a long line held the tab wider than an 800-pixel window
+        left_layout.addWidget(hint)
         left_layout.addWidget(self.editor, 2)
         left_layout.addWidget(self.error_label)
         left_layout.addWidget(self.caret_label)
@@ -140,7 +153,9 @@ class PlaygroundWidget(QWidget):
         return self.editor.toPlainText()
 
     def set_text(self, text: str) -> None:
-        """Replace the expression and evaluate it now."""
+        """Replace the expression and evaluate it now (its values replace any edited ones)."""
+        self._overrides.clear()
+        self._text_values.clear()
         self.editor.blockSignals(True)
         self.editor.setPlainText(text)
         self.editor.blockSignals(False)
@@ -154,10 +169,20 @@ class PlaygroundWidget(QWidget):
     def set_variable(self, name: str, value: float) -> None:
         """Set an input's value (as if typed in its editor); re-evaluates."""
         self.spins[name].setValue(value)
+        self._on_spin_edited(name, float(value))  # even if the rounded display did not change
 
     def variables(self) -> dict[str, float]:
-        """The inputs' current values."""
-        return {name: spin.value() for name, spin in self.spins.items()}
+        """The inputs' values as evaluated: an editor's value, else the text's (exact)."""
+        out = {}
+        for name, spin in self.spins.items():
+            text_value = self._text_values.get(name)
+            if name in self._overrides:
+                out[name] = self._overrides[name]
+            elif text_value is not None:
+                out[name] = text_value
+            else:
+                out[name] = spin.value()
+        return out
 
     def evaluate(self) -> bool:
         """Parse, compute and show; False (with the error shown) if the text is invalid."""
@@ -165,6 +190,7 @@ class PlaygroundWidget(QWidget):
         text = self.text()
         try:
             inputs = detect_inputs(text)
+            self._follow_text(inputs)
             self._sync_spins(inputs)
             result = parse_expression(text, self.variables())
         except ExpressionError as exc:
@@ -179,23 +205,39 @@ class PlaygroundWidget(QWidget):
         return True
 
     # -- internals --------------------------------------------------------------
+    def _follow_text(self, inputs: dict[str, float | None]) -> None:
+        """A value that changed in the text wins over the one set in its editor."""
+        for name, value in inputs.items():
+            if value is not None and self._text_values.get(name) != value:
+                self._overrides.pop(name, None)
+        self._text_values = dict(inputs)
+
     def _sync_spins(self, inputs: dict[str, float | None]) -> None:
-        """One editor per input, keeping the values of inputs that stay."""
-        if list(inputs) == list(self.spins):
-            return
-        old = self.variables()
-        while self.variables_form.rowCount():
-            self.variables_form.removeRow(0)
-        self.spins = {}
-        for name, default in inputs.items():
-            spin = QDoubleSpinBox()
-            spin.setRange(-1e6, 1e6)
-            spin.setDecimals(4)
-            spin.setSingleStep(0.1)
-            spin.setValue(old.get(name, default if default is not None else 1.0))
-            spin.valueChanged.connect(self.evaluate)
-            self.spins[name] = spin
-            self.variables_form.addRow(name, spin)
+        """One editor per input, each showing the value the expression uses."""
+        if list(inputs) != list(self.spins):
+            old = self.variables()
+            while self.variables_form.rowCount():
+                self.variables_form.removeRow(0)
+            self.spins = {}
+            for name in inputs:
+                spin = QDoubleSpinBox()
+                spin.setRange(-1e6, 1e6)
+                spin.setDecimals(4)
+                spin.setSingleStep(0.1)
+                spin.setValue(old.get(name, 1.0))
+                spin.valueChanged.connect(lambda v, n=name: self._on_spin_edited(n, v))
+                self.spins[name] = spin
+                self.variables_form.addRow(name, spin)
+        for name, value in self.variables().items():
+            spin = self.spins[name]
+            if spin.value() != round(value, spin.decimals()):
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
+
+    def _on_spin_edited(self, name: str, value: float) -> None:
+        self._overrides[name] = float(value)
+        self.evaluate()
 
     def _show_error(self, text: str, exc: ExpressionError) -> None:
         self.error = exc

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from engine.fast import mlp_forward_numpy, model_weight_arrays
+from microgui.training_run.snapshot import TrainingData
 from microgui.widgets.boundary_grid import BoundaryGrid
 
 EXTENT_MARGIN = 0.12
 NEURON_MAP_RESOLUTION = 24
+# Two features whose spans differ by at most this factor share one square, equal-aspect
+# domain (circles stay circles, as in TensorFlow Playground); features of very different
+# scales keep their own ranges, or one of them would shrink to a line.
+SQUARE_SPAN_RATIO = 4.0
+
+Range = tuple[float, float]
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "relu": lambda z: np.maximum(z, 0.0),
@@ -35,6 +43,98 @@ def plot_extent(values: np.ndarray) -> tuple[float, float]:
     lo, hi = float(np.min(values)), float(np.max(values))
     pad = (hi - lo) * EXTENT_MARGIN or 1.0
     return (lo - pad, hi + pad)
+
+
+def plane_domain(X: np.ndarray, axes: tuple[int, int] = (0, 1)) -> tuple[Range, Range]:
+    """(x_range, y_range) of the plane of features `axes`: one square around the data
+    when their spans are comparable (see SQUARE_SPAN_RATIO), else each axis its extent."""
+    X = np.asarray(X, dtype=np.float64)
+    x_range = plot_extent(X[:, axes[0]])
+    if X.ndim < 2 or X.shape[1] < 2:
+        return x_range, (-1.0, 1.0)
+    y_range = plot_extent(X[:, axes[1]])
+    wx, wy = x_range[1] - x_range[0], y_range[1] - y_range[0]
+    if max(wx, wy) > SQUARE_SPAN_RATIO * min(wx, wy):
+        return x_range, y_range
+    half = max(wx, wy) / 2.0
+    cx, cy = sum(x_range) / 2.0, sum(y_range) / 2.0
+    return (cx - half, cx + half), (cy - half, cy + half)
+
+
+def is_square(x_range: Range, y_range: Range) -> bool:
+    """True when both ranges have the same width (the plot then keeps a 1:1 aspect)."""
+    wx, wy = x_range[1] - x_range[0], y_range[1] - y_range[0]
+    return math.isclose(wx, wy, rel_tol=1e-9)
+
+
+@dataclass(frozen=True)
+class PlotPoints:
+    """The data as the boundary plot shows it: (n, 2) columns in plot coordinates.
+
+    For 1-D regression (`curve`) the columns are x and the target; for one feature
+    otherwise, x and 0; else the two chosen features.
+    """
+
+    train_xy: np.ndarray
+    train_y: np.ndarray
+    test_xy: np.ndarray
+    test_y: np.ndarray
+    task: str
+    class_names: tuple[str, ...]
+    curve: bool
+    x_label: str
+    y_label: str
+    x_range: Range
+    y_range: Range
+
+    @property
+    def equal_aspect(self) -> bool:
+        """Draw with a 1:1 aspect (a square plane of two features)."""
+        return not self.curve and self.y_label != "" and is_square(self.x_range, self.y_range)
+
+
+def plot_points(
+    data: TrainingData,
+    axes: tuple[int, int] = (0, 1),
+    domain: tuple[Range, Range] | None = None,
+) -> PlotPoints:
+    """Project the split on the plotted plane, with its labels and ranges (the worker's
+    boundary grid covers the same ranges: both come from plane_domain of all the data)."""
+    X_train, y_train, X_test, y_test = data.X_train, data.y_train, data.X_test, data.y_test
+    task, feature_names = data.task, data.feature_names
+    d = X_train.shape[1]
+    curve = d == 1 and task == "regression"
+    ax, ay = axes if d > 2 else (0, 1 if d > 1 else 0)
+    names = list(feature_names) or [f"x{i + 1}" for i in range(d)]
+
+    def project(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        if curve:
+            return np.column_stack([X[:, 0], y])
+        if d == 1:
+            return np.column_stack([X[:, 0], np.zeros(len(X))])
+        return np.column_stack([X[:, ax], X[:, ay]])
+
+    all_x = np.vstack([X_train, X_test])
+    if domain is not None:
+        x_range, y_range = domain
+    elif curve:
+        x_range = plot_extent(all_x[:, 0])
+        y_range = plot_extent(np.concatenate([y_train, y_test]))
+    else:
+        x_range, y_range = plane_domain(all_x, (ax, ay))
+    return PlotPoints(
+        train_xy=project(X_train, y_train),
+        train_y=np.asarray(y_train, dtype=np.float64),
+        test_xy=project(X_test, y_test),
+        test_y=np.asarray(y_test, dtype=np.float64),
+        task=task,
+        class_names=tuple(data.class_names),
+        curve=curve,
+        x_label=names[0] if d == 1 else names[ax],
+        y_label="target" if curve else ("" if d == 1 else names[ay]),
+        x_range=x_range,
+        y_range=y_range,
+    )
 
 
 def plane_inputs(
@@ -85,25 +185,28 @@ def compute_boundary(
     resolution: int = 100,
     threshold: float = 0.0,
     squash: str = "tanh",
+    domain: tuple[Range, Range] | None = None,
 ) -> BoundaryGrid:
-    """The model's output over the data extent of features `axes` (or a curve when d == 1)."""
+    """The model's output over the plane of features `axes` (or a curve when d == 1).
+
+    The plane is `domain` when given (drawn data keeps a fixed one), else plane_domain(X).
+    """
     X = np.asarray(X, dtype=np.float64)
     d = X.shape[1]
-    x_range = plot_extent(X[:, axes[0]])
+    x_range, y_range = domain if domain is not None else plane_domain(X, axes)
     if d == 1 and task == "regression":
         xs = np.linspace(x_range[0], x_range[1], max(resolution, 2) * 2)
         preds = mlp_forward_numpy(model, xs[:, None], exact=False)[:, 0]
         return BoundaryGrid(
             kind="curve",
             x_range=x_range,
-            y_range=plot_extent(y),
+            y_range=y_range if domain is not None else plot_extent(y),
             field=np.zeros((1, 1)),
             outputs=np.zeros((1, 1, 1)),
             axes=axes,
             curve_x=xs,
             curve_y=preds,
         )
-    y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
     inputs = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
     outputs = mlp_forward_numpy(model, inputs, exact=False)
     field, classes = interpret_outputs(outputs, task, threshold, squash)
@@ -150,12 +253,15 @@ def neuron_maps(
     X: np.ndarray,
     axes: tuple[int, int] = (0, 1),
     resolution: int = NEURON_MAP_RESOLUTION,
+    domain: tuple[Range, Range] | None = None,
 ) -> list[np.ndarray]:
-    """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g)."""
+    """Every neuron's activation over the input plane: per layer (inputs first) (n, g, g).
+
+    The plane is the boundary plot's (`domain`, else plane_domain(X)).
+    """
     X = np.asarray(X, dtype=np.float64)
     d = X.shape[1]
-    x_range = plot_extent(X[:, axes[0]])
-    y_range = plot_extent(X[:, axes[1]]) if d > 1 else (-1.0, 1.0)
+    x_range, y_range = domain if domain is not None else plane_domain(X, axes)
     a = plane_inputs(X, axes, x_range, y_range, resolution, resolution)
     shape = (resolution, resolution)
     maps = [a.T.reshape(d, *shape).copy()]

@@ -12,8 +12,8 @@ import numpy as np
 
 from microgui.training_run.boundary_compute import compute_boundary, finite_or_nan, neuron_maps
 from microgui.training_run.gradient_stats import GradientRecord, evaluate_training_set
-from microgui.training_run.snapshot import HISTORY_KEYS, TrainingSnapshot
-from microgui.widgets.boundary_image import boundary_rgba
+from microgui.training_run.snapshot import HISTORY_KEYS, TrainingData, TrainingSnapshot
+from microgui.widgets.boundary_image import boundary_images
 
 BOUNDARY_RESOLUTION = 100
 MAX_PLOTTED_STEPS = 4000
@@ -39,11 +39,28 @@ def thin_indices(n: int, limit: int = MAX_PLOTTED_STEPS) -> np.ndarray:
     return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
 
 
+def training_data(trainer: Any, dataset: Any) -> TrainingData:
+    """The trainer's split of `dataset`, for plotting its points (copies: plain data)."""
+    return TrainingData(
+        X_train=trainer.X_train.copy(),
+        y_train=trainer.y_train.copy(),
+        X_test=trainer.X_test.copy(),
+        y_test=trainer.y_test.copy(),
+        task=trainer.task,
+        feature_names=tuple(dataset.feature_names),
+        class_names=tuple(dataset.class_names),
+        metric_name=trainer.metric_name,
+        layer_sizes=(trainer.X.shape[1], *trainer.config.layers, trainer.nout),
+    )
+
+
 class SnapshotBuilder:
     """Tracks the step rate and turns the trainer's state into a TrainingSnapshot."""
 
     def __init__(self) -> None:
         self.axes: tuple[int, int] = (0, 1)
+        # A fixed plane for the boundary (drawn data keeps its canvas); None: the data's own.
+        self.domain: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.resolution = BOUNDARY_RESOLUTION
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0)
@@ -99,12 +116,19 @@ class SnapshotBuilder:
         last = trainer.history[-1] if len(trainer.history) else None
         axes = self.axes
         boundary = compute_boundary(
-            trainer.model, self.X, self.y, self.task, axes, self.resolution, squash=self.squash
+            trainer.model,
+            self.X,
+            self.y,
+            self.task,
+            axes,
+            self.resolution,
+            squash=self.squash,
+            domain=self.domain,
         )
         if boundary.kind != "curve":
-            images = (boundary_rgba(boundary, False), boundary_rgba(boundary, True))
+            images = boundary_images(boundary)
             boundary = dataclasses.replace(boundary, images=images)
-        maps = neuron_maps(trainer.model, self.X, axes)
+        maps = neuron_maps(trainer.model, self.X, axes, domain=self.domain)
         weights = trainer.weight_arrays()
         evaluation = evaluate_training_set(trainer, weights)
         seconds = float(np.mean(self.seconds)) if self.seconds else float("nan")

@@ -1,8 +1,8 @@
 """TrainingWorker: drives engine.train.Trainer in a QThread and reports throttled snapshots.
 
 Protocol. The GUI thread calls the command methods (configure, start, pause,
-step, reset, set_speed, set_axes, set_weight, save_session, export_model,
-stop); each
+step, reset, set_speed, set_axes, set_domain, set_weight, save_session,
+export_model, stop); each
 only puts a tuple on a queue, so they are thread-safe and return at once.
 The worker's loop, running in its own QThread, takes commands between
 training steps and answers with signals (queued to the GUI thread):
@@ -38,8 +38,7 @@ from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
 from microgui.training_run.gradient_stats import evaluate_training_set
-from microgui.training_run.snapshot import TrainingData
-from microgui.training_run.snapshot_builder import SnapshotBuilder
+from microgui.training_run.snapshot_builder import SnapshotBuilder, training_data
 from microgui.widgets.numbering import long_name
 
 SNAPSHOT_INTERVAL_S = 1.0 / 20.0  # within the issue's 'at most about 30 per second'
@@ -137,6 +136,10 @@ class TrainingWorker(QObject):
     def set_axes(self, axes: tuple[int, int]) -> None:
         """Features on the boundary plot's axes (others at their mean)."""
         self._commands.put(("axes", tuple(axes)))
+
+    def set_domain(self, domain: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+        """A fixed plane for the boundary plot (drawn data); None: the data's own extent."""
+        self._commands.put(("domain", domain))
 
     def set_weight(self, name: str, value: float) -> None:
         """Set one parameter (engine name, e.g. ``layers.0.neurons.5.w.1``); a snapshot follows."""
@@ -243,7 +246,7 @@ class TrainingWorker(QObject):
             self._carry_over(old, trainer)
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self._emit_snapshot("paused" if trainer.steps_done else "idle", force=True)
 
     @staticmethod
@@ -259,19 +262,6 @@ class TrainingWorker(QObject):
             new.clear_stop()  # e.g. "finished 400 steps" when the user raised the steps
         except (ValueError, KeyError, TypeError, TrainingFinished):
             new.reset()  # another architecture or optimizer: start fresh, as a new run would
-
-    def _training_data(self, trainer: Trainer, dataset: Any) -> TrainingData:
-        return TrainingData(
-            X_train=trainer.X_train.copy(),
-            y_train=trainer.y_train.copy(),
-            X_test=trainer.X_test.copy(),
-            y_test=trainer.y_test.copy(),
-            task=trainer.task,
-            feature_names=tuple(dataset.feature_names),
-            class_names=tuple(dataset.class_names),
-            metric_name=trainer.metric_name,
-            layer_sizes=(trainer.X.shape[1], *trainer.config.layers, trainer.nout),
-        )
 
     def _do_start(self, until_step: int | None) -> None:
         self.until_step = until_step
@@ -313,6 +303,10 @@ class TrainingWorker(QObject):
         if self.trainer is not None:
             state = "running" if self.running else self._stopped_state()
             self._emit_snapshot(state, force=True)
+
+    def _do_domain(self, domain: Any) -> None:
+        # No snapshot of its own: a configure follows, and draws with this plane.
+        self.builder.domain = domain
 
     def _do_set_weight(self, arg: tuple[str, float]) -> None:
         name, value = arg
@@ -361,7 +355,7 @@ class TrainingWorker(QObject):
             return
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self._emit_snapshot(self._stopped_state(), force=True)
         self.fileDone.emit("open_session", path, "")
 
@@ -379,7 +373,7 @@ class TrainingWorker(QObject):
             return
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)
-        self.configured.emit(self._training_data(trainer, dataset))
+        self.configured.emit(training_data(trainer, dataset))
         self.modelOpened.emit(path, trainer.config)
         self._emit_snapshot("idle", force=True)
         self.fileDone.emit("open_model", path, "")
@@ -447,8 +441,11 @@ class TrainingWorker(QObject):
             self._gc_was_enabled = gc.isenabled()
             gc.disable()
             self._last_gc = time.perf_counter()
-        elif self._gc_was_enabled:
-            gc.enable()
+        else:
+            # Both undone independently: the interval was restored only when the
+            # collector had been enabled before the run.
+            if self._gc_was_enabled:
+                gc.enable()
             if self._saved_switch_interval is not None:
                 sys.setswitchinterval(self._saved_switch_interval)
                 self._saved_switch_interval = None

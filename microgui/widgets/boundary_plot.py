@@ -1,25 +1,27 @@
-"""DecisionBoundaryPlot: the model's output as a heat map with the data points on top.
+"""DecisionBoundaryPlot: the window's boundary chart, its hover read-out and its clicks.
 
-Knows nothing about training: it is handed a BoundaryGrid and point arrays.
-It also is the canvas of draw mode (left click asks to add a point, right
-click to remove the nearest) and, outside draw mode, reports which training
-point was clicked so the graph explorer can open that sample.
+Knows nothing about training: it is handed a BoundaryGrid and point arrays
+(drawn by a BoundaryChart). It also is the canvas of draw mode (left click
+asks to add a point, right click to remove the nearest) and, outside draw
+mode, reports which training point was clicked so the graph explorer can
+open that sample; a right click there opens the Export menu.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from microgui.widgets.boundary_chart import BoundaryChart
 from microgui.widgets.boundary_grid import BoundaryGrid
-from microgui.widgets.boundary_image import boundary_rgba, grid_index, image_rect
-from microgui.widgets.colors import class_rgb, diverging_rgba
-from microgui.widgets.plot_style import style_plot_item
+from microgui.widgets.elided_label import ElidedLabel
+from microgui.widgets.plot_export import install_export_menu
+from microgui.widgets.plot_style import make_plot_widget
 
 CLICK_RADIUS_PX = 8.0
-TITLES = {"regression": "Model output (colour = prediction)"}
+MIN_SQUARE_PX = 60  # below this a square ViewBox would waste the little room there is
 
 
 class DecisionBoundaryPlot(QWidget):
@@ -28,67 +30,58 @@ class DecisionBoundaryPlot(QWidget):
     pointClicked = Signal(int)  # index of the training sample clicked (outside draw mode)
     pointAddRequested = Signal(float, float)  # draw mode, left click at data coordinates
     pointRemoveRequested = Signal(float, float)  # draw mode, right click at data coordinates
+    exportRequested = Signal(str)  # "png" | "svg" | "csv", from the right-click menu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = make_plot_widget()
         self.plot_item = self.plot_widget.getPlotItem()
-        style_plot_item(self.plot_item, title="Decision boundary", bottom="x0", left="x1")
-        self.plot_item.showGrid(x=False, y=False)
-        self.plot_item.hideButtons()
-        self.plot_item.vb.setMouseEnabled(x=False, y=False)
-        self.plot_item.vb.setMenuEnabled(False)
+        self.chart = BoundaryChart(self.plot_item)
+        self.image_item = self.chart.image_item
+        self.curve_item = self.chart.curve_item
+        self.train_scatter = self.chart.train_scatter
+        self.test_scatter = self.chart.test_scatter
+        self.loss_marks = self.chart.loss_marks
 
-        self.image_item = pg.ImageItem()
-        self.image_item.setZValue(-10)
-        self.plot_item.addItem(self.image_item)
-        self.curve_item = pg.PlotDataItem(pen=pg.mkPen("#0877bd", width=3))
-        self.plot_item.addItem(self.curve_item)
-        self.test_scatter = pg.ScatterPlotItem(size=7, pxMode=True)
-        self.train_scatter = pg.ScatterPlotItem(size=8, pxMode=True)
-        self.plot_item.addItem(self.test_scatter)
-        self.plot_item.addItem(self.train_scatter)
-        # Rings around the training points whose loss is above 0 (they still send a gradient).
-        self.loss_marks = pg.ScatterPlotItem(
-            size=15, pxMode=True, symbol="o", brush=None, pen=pg.mkPen("#c0392b", width=2)
-        )
-        self.loss_marks.setZValue(5)
-        self.plot_item.addItem(self.loss_marks)
-        self.sample_losses = np.zeros(0)
-        self.mark_losses = False
-
-        self.hover_label = QLabel(" ")
+        # Painted, not a QLabel: its text changes with every snapshot under the mouse.
+        self.hover_label = ElidedLabel("")
         self.hover_label.setObjectName("hoverLabel")
-        self.hover_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.plot_area = SquarePlotArea(self.plot_widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.plot_area, 1)
         layout.addWidget(self.hover_label)
 
-        self.grid: BoundaryGrid | None = None
-        self.discretize = False
-        self.show_test = True
         self.draw_mode = False
-        self.task = "binary"
-        self.curve = False
-        self.train_xy = np.zeros((0, 2))
-        self.train_y = np.zeros(0)
-        self.test_xy = np.zeros((0, 2))
-        self.test_y = np.zeros(0)
-        self.class_names: tuple[str, ...] = ()
-        self.value_range = (-1.0, 1.0)
-        self._extent: tuple[float, float, float, float] | None = None
-
+        self._hover: tuple[float, float] | None = None  # data point under the mouse
+        install_export_menu(self.plot_widget, self.exportRequested.emit, lambda: not self.draw_mode)
         scene = self.plot_widget.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self._leave_watcher = _LeaveWatcher(self._on_mouse_left, self)
+        self.plot_widget.viewport().installEventFilter(self._leave_watcher)
+
+    # ------------------------------------------------------------ chart state
+    @property
+    def grid(self) -> BoundaryGrid | None:
+        """The boundary shown (None: none)."""
+        return self.chart.grid
+
+    @property
+    def train_xy(self) -> np.ndarray:
+        """Training points in plot coordinates."""
+        return self.chart.train_xy
+
+    @property
+    def task(self) -> str:
+        """The task of the data shown."""
+        return self.chart.task
 
     # ---------------------------------------------------------------- setters
     def set_axis_labels(self, x_label: str, y_label: str) -> None:
         """Name the plotted features (or "x" and "target" for 1-D regression)."""
-        self.plot_item.getAxis("bottom").setLabel(x_label)
-        self.plot_item.getAxis("left").setLabel(y_label)
+        self.chart.set_axis_labels(x_label, y_label)
 
     def set_points(
         self,
@@ -102,157 +95,87 @@ class DecisionBoundaryPlot(QWidget):
     ) -> None:
         """Data in plot coordinates: (n, 2) columns x, y; curve=True for 1-D regression
         where the columns are x and the target."""
-        self.task = task
-        self.curve = bool(curve)
-        title = "Fitted curve" if curve else TITLES.get(task, "Decision boundary")
-        self.plot_item.setTitle(title, size="10pt")
-        self.class_names = tuple(class_names)
-        self.train_xy = np.asarray(train_xy, dtype=np.float64).reshape(-1, 2)
-        self.train_y = np.asarray(train_y, dtype=np.float64).reshape(-1)
-        self.test_xy = np.zeros((0, 2)) if test_xy is None else np.asarray(test_xy, float)
-        self.test_xy = self.test_xy.reshape(-1, 2)
-        self.test_y = np.zeros(0) if test_y is None else np.asarray(test_y, float).reshape(-1)
-        if task == "regression" and len(self.train_y):
-            lo, hi = float(np.min(self.train_y)), float(np.max(self.train_y))
-            self.value_range = (lo, hi if hi > lo else lo + 1.0)
-        self._redraw_points()
+        self.chart.set_points(train_xy, train_y, test_xy, test_y, task, class_names, curve)
+        self._refresh_hover()
 
     def set_boundary(self, grid: BoundaryGrid | None) -> None:
-        """Show the model output; None clears the heat map and the curve."""
-        self.grid = grid
-        self._redraw_boundary()
+        """Show the model output; None clears the heat map, the curve and the read-out."""
+        self.chart.set_boundary(grid)
+        self._refresh_hover()
 
     def set_discretize(self, enabled: bool) -> None:
         """Hard class regions (or banded regression values) instead of a soft gradient."""
-        self.discretize = bool(enabled)
-        self._redraw_boundary()
+        self.chart.set_discretize(enabled)
 
     def set_show_test(self, enabled: bool) -> None:
         """Show or hide the test points."""
-        self.show_test = bool(enabled)
-        self.test_scatter.setVisible(self.show_test)
+        self.chart.set_show_test(enabled)
 
     def set_sample_losses(self, losses: np.ndarray) -> None:
         """Each training point's loss (same order as the points), for the loss marks."""
-        self.sample_losses = np.asarray(losses, dtype=np.float64).reshape(-1)
-        self._redraw_loss_marks()
+        self.chart.set_sample_losses(losses)
 
     def set_mark_losses(self, enabled: bool) -> None:
         """Ring the training points whose loss is above 0 (or stop)."""
-        self.mark_losses = bool(enabled)
-        self._redraw_loss_marks()
+        self.chart.set_mark_losses(enabled)
 
     def marked_points(self) -> np.ndarray:
         """Indices of the training points ringed now."""
-        if not self.mark_losses or len(self.sample_losses) != len(self.train_xy):
-            return np.zeros(0, dtype=np.int64)
-        return np.nonzero(self.sample_losses > 0)[0]
-
-    def _redraw_loss_marks(self) -> None:
-        self.loss_marks.setData(pos=self.train_xy[self.marked_points()])
+        return self.chart.marked_points()
 
     def set_draw_mode(self, enabled: bool) -> None:
         """In draw mode clicks edit the data instead of selecting a sample."""
         self.draw_mode = bool(enabled)
         self.plot_widget.setCursor(Qt.CrossCursor if enabled else Qt.ArrowCursor)
 
-    def set_extent(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
-        """Fix the visible rectangle (the data extent plus a margin)."""
-        self._extent = (x_range[0], x_range[1], y_range[0], y_range[1])
-        self.plot_item.setXRange(*x_range, padding=0)
-        self.plot_item.setYRange(*y_range, padding=0)
+    def set_extent(
+        self,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        equal_aspect: bool = False,
+    ) -> None:
+        """Fix the visible rectangle (equal_aspect: one unit as long on both axes, and the
+        plot square, so a square plane fills it)."""
+        self.plot_area.set_square(equal_aspect)
+        self.chart.set_extent(x_range, y_range, equal_aspect)
 
     def clear(self) -> None:
         """Forget data and boundary."""
-        self.set_points(np.zeros((0, 2)), np.zeros(0), task=self.task)
-        self.set_boundary(None)
+        self.chart.clear()
+        self._refresh_hover()
 
-    # ---------------------------------------------------------------- drawing
-    def _point_brushes(self, y: np.ndarray, alpha: int) -> list:
-        if self.task == "regression":
-            lo, hi = self.value_range
-            span = (hi - lo) / 2.0 or 1.0
-            rgba = diverging_rgba((y - (lo + hi) / 2.0) / span, alpha)
-            return [pg.mkBrush(*map(int, c)) for c in rgba]
-        return [pg.mkBrush(*class_rgb(int(c)), alpha) for c in y]
+    def set_message(self, text: str) -> None:
+        """A line in the middle of the plot ("" hides it), e.g. why there is no data."""
+        self.chart.set_message(text)
 
-    def _redraw_points(self) -> None:
-        if self.curve:
-            train_brush = pg.mkBrush(8, 119, 189, 170)
-            self.train_scatter.setData(
-                pos=self.train_xy, brush=train_brush, pen=pg.mkPen("w", width=1), size=7
-            )
-            self.test_scatter.setData(
-                pos=self.test_xy,
-                brush=pg.mkBrush(245, 147, 34, 170),
-                pen=pg.mkPen("#333", width=1),
-                size=6,
-            )
+    # ------------------------------------------------------------------ hover
+    def describe_point(self, x: float, y: float) -> str:
+        """The hover read-out: coordinates and the model's output there."""
+        return self.chart.describe_point(x, y)
+
+    def _refresh_hover(self) -> None:
+        """Say what the model gives under the mouse now: a read-out never outlives its data."""
+        if self._hover is None or (self.grid is None and not len(self.chart.train_xy)):
+            text = ""
         else:
-            # Regression colours fade to white near the middle: outline them in grey.
-            outline = "#666666" if self.task == "regression" else "w"
-            self.train_scatter.setData(
-                pos=self.train_xy,
-                brush=self._point_brushes(self.train_y, 255),
-                pen=pg.mkPen(outline, width=1.2),
-            )
-            self.test_scatter.setData(
-                pos=self.test_xy,
-                brush=self._point_brushes(self.test_y, 200),
-                pen=pg.mkPen("#222222", width=1.2),
-            )
-        self.test_scatter.setVisible(self.show_test)
-        self._redraw_loss_marks()
+            text = self.describe_point(*self._hover)
+        if text != self.hover_label.full_text:
+            self.hover_label.set_full_text(text)
 
-    def _redraw_boundary(self) -> None:
-        grid = self.grid
-        if grid is None:
-            self.image_item.clear()
-            self.curve_item.setData([], [])
-            return
-        if grid.kind == "curve":
-            self.image_item.clear()
-            self.curve_item.setData(grid.curve_x, grid.curve_y)
-            return
-        self.curve_item.setData([], [])
-        if grid.images is not None:  # rendered by the worker: nothing to compute here
-            image = grid.images[1 if self.discretize else 0]
-        else:
-            image = boundary_rgba(grid, self.discretize)
-        self.image_item.setImage(image, autoLevels=False)
-        self.image_item.setRect(QRectF(*image_rect(grid)))
-
-    # ------------------------------------------------------------------ mouse
     def _on_mouse_moved(self, scene_pos) -> None:
         vb = self.plot_item.vb
         if not vb.sceneBoundingRect().contains(scene_pos):
+            self._on_mouse_left()
             return
         point = vb.mapSceneToView(scene_pos)
-        self.hover_label.setText(self.describe_point(point.x(), point.y()))
+        self._hover = (point.x(), point.y())
+        self._refresh_hover()
 
-    def describe_point(self, x: float, y: float) -> str:
-        """The hover read-out: coordinates and the model's output there."""
-        text = f"x = {x:.3f}   y = {y:.3f}"
-        grid = self.grid
-        if grid is None:
-            return text
-        if grid.kind == "curve":
-            if grid.curve_x is not None and len(grid.curve_x):
-                fitted = float(np.interp(x, grid.curve_x, grid.curve_y))
-                text += f"   model({x:.3f}) = {fitted:.4g}"
-            return text
-        cell = grid_index(grid, x, y)
-        if cell is None:
-            return text
-        outputs = np.atleast_1d(grid.outputs[cell])
-        shown = ", ".join(f"{v:.4g}" for v in outputs[:6])
-        text += f"   output = {shown}"
-        if grid.classes is not None:
-            cls = int(grid.classes[cell])
-            name = self.class_names[cls] if cls < len(self.class_names) else str(cls)
-            text += f"   → class {name}"
-        return text
+    def _on_mouse_left(self) -> None:
+        self._hover = None
+        self._refresh_hover()
 
+    # ------------------------------------------------------------------ clicks
     def _on_mouse_clicked(self, event) -> None:
         vb = self.plot_item.vb
         scene_pos = event.scenePos()
@@ -277,12 +200,13 @@ class DecisionBoundaryPlot(QWidget):
 
     def nearest_training_point(self, x: float, y: float, radius_px: float) -> int | None:
         """Index of the training point within radius_px screen pixels of (x, y), if any."""
-        if not len(self.train_xy):
+        train_xy = self.chart.train_xy
+        if not len(train_xy):
             return None
         px_w, px_h = self.plot_item.vb.viewPixelSize()
         px_w = px_w or 1.0
         px_h = px_h or 1.0
-        d = np.hypot((self.train_xy[:, 0] - x) / px_w, (self.train_xy[:, 1] - y) / px_h)
+        d = np.hypot((train_xy[:, 0] - x) / px_w, (train_xy[:, 1] - y) / px_h)
         index = int(np.argmin(d))
         return index if d[index] <= radius_px else None
 
@@ -291,3 +215,73 @@ class DecisionBoundaryPlot(QWidget):
         scene = self.plot_item.vb.mapViewToScene(pg.Point(x, y))
         view_pos = self.plot_widget.mapFromScene(scene)
         return view_pos
+
+
+class SquarePlotArea(QWidget):
+    """Holds the PlotWidget; while square, sizes it so that its ViewBox is square.
+
+    With a locked 1:1 aspect the ViewBox of a wider widget shows bands left and
+    right of the square plane, with no heat map in them; the widget is shrunk
+    to fit instead, centred, and what remains is the panel's own background.
+    """
+
+    def __init__(self, plot_widget: pg.PlotWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot_widget = plot_widget
+        plot_widget.setParent(self)
+        self.square = False
+        self._fitting = False
+        plot_widget.getPlotItem().vb.sigResized.connect(self._fit)
+
+    def set_square(self, square: bool) -> None:
+        """Keep the ViewBox square (True) or let the plot fill the area (False)."""
+        if square != self.square:
+            self.square = square
+            self._fit()
+
+    def sizeHint(self):
+        return self.plot_widget.sizeHint()
+
+    def minimumSizeHint(self):
+        return self.plot_widget.minimumSizeHint()
+
+    def resizeEvent(self, event) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            width, height = self.width(), self.height()
+            if not self.square:
+                self.plot_widget.setGeometry(0, 0, width, height)
+                return
+            # What the axes, title and margins take, as laid out now.
+            view = self.plot_widget.getPlotItem().vb.size()
+            extra_w = self.plot_widget.width() - view.width()
+            extra_h = self.plot_widget.height() - view.height()
+            if view.width() <= 0 or view.height() <= 0:  # not laid out yet
+                self.plot_widget.setGeometry(0, 0, width, height)
+                return
+            side = min(width - extra_w, height - extra_h)
+            if side < MIN_SQUARE_PX:  # too small to square: use all there is
+                self.plot_widget.setGeometry(0, 0, width, height)
+                return
+            w, h = round(side + extra_w), round(side + extra_h)
+            self.plot_widget.setGeometry((width - w) // 2, (height - h) // 2, w, h)
+        finally:
+            self._fitting = False
+
+
+class _LeaveWatcher(QObject):
+    """Calls back when the mouse leaves the chart (the read-out then clears)."""
+
+    def __init__(self, on_leave, parent: QObject) -> None:
+        super().__init__(parent)
+        self.on_leave = on_leave
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self.on_leave()
+        return False

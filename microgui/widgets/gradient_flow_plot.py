@@ -21,12 +21,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from microgui.widgets.colors import CLASS_RGB
 from microgui.widgets.numbering import layer_title
-from microgui.widgets.plot_style import style_plot_item
+from microgui.widgets.plot_export import install_export_menu
+from microgui.widgets.plot_style import FOREGROUND, make_plot_widget, style_plot_item
 
 __all__ = [
     "EXPLODING_NORM",
@@ -79,9 +80,11 @@ def layer_states(norms: np.ndarray, losses: np.ndarray | None = None) -> list[st
 class GradientFlowPlot(QWidget):
     """One curve per layer of ‖∂loss/∂W‖ against the step, on a log axis, with marks."""
 
+    exportRequested = Signal(str)  # "png" | "svg" | "csv", from the right-click menu
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = make_plot_widget()
         self.plot_item = self.plot_widget.getPlotItem()
         style_plot_item(
             self.plot_item,
@@ -91,7 +94,9 @@ class GradientFlowPlot(QWidget):
         )
         self.plot_item.setLogMode(x=False, y=True)
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)  # plain values, no "(x0.001)"
-        legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        legend = self.plot_item.addLegend(
+            offset=(-10, 10), labelTextSize="9pt", labelTextColor=FOREGROUND
+        )
         legend.setBrush(pg.mkBrush(255, 255, 255, 215))  # readable over the curves
         self.explode_line = pg.InfiniteLine(
             pos=np.log10(EXPLODING_NORM),
@@ -102,6 +107,7 @@ class GradientFlowPlot(QWidget):
         )
         self.explode_line.setVisible(False)
         self.plot_item.addItem(self.explode_line)
+        install_export_menu(self.plot_widget, self.exportRequested.emit)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

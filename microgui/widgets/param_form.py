@@ -65,11 +65,15 @@ class ParamForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = QFormLayout(self)
+        # A field that does not fit beside its label goes under it: a narrow window
+        # (800 pixels) then shows every field whole.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.specs: list[Any] = []
         self.editors: dict[str, QWidget] = {}
         self._valid = True
+        self._missing: list[str] = []  # required fields still empty (a next step, no error)
 
     def set_specs(self, specs: list[Any] | tuple[Any, ...]) -> None:
         """Rebuild the form for a new list of parameter specs, filled with their defaults."""
@@ -174,8 +178,18 @@ class ParamForm(QWidget):
         self.changed.emit()
 
     def is_valid(self) -> bool:
-        """False while a field holds a value its spec forbids (e.g. a missing file)."""
+        """False while a field is empty (a file not chosen yet) or holds a value its spec
+        forbids (a path that names no file)."""
         return self._valid
+
+    def has_marks(self) -> bool:
+        """True while a field carries an error mark (its own check or the plugin's)."""
+        fields = (e.line_edit if isinstance(e, PathField) else e for e in self.editors.values())
+        return any(is_invalid(field) for field in fields)
+
+    def missing(self) -> list[str]:
+        """Parameters still to fill in (an empty file path): not errors, nothing is marked."""
+        return list(self._missing)
 
     def mark_error(self, name: str, reason: str | None) -> None:
         """Show an error reported from outside (the plugin's own validation) on one field."""
@@ -191,13 +205,16 @@ class ParamForm(QWidget):
 
     def _revalidate(self) -> None:
         valid = True
+        self._missing = []
         for spec in self.specs:
             editor = self.editors[spec.name]
             if isinstance(editor, PathField):
                 path = editor.line_edit.text().strip()
                 reason = None
                 if not path:
-                    reason = f"{spec.name}: choose a file"
+                    # Nothing typed yet: a next step, not an error (no red before any input).
+                    self._missing.append(spec.name)
+                    valid = False
                 elif not os.path.isfile(path):
                     reason = f"{spec.name}: no file at {path}"
                 mark_invalid(editor.line_edit, reason)

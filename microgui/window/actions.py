@@ -19,8 +19,10 @@ class WindowActions:
     save_session: QAction
     export_model: QAction
     export_boundary: QAction
-    export_plots: QAction
+    export_loss: QAction
+    export_accuracy: QAction
     save_drawn: QAction
+    copy_command: QAction
     quit: QAction
     train: QAction
     step: QAction
@@ -54,9 +56,24 @@ def build_actions(window: QMainWindow) -> WindowActions:
         ),
         save_session=_action(window, "&Save session…", "Save config, model and history", "Ctrl+S"),
         export_model=_action(window, "Export &model…", "Save the model as JSON (engine.modelio)"),
-        export_boundary=_action(window, "Export &boundary as PNG…", "Save the boundary plot"),
-        export_plots=_action(window, "Export &plots as PNG…", "Save the loss and accuracy charts"),
+        export_boundary=_action(
+            window, "Export &boundary…", "Save the boundary plot as PNG or SVG, or its data as CSV"
+        ),
+        export_loss=_action(
+            window, "Export &loss chart…", "Save the loss chart as PNG or SVG, or its curves as CSV"
+        ),
+        export_accuracy=_action(
+            window,
+            "Export &accuracy chart…",
+            "Save the accuracy (or R²) chart as PNG or SVG, or its curves as CSV",
+        ),
         save_drawn=_action(window, "Save drawn data as &CSV…", "Save the points you drew"),
+        copy_command=_action(
+            window,
+            "Copy as command &line",
+            "Copy a `microgui train …` command that repeats this run without the window",
+            "Ctrl+Shift+C",
+        ),
         quit=_action(window, "&Quit", "Close microgui", "Ctrl+Q"),
         train=_action(window, "&Train / Pause", "Start or pause training", "Space"),
         step=_action(window, "&Step", "One training step", "S"),
@@ -92,10 +109,13 @@ def build_actions(window: QMainWindow) -> WindowActions:
     for action in (
         actions.export_model,
         actions.export_boundary,
-        actions.export_plots,
+        actions.export_loss,
+        actions.export_accuracy,
         actions.save_drawn,
     ):
         file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.copy_command)
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     train_menu = menu_bar.addMenu("&Train")

@@ -18,7 +18,11 @@ _NUMBER_FIELDS = {
     "lr": "a finite number > 0, e.g. 0.05 or 1e-3",
     "reg_strength": "a finite number >= 0, e.g. 1e-4",
     "momentum": "a number from 0 to below 1, e.g. 0.9",
+    "final_lr": "a finite number >= 0, e.g. 0.001 (empty: 0)",
+    "gamma": "a number in (0, 1], e.g. 0.5",
 }
+# Number fields an empty text leaves unset (None: the schedule's default).
+_OPTIONAL_NUMBERS = ("final_lr",)
 
 
 def parse_number(field: str, text: Any) -> float:
@@ -45,7 +49,9 @@ def config_from_fields(raw: dict[str, Any], base: TrainConfig | None = None) -> 
     """
     values = (base or TrainConfig()).to_dict()
     for key, value in raw.items():
-        if key in _NUMBER_FIELDS:
+        if key in _OPTIONAL_NUMBERS and str(value).strip() == "":
+            value = None
+        elif key in _NUMBER_FIELDS:
             value = parse_number(key, value)
         values[key] = value
     return TrainConfig.from_dict(values)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -22,6 +24,7 @@ from microgui.widgets.strict_spin import StrictDoubleSpinBox, StrictSpinBox
 DRAWN_DATASET_ID = "drawn"
 DRAWN_DATASET_LABEL = "✎ Drawn data"
 MAX_SEED = 2**32 - 1
+ICON_PIXELS = 32
 
 
 class DatasetControls(QGroupBox):
@@ -35,10 +38,19 @@ class DatasetControls(QGroupBox):
     def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
         self.registry = registry
+        self.thumbnails: dict[str, np.ndarray] = {}  # what each dataset's icon shows
         self.combo = QComboBox()
         self.combo.setToolTip("Every dataset offered by the installed plugins")
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(12)
+        # Thumbnails of each dataset's points (set_thumbnail); until one arrives (or for a
+        # dataset that cannot draw one) a blank one keeps the names aligned.
+        self.combo.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
+        self._blank_icon = _blank_icon(ICON_PIXELS)
         for dataset_id, spec in registry.datasets.items():
-            self.combo.addItem(spec.name, dataset_id)
+            self.combo.addItem(self._blank_icon, spec.name, dataset_id)
             self.combo.setItemData(self.combo.count() - 1, spec.description, Qt.ToolTipRole)
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -72,6 +84,9 @@ class DatasetControls(QGroupBox):
         seed_row.addWidget(self.regenerate)
         seed_row.addWidget(self.cancel)
         form = QFormLayout()
+        # A field that does not fit beside its label goes under it: a narrow window
+        # (800 pixels) then shows every field whole.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Seed", seed_row)
         form.addRow("Test fraction", self.test_fraction)
@@ -129,8 +144,19 @@ class DatasetControls(QGroupBox):
     def add_drawn_entry(self) -> None:
         """Make "Drawn data" selectable (after the user draws points) and select it."""
         if self.combo.findData(DRAWN_DATASET_ID) < 0:
-            self.combo.addItem(DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
+            self.combo.addItem(self._blank_icon, DRAWN_DATASET_LABEL, DRAWN_DATASET_ID)
         self.set_dataset(DRAWN_DATASET_ID)
+
+    def set_thumbnail(self, dataset_id: str, rgba: np.ndarray) -> None:
+        """Show `rgba` (a dataset_thumbnail image) beside `dataset_id` in the chooser."""
+        index = self.combo.findData(dataset_id)
+        if index < 0:
+            return
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        height, width = rgba.shape[:2]
+        image = QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+        self.combo.setItemIcon(index, QIcon(QPixmap.fromImage(image)))
+        self.thumbnails[dataset_id] = rgba
 
     def set_generating(self, busy: bool) -> None:
         """While a dataset is being generated, Cancel takes Regenerate's place."""
@@ -160,3 +186,9 @@ class DatasetControls(QGroupBox):
     def _on_dataset_chosen(self, _index: int) -> None:
         self._show_spec(self.dataset_id())
         self.datasetRequested.emit()
+
+
+def _blank_icon(pixels: int) -> QIcon:
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from microgui.window.dataset_controls import DRAWN_DATASET_ID
 from microgui.window.drawn_data import DrawnData
+from microgui.window.save_dialog import CSV_FILTER, ask_save_path
 
 DRAW_DEBOUNCE_MS = 120
 
@@ -84,8 +84,14 @@ class DrawModeController(QObject):
             self._changed()
 
     def _changed(self) -> None:
-        self.c.dataset = self.c.drawn.to_dataset()
-        self.c.w.status.set_message(f"{len(self.c.drawn)} drawn points")
+        drawn = self.c.drawn
+        self.c.dataset = drawn.to_dataset()
+        # The points at once, on the fixed canvas; the new run's boundary follows.
+        self.c.presenter.show_drawn(drawn)
+        self.c.thumbnails.render(DRAWN_DATASET_ID, drawn.X, drawn.y, drawn.task)
+        if not len(drawn):
+            self.c.show_no_data("No data: left click adds a point", drawn.domain)
+        self.c.w.status.set_message(f"{len(drawn)} drawn points")
         self.c._fresh_run = True
         self.c._force_apply = True  # the points changed, not the settings
         self.c._schedule(DRAW_DEBOUNCE_MS)
@@ -94,9 +100,7 @@ class DrawModeController(QObject):
         """Ask for a file name and save the drawn points as CSV."""
         if self.c.drawn is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.c.w, "Save drawn data", "drawn.csv", "CSV files (*.csv)"
-        )
+        path, _fmt = ask_save_path(self.c.w, "Save drawn data", "drawn.csv", {"csv": CSV_FILTER})
         if path:
             self.save_csv(path)
 

@@ -3,6 +3,11 @@
 Pure numpy (no Qt): the window turns clicks into add()/remove_nearest()
 calls and hands to_dataset() to the trainer. save_csv() writes a file the
 csv dataset plugin reads back (feature columns, then "label").
+
+The canvas (`domain`) is fixed while drawing: the plane of the data drawing
+started from, square when its two spans are comparable, so a new point never
+rescales the axes under the next click. clear() leaves an empty square canvas
+with generic class names.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import numpy as np
 
 from engine.atomic_write import write_text
 from microgui.hookspecs import Dataset
+from microgui.training_run.boundary_compute import plane_domain, plot_extent
+
+Range = tuple[float, float]
 
 
 class DrawnData:
@@ -27,6 +35,7 @@ class DrawnData:
         class_names: tuple[str, ...] = ("0", "1"),
         X: np.ndarray | None = None,
         y: np.ndarray | None = None,
+        domain: tuple[Range, Range] | None = None,
     ) -> None:
         self.task = task
         self.feature_names = tuple(feature_names)
@@ -34,6 +43,7 @@ class DrawnData:
         d = len(self.feature_names)
         self.X = np.zeros((0, d)) if X is None else np.asarray(X, dtype=np.float64).reshape(-1, d)
         self.y = np.zeros(0) if y is None else np.asarray(y, dtype=np.float64).reshape(-1)
+        self.domain = domain or self._domain_of_points()
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> DrawnData:
@@ -46,6 +56,14 @@ class DrawnData:
             dataset.X.copy(),
             dataset.y.astype(np.float64).copy(),
         )
+
+    def _domain_of_points(self) -> tuple[Range, Range]:
+        """The canvas around the points: their square plane, or x and target for 1-D."""
+        if not len(self.X):
+            return (-2.0, 2.0), (-2.0, 2.0)
+        if self.n_features == 1:
+            return plot_extent(self.X[:, 0]), plot_extent(self.y)
+        return plane_domain(self.X, (0, 1))
 
     def __len__(self) -> int:
         return int(self.X.shape[0])
@@ -83,9 +101,16 @@ class DrawnData:
         return index
 
     def clear(self) -> None:
-        """Remove every point."""
+        """Remove every point: an empty square canvas, classes named 0, 1, ..."""
         self.X = self.X[:0]
         self.y = self.y[:0]
+        if self.task != "regression":
+            self.class_names = tuple(str(i) for i in range(max(2, len(self.class_names))))
+        if self.n_features == 2:
+            (x0, x1), (y0, y1) = self.domain
+            half = max(x1 - x0, y1 - y0) / 2.0
+            cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+            self.domain = ((cx - half, cx + half), (cy - half, cy + half))
 
     def to_dataset(self) -> Dataset:
         """The points as a Dataset (binary for two classes, else multiclass)."""

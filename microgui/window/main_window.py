@@ -26,6 +26,7 @@ from microgui.window.dataset_controls import DatasetControls
 from microgui.window.hyper_controls import ModelControls, TrainingControls
 from microgui.window.run_controls import RunControls
 from microgui.window.settings import WindowSettings
+from microgui.window.shortcut_guard import ShortcutGuard
 from microgui.window.training_view import TrainingView
 
 CONTROLS_WIDTH = 340
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self.controller = TrainingController(self, config)
         self.view.boundary.pointClicked.connect(self.sampleClicked)
         self.actions.plugins.triggered.connect(self.show_plugins)
+        a = self.actions
+        self.shortcut_guard = ShortcutGuard(self, (a.train, a.step, a.reset))
         self._restore_geometry()
         self._report_start_problems()
 
@@ -98,7 +101,9 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(4, 4, 0, 4)
         left_layout.addWidget(self.run_controls)
         left_layout.addWidget(scroll, 1)
-        left.setMinimumWidth(280)
+        # Under the form, not above it: a message appearing here moves no field.
+        left_layout.addWidget(self.run_controls.error_label)
+        left.setMinimumWidth(260)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.view)
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker (bounded wait), remember geometry and config, then close."""
         self.controller.shutdown()
+        self.shortcut_guard.detach()
         self.settings.save_geometry(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from microgui.training_run.boundary_compute import plot_extent
+from microgui.training_run.boundary_compute import PlotPoints, is_square, plot_points
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
 
 HEAVY_PARTS = ("boundary", "loss", "network", "metric")
@@ -18,6 +18,7 @@ class TrainingPresenter:
     def __init__(self, window: Any) -> None:
         self.w = window
         self._frame = 0
+        self.domain: Any = None  # a fixed plane (drawn data), else the data's own
 
     def show_data(self, data: TrainingData) -> None:
         """A new data split: axes choices, draw toolbar, network architecture, points."""
@@ -27,51 +28,46 @@ class TrainingPresenter:
             view.set_features(data.feature_names)
         view.draw_toolbar.set_task(data.task, data.class_names)
         view.network.set_architecture(list(data.layer_sizes), data.feature_names)
+        view.boundary.set_message("")
         self.show_points(data)
 
     def show_points(self, data: TrainingData) -> None:
         """The train and test points on the boundary plot, projected on the chosen axes."""
-        boundary = self.w.view.boundary
-        d = data.X_train.shape[1]
-        curve = d == 1 and data.task == "regression"
-        ax, ay = self.w.view.axes() if d > 2 else (0, 1 if d > 1 else 0)
-        all_x = np.vstack([data.X_train, data.X_test])
+        show_plot_points(self.w.view.boundary, plot_points(data, self.w.view.axes(), self.domain))
 
-        def project(X: np.ndarray, y: np.ndarray) -> np.ndarray:
-            if curve:
-                return np.column_stack([X[:, 0], y])
-            if d == 1:
-                return np.column_stack([X[:, 0], np.zeros(len(X))])
-            return np.column_stack([X[:, ax], X[:, ay]])
+    def show_drawn(self, drawn: Any) -> None:
+        """The drawn points at once, on their fixed canvas (the worker's answer follows)."""
+        empty = np.zeros((0, drawn.n_features))
+        data = TrainingData(
+            drawn.X, drawn.y, empty, np.zeros(0), drawn.task, drawn.feature_names,
+            drawn.class_names, "", (),
+        )  # fmt: skip
+        show_plot_points(self.w.view.boundary, plot_points(data, (0, 1), drawn.domain))
+        self.w.view.draw_toolbar.set_task(drawn.task, drawn.class_names)
 
-        boundary.set_points(
-            project(data.X_train, data.y_train),
-            data.y_train,
-            project(data.X_test, data.y_test),
-            data.y_test,
-            task=data.task,
-            class_names=data.class_names,
-            curve=curve,
-        )
-        names = data.feature_names
-        if curve:
-            boundary.set_axis_labels(names[0], "target")
-            y_all = np.concatenate([data.y_train, data.y_test])
-            boundary.set_extent(plot_extent(all_x[:, 0]), plot_extent(y_all))
-        elif d == 1:
-            boundary.set_axis_labels(names[0], "")
-            boundary.set_extent(plot_extent(all_x[:, 0]), (-1.0, 1.0))
-        else:
-            boundary.set_axis_labels(names[ax], names[ay])
-            boundary.set_extent(plot_extent(all_x[:, ax]), plot_extent(all_x[:, ay]))
+    def show_no_data(self, message: str, domain: Any = None) -> None:
+        """Nothing to train on (a cleared drawing, a dataset that cannot be used): the plots
+        must not go on showing the previous data as if it were current."""
+        view = self.w.view
+        view.boundary.clear()
+        if domain is not None:
+            view.boundary.set_extent(*domain, equal_aspect=is_square(*domain))
+        view.boundary.set_message(message)
+        view.loss_plot.clear()
+        view.metric_plot.clear()
 
-    def draw_snapshot(self, snapshot: TrainingSnapshot, status_hint: str = "") -> None:
+    def draw_snapshot(
+        self, snapshot: TrainingSnapshot, status_hint: str = "", plots: bool = True
+    ) -> None:
         """Draw a snapshot; while running, only one heavy widget per frame.
 
-        status_hint replaces the run summary in the status bar (e.g. "Generating…").
+        status_hint replaces the run summary in the status bar (e.g. "Generating…");
+        plots=False leaves the plots alone (they say why there is no data to show).
         """
         view = self.w.view
-        if snapshot.state == "running":
+        if not plots:
+            parts: set[str] = set()
+        elif snapshot.state == "running":
             # One heavy widget per frame: Qt paints all dirty widgets of a window in one
             # go, and three plots at once would stall the event loop for too long.
             parts = {HEAVY_PARTS[self._frame % len(HEAVY_PARTS)]}
@@ -122,3 +118,18 @@ class TrainingPresenter:
         if s.test_loss == s.test_loss:
             parts.append(f"test loss {s.test_loss:.4f}")
         return f"{s.state.capitalize()}: " + ", ".join(parts)
+
+
+def show_plot_points(boundary: Any, points: PlotPoints) -> None:
+    """Hand PlotPoints to a boundary plot (or chart) through its setters."""
+    boundary.set_points(
+        points.train_xy,
+        points.train_y,
+        points.test_xy,
+        points.test_y,
+        task=points.task,
+        class_names=points.class_names,
+        curve=points.curve,
+    )
+    boundary.set_axis_labels(points.x_label, points.y_label)
+    boundary.set_extent(points.x_range, points.y_range, points.equal_aspect)

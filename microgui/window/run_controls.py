@@ -1,11 +1,19 @@
-"""RunControls: Train/Pause, Step, Reset and the speed setting, plus the config error line."""
+"""RunControls: Train/Pause, Step, Reset and the speed setting, plus the form's message line.
+
+The message line (why Train is disabled) is not laid out here: the window puts
+it under the scrolling form, where showing it moves no field (a message above
+the form pushed every field down under the mouse).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from microgui.widgets.speed_control import SpeedControl
+from microgui.widgets.status_bar import ERROR_COLOUR
+
+HINT_COLOUR = "#555555"
 
 
 class RunControls(QWidget):
@@ -33,6 +41,7 @@ class RunControls(QWidget):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -40,7 +49,6 @@ class RunControls(QWidget):
         layout.addWidget(self.step_button, 0, 1)
         layout.addWidget(self.reset_button, 0, 2)
         layout.addWidget(self.speed, 1, 0, 1, 3)
-        layout.addWidget(self.error_label, 2, 0, 1, 3)
         self.train_button.clicked.connect(self.trainToggled)
         self.step_button.clicked.connect(self.stepRequested)
         self.reset_button.clicked.connect(self.resetRequested)
@@ -51,7 +59,10 @@ class RunControls(QWidget):
         if self.train_button.text() != text:  # a new text re-lays out the window
             self.train_button.setText(text)
 
-    def set_config_error(self, message: str) -> None:
-        """Show why training is disabled ("" hides the line)."""
+    def set_config_error(self, message: str, hint: bool = False) -> None:
+        """Show why training is disabled ("" hides the line); hint: not an error, a next
+        step (grey, e.g. "choose a file"), so nothing is red before the user did anything."""
         self.error_label.setText(message)
+        self.error_label.setStyleSheet(f"color: {HINT_COLOUR if hint else ERROR_COLOUR};")
+        self.error_label.setProperty("hint", hint)
         self.error_label.setVisible(bool(message))

@@ -15,8 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from engine.config import ConfigError, TrainConfig
+from engine.tasks import COMPATIBLE_LOSSES, DEFAULT_LOSSES
 from microgui.training_run.dataset_loader import DatasetLoader
 from microgui.training_run.snapshot import TrainingData, TrainingSnapshot
+from microgui.training_run.thumbnail_loader import ThumbnailLoader
 from microgui.training_run.worker import WorkerHandle
 from microgui.widgets.validation import is_invalid, mark_invalid
 from microgui.window.config_form import config_from_fields, fields_from_config
@@ -46,6 +48,7 @@ class TrainingController(QObject):
         self.handle = WorkerHandle()
         self.worker = self.handle.worker
         self.loader = DatasetLoader(window.registry, self)
+        self.thumbnails = ThumbnailLoader(window.registry, self)
         self.base_config = config or self._remembered_config() or default_config()
         self.config: TrainConfig | None = None
         self.dataset: Any = None
@@ -61,6 +64,11 @@ class TrainingController(QObject):
         self._resume_after_configure = False
         self._closed = False
         self._noted_batch: tuple[int, int] | None = None
+        self._noted_rise: tuple[float, float] | None = None
+        # The plots say why nothing can be shown (no points, a dataset that failed): the
+        # old run's snapshots must not draw over that until a new run is configured.
+        self.plots_stale = False
+        self.model_file: str | None = None  # the run started from this model file's weights
         self._sent: tuple | None = None  # the setup last sent to the worker
         self.applied: tuple | None = None  # the setup the worker accepted (its model's)
         self._timer = QTimer(self)
@@ -69,6 +77,7 @@ class TrainingController(QObject):
         self._connect()
         self.fill_form(self.base_config)
         self.apply_changes()
+        self._request_thumbnails()
 
     # ------------------------------------------------------------------ wiring
     def _connect(self) -> None:
@@ -107,6 +116,7 @@ class TrainingController(QObject):
         self.loader.loaded.connect(self._on_dataset_loaded)
         self.loader.failed.connect(self._on_dataset_failed)
         self.loader.busyChanged.connect(w.dataset_controls.set_generating)
+        self.thumbnails.ready.connect(w.dataset_controls.set_thumbnail)
         from microgui.window.draw_mode import DrawModeController
         from microgui.window.file_actions import FileActions
         from microgui.window.presenter import TrainingPresenter
@@ -195,7 +205,16 @@ class TrainingController(QObject):
             self._show_error(self.w.model_controls.layers.text_edit.toolTip().lstrip("⚠ "))
             return None
         if not self.w.dataset_controls.is_valid():
-            self._show_error("a dataset parameter is invalid (see the marked field)")
+            params = self.w.dataset_controls.params
+            missing = params.missing()
+            if missing and not params.has_marks():
+                name = self.w.dataset_controls.combo.currentText()
+                self._show_error(
+                    f"{name}: choose a file for '{missing[0]}' (type its path or press Browse…)",
+                    hint=True,
+                )
+            else:
+                self._show_error("a dataset parameter is invalid (see the marked field)")
             return None
         try:
             config = config_from_fields(self.raw_fields(), self.base_config)
@@ -215,8 +234,8 @@ class TrainingController(QObject):
             mark_invalid(widget, message)
         self._show_error(message)
 
-    def _show_error(self, message: str) -> None:
-        self.w.run_controls.set_config_error(message)
+    def _show_error(self, message: str, hint: bool = False) -> None:
+        self.w.run_controls.set_config_error(message, hint)
         self.update_enabled()
 
     def form_is_valid(self) -> bool:
@@ -293,6 +312,9 @@ class TrainingController(QObject):
             self.configured_ok = False
             self._resume_after_configure = False
             self.worker.pause()
+            if self._other_data_chosen():
+                name = self.w.dataset_controls.combo.currentText()
+                self.show_no_data(f"No data from {name} yet\n(see the line below the form)")
             self.update_enabled()
             return
         unchanged = config == self.config and self.dataset is not None
@@ -303,6 +325,7 @@ class TrainingController(QObject):
             return
         self._force_apply = False
         self.config = config
+        self._note_rising_schedule(config)
         if config.dataset == DRAWN_DATASET_ID:
             self._data_dirty = False
             if self.drawn is not None:
@@ -319,11 +342,16 @@ class TrainingController(QObject):
     def _configure_worker(self) -> None:
         if self.dataset is None or self.config is None:
             return
+        domain = self.drawing_domain()
         if len(self.dataset.y) == 0:
             self.configured_ok = False
-            self._show_error("No data: draw some points (left click on the output plot).")
+            message = "No data: draw some points (left click on the output plot)."
+            self._show_error(message)
+            self.show_no_data("No data: left click adds a point", domain)
             self.worker.pause()
             return
+        self.presenter.domain = domain
+        self.worker.set_domain(domain)
         self._sent = self.setup()
         session = self.files.take_pending_session()
         if session is not None:
@@ -333,20 +361,73 @@ class TrainingController(QObject):
         keep = not self._fresh_run
         if not keep:
             self._resume_after_configure = False  # a fresh run waits for Train
+            self.model_file = None
         self.worker.configure(self.config, self.dataset, keep_weights=keep)
         self._fresh_run = False
         self.w.settings.save_config(self.config.to_dict())
 
+    def _other_data_chosen(self) -> bool:
+        """The form asks for other data than the run on screen (which then is not current)."""
+        if self.applied is None or self.applied[0] is None:
+            return False
+        shown = self.applied[0]
+        dc = self.w.dataset_controls
+        return dc.dataset_id() != shown.dataset or dc.param_values() != shown.dataset_params
+
+    def drawing_domain(self) -> Any:
+        """The fixed canvas of drawn data (None for a plugin's data: its own extent)."""
+        drawn = self.config is not None and self.config.dataset == DRAWN_DATASET_ID
+        return self.drawn.domain if drawn and self.drawn is not None else None
+
+    def show_no_data(self, message: str, domain: Any = None) -> None:
+        """Clear the plots with `message` until a new run is configured."""
+        self.plots_stale = True
+        self.presenter.show_no_data(message, domain)
+
+    def _request_thumbnails(self) -> None:
+        """Every other dataset's thumbnail, from its default parameters and the data seed
+        (the current one is drawn from its data when it arrives)."""
+        seed = self.config.seed if self.config is not None else 0
+        current = self.w.dataset_controls.dataset_id()
+        for dataset_id in self.w.registry.datasets:
+            if dataset_id != current:
+                self.thumbnails.request(dataset_id, {}, seed)
+
     def _on_dataset_loaded(self, _ticket: int, dataset: Any) -> None:
         self._data_dirty = False
         self.dataset = dataset
+        # The chooser shows this dataset as it is now (its parameters, its seed).
+        self.thumbnails.render(self.config.dataset, dataset.X, dataset.y, dataset.task)
         self.w.status.set_message(f"{len(dataset.y)} samples of {self.config.dataset} ready")
+        self._fit_loss_to(dataset.task)
         self._configure_worker()
+
+    def _fit_loss_to(self, task: str) -> None:
+        """New data whose task the chosen loss does not fit: back to "auto", and say so.
+
+        A loss the user chose that fits is kept (mse on a binary dataset, say).
+        """
+        loss = self.config.loss
+        if loss == "auto" or loss in COMPATIBLE_LOSSES.get(task, (loss,)):
+            return
+        self.config = self.config.replace(loss="auto")
+        self.base_config = self.base_config.replace(loss="auto")
+        combo = self.w.training_controls.loss
+        combo.blockSignals(True)
+        combo.setCurrentText("auto")
+        combo.blockSignals(False)
+        mark_invalid(combo, None)
+        self.w.status.show_notice(
+            f"Loss {loss} does not fit a {task} dataset: switched to auto ({DEFAULT_LOSSES[task]})",
+            error=False,
+        )
 
     def _on_dataset_failed(self, _ticket: int, message: str) -> None:
         self.configured_ok = False
         self.mark_field("dataset_params", message)
         self.w.status.set_message(message, error=True)
+        name = self.config.dataset if self.config is not None else "the dataset"
+        self.show_no_data(f"{name} could not be used\n(see the line below the form)")
 
     def load_preset(self, name: str) -> None:
         """Show preset `name` in the form and start a fresh run of it (Train starts it)."""
@@ -400,6 +481,10 @@ class TrainingController(QObject):
         self.configured_ok = config is not None and dataset is not None
         self.validate()
         self.update_enabled()
+        if self.plots_stale and self.configured_ok and self.data is not None:
+            self.plots_stale = False  # the kept run is on screen again
+            self.presenter.show_data(self.data)
+            self.worker.pause()  # answers with a snapshot of it
 
     # --------------------------------------------------------------- commands
     def toggle_training(self) -> None:
@@ -451,9 +536,15 @@ class TrainingController(QObject):
         self.mark_field(field, message)
         # Not "N samples ready" beside a refusal: the status bar says why, as for a bad dataset.
         self.w.status.set_message(message, error=True)
+        sent, applied = self._sent, self.applied
+        if sent is not None and (applied is None or sent[1] is not applied[1]):
+            # New data the worker refused: the plots still show the old data.
+            self.show_no_data("This data cannot be used\n(see the line below the form)")
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True
+        self.plots_stale = False
+        self.model_file: str | None = None  # the run started from this model file's weights
         self.data = data
         self.applied = self._sent
         self._note_full_batch(len(data.y_train))
@@ -463,6 +554,19 @@ class TrainingController(QObject):
         if self._resume_after_configure:
             self._resume_after_configure = False
             self.worker.start()
+
+    def _note_rising_schedule(self, config: TrainConfig) -> None:
+        """Say once that the rate will rise: only a final rate the user set above it does."""
+        final = config.final_lr
+        rises = config.schedule in ("linear", "cosine") and final is not None and final > config.lr
+        noted = (config.lr, final) if rises else None
+        if noted and noted != self._noted_rise:
+            self.w.status.show_notice(
+                f"The learning rate rises from {config.lr:g} to {final:g} over the run "
+                "(the final rate is above it)",
+                error=False,
+            )
+        self._noted_rise = noted
 
     def _note_full_batch(self, n_train: int) -> None:
         """Say once that a batch size over the training set means full batch (as micrograd)."""
@@ -482,7 +586,7 @@ class TrainingController(QObject):
                 return
             self.snapshot = snapshot
             self.state = snapshot.state
-            self.presenter.draw_snapshot(snapshot, self.status_hint())
+            self.presenter.draw_snapshot(snapshot, self.status_hint(), not self.plots_stale)
             self.update_enabled()
             self.w.snapshotChanged.emit(snapshot)
         finally:
@@ -496,6 +600,7 @@ class TrainingController(QObject):
         self._closed = True
         self._timer.stop()
         self.loader.close()
+        self.thumbnails.close()
         if self.config is not None and self.config.dataset != DRAWN_DATASET_ID:
             self.w.settings.save_config(self.config.to_dict())
         self.w.settings.save_speed(self.w.run_controls.speed.speed())

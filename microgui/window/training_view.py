@@ -139,6 +139,8 @@ class TrainingView(QWidget):
         self.vertical_split.addWidget(self.bottom_split)
         self.vertical_split.setStretchFactor(0, 3)
         self.vertical_split.setStretchFactor(1, 2)
+        # Scaled to the window's height: at 800 x 600 the boundary keeps three fifths.
+        self.vertical_split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.vertical_split)

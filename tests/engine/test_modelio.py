@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
+from sklearn.datasets import make_moons
 
+from engine.config import TrainConfig
+from engine.fast import mlp_forward_numpy
 from engine.modelio import (
     FORMAT_VERSION,
     ModelFileError,
@@ -16,6 +20,7 @@ from engine.modelio import (
     save_model,
 )
 from engine.nn import MLP
+from engine.train import Trainer
 
 CONFIG = {"dataset": "moons", "lr": 1.0, "layers": [16, 16, 1]}
 
@@ -41,6 +46,22 @@ def test_round_trip_restores_architecture_weights_and_config(tmp_path):
         (n, p.data) for n, p in model.named_parameters()
     ]
     assert loaded([0.3, -0.2]).data == model([0.3, -0.2]).data
+
+
+def test_a_trained_model_round_trips_every_weight_including_the_output_bias(tmp_path):
+    # An untrained model's biases are all 0, so a load that skipped one would go unseen.
+    X, y = make_moons(n_samples=40, noise=0.1, random_state=0)
+    trainer = Trainer(TrainConfig(layers=(4, 3), steps=40, lr=0.2), X, y.astype(float), "binary")
+    while not trainer.finished:
+        trainer.step()
+    model = trainer.model
+    named = model.named_parameters()
+    assert named[-1][0] == "layers.2.neurons.0.b" and named[-1][1].data != 0.0
+    assert all(p.data != 0.0 for _, p in named)
+    _, path = saved(tmp_path, model)
+    loaded, _ = load_model(path)
+    assert [(n, p.data) for n, p in loaded.named_parameters()] == [(n, p.data) for n, p in named]
+    np.testing.assert_array_equal(mlp_forward_numpy(loaded, X), mlp_forward_numpy(model, X))
 
 
 def test_file_is_plain_json_with_named_weights_and_no_temp_files_left(tmp_path):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
 import pytest
 
 from engine import Value
-from engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, make_schedule
+from engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, follow_base_lr, make_schedule
 
 torch = pytest.importorskip("torch")
 
@@ -115,6 +116,94 @@ def test_load_state_dict_rejects_other_states():
         adam.load_state_dict({"type": "adam"})
 
 
+def test_a_bad_state_names_the_buffer_and_what_it_holds():
+    ps = [Value(1.0), Value(2.0)]
+    good = Adam(ps).state_dict()
+    for name in ("m", "v"):
+        with pytest.raises(ValueError, match=f"state '{name}' has 3 entries for 2 parameters"):
+            Adam(ps).load_state_dict({**good, name: [0.0, 0.0, 0.0]})
+        with pytest.raises(ValueError, match=f"state '{name}' has int entries"):
+            Adam(ps).load_state_dict({**good, name: 5})
+    sgd = SGD(ps, momentum=0.9).state_dict()
+    with pytest.raises(ValueError, match="state 'buffers' has 1 entries for 2 parameters"):
+        SGD(ps, momentum=0.9).load_state_dict({**sgd, "buffers": [0.0]})
+    with pytest.raises(ValueError, match=r"not a sgd optimizer state: \{'type': 'adam'"):
+        SGD(ps).load_state_dict(good)
+    with pytest.raises(ValueError, match="adam optimizer state is missing lr, betas, eps"):
+        Adam(ps).load_state_dict({"type": "adam"})
+
+
+def test_plain_sgd_keeps_no_momentum_buffers():
+    # Without momentum there is nothing to remember: the session stays small.
+    ps = [Value(1.0), Value(2.0)]
+    sgd = SGD(ps, lr=0.5)
+    for p in ps:
+        p.grad = 1.0
+    sgd.step()
+    assert [p.data for p in ps] == [0.5, 1.5]
+    assert sgd.state_dict()["buffers"] is None
+
+
+def test_default_learning_rates():
+    ps = [Value(1.0)]
+    assert (SGD(ps).lr, SGD(ps).momentum, Adam(ps).lr, Adam(ps).betas) == (
+        0.1,
+        0.0,
+        0.01,
+        (0.9, 0.999),
+    )
+
+
+def test_hyperparameter_ranges_include_their_ends_as_torch_does():
+    ps = [Value(1.0)]
+    SGD(ps, momentum=0.0)
+    Adam(ps, betas=(0.0, 0.0))  # 0 is allowed: no averaging at all
+    for momentum in (1.0, -0.1):
+        with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+            SGD(ps, momentum=momentum)
+    for betas in ((1.0, 0.9), (1.5, 0.9), (0.9, 1.0), (-0.1, 0.9), (0.9, -0.1)):
+        with pytest.raises(ValueError, match=r"betas must each be in \[0, 1\)"):
+            Adam(ps, betas=betas)
+    with pytest.raises(ValueError, match=r"eps must be > 0, got 0\.0"):
+        Adam(ps, eps=0.0)
+
+
+def test_schedule_arguments_are_checked_with_the_choices_named():
+    with pytest.raises(ValueError, match="choose one of constant, linear, cosine, step"):
+        make_schedule("exp", 1.0, 10)
+    for total in (True, 10.5, 0, -3):
+        with pytest.raises(ValueError, match="total_steps must be a positive integer"):
+            make_schedule("linear", 1.0, total)
+
+
+def test_step_schedule_sizes_and_the_smallest_accepted_values():
+    # The default step size is a third of the run, at least 1, and a whole number.
+    assert [make_schedule("step", 1.0, 3)(k) for k in range(5)] == [1.0, 0.5, 0.25, 0.125, 0.125]
+    assert [make_schedule("step", 1.0, 10)(k) for k in (2, 3, 6)] == [1.0, 0.5, 0.25]
+    assert make_schedule("step", 1.0, 4, step_size=1)(2) == 0.25
+    assert make_schedule("step", 1.0, 4, gamma=1.0)(3) == 1.0  # gamma 1: a constant rate
+    one = make_schedule("linear", 1.0, 1, final_lr=0.5)  # a one-step run
+    assert (one(0), one(1)) == (1.0, 0.5)
+    with pytest.raises(ValueError, match="step_size must be a positive integer, got 0"):
+        make_schedule("step", 1.0, 10, step_size=0)
+    for gamma in (0.0, 1.5):
+        with pytest.raises(ValueError, match=r"gamma must be in \(0, 1\]"):
+            make_schedule("step", 1.0, 10, gamma=gamma)
+
+
+def test_a_zero_learning_rate_is_allowed_and_changes_nothing():
+    # A linear schedule to 0 reaches it: lr 0 is a rate, not an error.
+    ps = [Value(1.0)]
+    ps[0].grad = 5.0
+    SGD(ps, lr=0.0).step()
+    Adam(ps).step(lr=0.0)
+    assert ps[0].data == 1.0
+    with pytest.raises(
+        TypeError, match=r"^an optimizer needs a list of Values, e\.g\. model\.parameters\(\)$"
+    ):
+        SGD([1.0])
+
+
 def test_zero_grad_and_registry():
     ps = [Value(1.0)]
     ps[0].grad = 3.0
@@ -184,6 +273,26 @@ def test_schedule_ends_and_defaults():
     assert SCHEDULES == ("constant", "linear", "cosine", "step")
 
 
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_every_schedule_keeps_its_final_rate_past_total_steps(name):
+    # A run goes past its planned length when a stop is cleared: the rate must
+    # neither climb back (torch's cosine is periodic) nor decay on (StepLR has no end).
+    total = 10
+    lr = make_schedule(name, 1.0, total, final_lr=0.1, step_size=3, gamma=0.5)
+    final = lr(total)
+    assert [lr(k) for k in (total + 1, total + 5, 2 * total, 100 * total)] == [final] * 4
+    rates = [lr(k) for k in range(5 * total)]
+    assert all(a >= b for a, b in itertools.pairwise(rates)), rates  # never goes back up
+    expected_final = {"constant": 1.0, "linear": 0.1, "cosine": 0.1, "step": 0.125}
+    assert final == pytest.approx(expected_final[name], rel=1e-12)
+
+
+def test_cosine_and_step_past_the_end_examples_of_issue_18():
+    assert make_schedule("cosine", 1.0, 10, final_lr=0.1)(15) == pytest.approx(0.1)  # was 0.55
+    step = make_schedule("step", 1.0, 9)  # step size 3
+    assert step(30) == step(9) == 0.125  # was 0.00098
+
+
 def test_bad_schedules_say_what_is_wrong():
     with pytest.raises(ValueError, match="unknown schedule 'exp'"):
         make_schedule("exp", 1.0, 10)
@@ -191,3 +300,20 @@ def test_bad_schedules_say_what_is_wrong():
         make_schedule("linear", 1.0, 0)
     with pytest.raises(ValueError, match="gamma"):
         make_schedule("step", 1.0, 10, gamma=2.0)
+
+
+def test_the_final_rate_follows_the_base_rate_so_a_decay_never_turns_into_a_rise():
+    # micrograd's demo, 1.0 -> 0.1, with a base rate of 0.01: 0.01 -> 0.001.
+    final = follow_base_lr(0.1, 1.0, 0.01)
+    assert final == pytest.approx(0.001, rel=1e-12)
+    schedule = make_schedule("linear", 0.01, 100, final_lr=final)
+    rates = [schedule(k) for k in range(101)]
+    assert all(b <= a for a, b in itertools.pairwise(rates))
+    assert rates[0] == 0.01 and rates[-1] == pytest.approx(0.001)
+    # The bug it fixes: the hidden 0.1 made the rate climb from 0.01 to 0.1.
+    rising = make_schedule("linear", 0.01, 100, final_lr=0.1)
+    assert rising(100) > rising(0)
+    # A warm-up the user set stays one; the default (None = 0) stays the default.
+    assert follow_base_lr(0.5, 0.1, 0.2) == pytest.approx(1.0)
+    assert follow_base_lr(None, 1.0, 0.01) is None
+    assert follow_base_lr(0.1, 0.0, 0.01) == 0.1  # no ratio to keep

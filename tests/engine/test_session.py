@@ -71,6 +71,162 @@ def test_save_at_50_load_and_run_to_100_equals_a_straight_run(name, tmp_path):
     assert resumed.finished and resumed.stop_reason == straight.stop_reason == "steps"
 
 
+def test_a_resumed_run_with_patience_stops_where_the_straight_run_stops(tmp_path):
+    # Patience counts steps since the best loss: a session must carry both the count
+    # and the best loss, or the resumed run waits for a new best that never comes.
+    config = TrainConfig(lr=1.0, patience=5, steps=200, test_fraction=0.25, batch_size=8)
+    X, y = moons(n=30)
+    straight = Trainer(config, X, y, "binary")
+    while not straight.finished:
+        straight.step()
+    assert straight.stop_reason == "patience" and 8 < straight.steps_done < 50
+    expected = [comparable(r) for r in straight.history]
+
+    for saved_at in range(1, straight.steps_done):  # issue 18: patience 5, saved at 8
+        first = Trainer(config, X, y, "binary")
+        for _ in range(saved_at):
+            first.step()
+        path = tmp_path / f"at-{saved_at}.session.json"
+        save_session(first, path)
+        resumed = load_session(path, X, y)
+        while not resumed.finished:
+            resumed.step()
+        assert resumed.stop_reason == "patience", saved_at
+        assert resumed.steps_done == straight.steps_done, saved_at
+        assert [comparable(r) for r in resumed.history] == expected
+
+
+def test_a_resumed_run_rolls_back_a_blow_up_to_the_same_weights(tmp_path):
+    # When a step's loss is inf, the weights go back to those of the step before it:
+    # the save point travels in the session, or a resumed run could not roll back.
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = X @ np.array([2.0, -1.0]) + 0.5
+    config = TrainConfig(
+        dataset="custom", layers=(4,), activation="tanh", loss="mse", reg="none", lr=0.8,
+        steps=500, test_fraction=0.0, divergence_factor=None,
+    )  # fmt: skip
+    straight = Trainer(config, X, y, "regression")
+    straight.run()
+    assert straight.diverged
+    k = straight.history[-1].step
+    for saved_at in (k - 1, k):
+        first = Trainer(config, X, y, "regression")
+        first.run(max_steps=saved_at)
+        save_session(first, tmp_path / "s.json")
+        resumed = load_session(tmp_path / "s.json", X, y)
+        resumed.run()
+        assert resumed.message == straight.message, saved_at
+        assert resumed.parameter_values() == straight.parameter_values(), saved_at
+
+
+BAD_TRAINER_STATES = {
+    "a list": (lambda s: [s], "trainer state must be an object, got list"),
+    "missing keys": (
+        lambda s: {k: v for k, v in s.items() if k not in ("parameters", "history")},
+        "trainer state is missing parameters, history",
+    ),
+    "steps_done a bool": (
+        lambda s: {**s, "steps_done": True},
+        "steps_done must be a whole number >= 0, got True",
+    ),
+    "steps_done negative": (
+        lambda s: {**s, "steps_done": -1},
+        "steps_done must be a whole number >= 0, got -1",
+    ),
+    "best_loss text": (lambda s: {**s, "best_loss": "x"}, "best_loss 'x' is not a number"),
+    "since_best a bool": (
+        lambda s: {**s, "since_best": True},
+        "since_best True is not a whole number >= 0",
+    ),
+    "since_best text": (
+        lambda s: {**s, "since_best": "x"},
+        "since_best 'x' is not a whole number >= 0",
+    ),
+    "parameters a list": (
+        lambda s: {**s, "parameters": list(s["parameters"].values())},
+        "^parameters must be an object mapping names to numbers$",
+    ),
+    "a parameter missing": (
+        lambda s: {**s, "parameters": dict(list(s["parameters"].items())[1:])},
+        r"^parameter 'layers\.0\.neurons\.0\.w\.0' is missing; the state was saved from a "
+        r"different architecture$",
+    ),
+    "a parameter as text": (
+        lambda s: {**s, "parameters": {**s["parameters"], "layers.0.neurons.0.b": "x"}},
+        r"^parameter 'layers\.0\.neurons\.0\.b' is 'x', not a number$",
+    ),
+    "an extra parameter": (
+        lambda s: {**s, "parameters": {**s["parameters"], "layers.9.neurons.0.b": 0.0}},
+        r"^parameter 'layers\.9\.neurons\.0\.b' does not exist in this network; the state "
+        r"was saved from a different architecture$",
+    ),
+    "previous of 2 parts": (
+        lambda s: {**s, "previous": s["previous"][:2]},
+        r"^'previous' is not a save point \(parameters, optimizer, rng\)$",
+    ),
+    "previous of 4 parts": (
+        lambda s: {**s, "previous": [*s["previous"], 0]},
+        r"'previous' is not a save point \(parameters, optimizer, rng\)",
+    ),
+    "previous without values": (
+        lambda s: {**s, "previous": [1.0, *s["previous"][1:]]},
+        r"'previous' is not a save point",
+    ),
+    "previous too short": (
+        lambda s: {**s, "previous": [s["previous"][0][:3], *s["previous"][1:]]},
+        r"'previous' has 3 values for \d+ parameters",
+    ),
+    "previous holding text": (
+        lambda s: {**s, "previous": [["x", *s["previous"][0][1:]], *s["previous"][1:]]},
+        r"a value in 'previous' is 'x', not a number",
+    ),
+    "previous holding a bool": (
+        lambda s: {**s, "previous": [[True, *s["previous"][0][1:]], *s["previous"][1:]]},
+        r"a value in 'previous' is True, not a number",
+    ),
+}
+
+
+def test_a_state_without_the_optional_keys_loads_with_their_defaults():
+    # Early-stopping counters and the stop message came later: older states lack them.
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10, patience=3), X, y, "binary")
+    for _ in range(4):
+        trainer.step()
+    state = json.loads(json.dumps(trainer.state_dict()))
+    for key in ("best_loss", "since_best", "stop_reason", "message"):
+        del state[key]
+    again = Trainer(TrainConfig(steps=10, patience=3), X, y, "binary")
+    again.load_state_dict(state)
+    loaded = again.state_dict()
+    assert (loaded["best_loss"], loaded["since_best"]) == (None, 0)  # inf: nothing seen yet
+    assert (loaded["stop_reason"], loaded["message"]) == ("", "")
+    assert again.step().step == 4
+
+
+def test_a_session_saved_before_the_first_step_loads_at_step_0(tmp_path):
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10), X, y, "binary")
+    save_session(trainer, tmp_path / "s.json")
+    again = load_session(tmp_path / "s.json", X, y)
+    assert again.steps_done == 0 and again.parameter_values() == trainer.parameter_values()
+    assert comparable(again.step()) == comparable(trainer.step())
+
+
+@pytest.mark.parametrize("case", list(BAD_TRAINER_STATES))
+def test_a_bad_trainer_state_says_what_is_wrong_and_changes_nothing(case):
+    X, y = moons(n=30)
+    trainer = Trainer(TrainConfig(steps=10), X, y, "binary")
+    trainer.step()
+    trainer.step()
+    state = json.loads(json.dumps(trainer.state_dict()))
+    change, message = BAD_TRAINER_STATES[case]
+    before = trainer.parameter_values()
+    with pytest.raises(ValueError, match=message):
+        trainer.load_state_dict(change(state))
+    assert trainer.parameter_values() == before and trainer.steps_done == 2
+
+
 def test_multiclass_session_round_trip_keeps_classes_and_extra(tmp_path):
     X, y = make_blobs(n_samples=40, centers=4, random_state=1)
     trainer = Trainer(TrainConfig(steps=10, optimizer="adam"), X, y, "multiclass", n_classes=4)

@@ -239,6 +239,89 @@ def test_minibatches_are_seeded_and_sized():
     assert a[0].nodes < full.nodes  # 8 samples per graph instead of 40
 
 
+def _forward_by_hand(trainer: Trainer, X: np.ndarray) -> np.ndarray:
+    """The MLP's outputs from its weight arrays: relu hidden layers, a linear last one."""
+    layers = trainer.weight_arrays()
+    out = X
+    for i, (W, b) in enumerate(layers):
+        out = out @ W.T + b
+        if i < len(layers) - 1:
+            out = np.maximum(out, 0.0)
+    return out
+
+
+def _loss_by_hand(loss: str, out: np.ndarray, y: np.ndarray) -> float:
+    """Each loss's textbook formula on the rows' own labels (y as the dataset gives them)."""
+    s = out[:, 0]
+    if loss == "hinge":
+        return float(np.mean(np.maximum(0.0, 1.0 - np.where(y > 0.5, 1.0, -1.0) * s)))
+    if loss == "bce":
+        p = 1.0 / (1.0 + np.exp(-s))
+        return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+    if loss == "mse":
+        return float(np.mean((s - y) ** 2))
+    logits = out - out.max(axis=1, keepdims=True)  # softmax_ce
+    log_softmax = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_softmax[np.arange(len(y)), y.astype(int)]))
+
+
+def _next_batch_rows(trainer: Trainer, size: int) -> np.ndarray:
+    """The rows the next step will draw: micrograd's permutation(n)[:batch_size], from the
+    minibatch generator's state as the trainer exports it."""
+    rng = np.random.default_rng()
+    rng.bit_generator.state = trainer.state_dict()["batch_rng"]
+    return rng.permutation(len(trainer.y_train))[:size]
+
+
+MINIBATCH_TASKS = {
+    "hinge": ("binary", lambda: moons(n=40)),
+    "bce": ("binary", lambda: moons(n=40)),
+    "softmax_ce": (
+        "multiclass",
+        lambda: (lambda X, y: (X, y.astype(float)))(*make_blobs(40, centers=3, random_state=2)),
+    ),
+    "mse": (
+        "regression",
+        lambda: (np.linspace(-1, 1, 40)[:, None], np.sin(np.linspace(-3, 3, 40))),
+    ),
+}
+
+
+@pytest.mark.parametrize("loss", sorted(MINIBATCH_TASKS))
+def test_a_minibatch_steps_loss_is_the_loss_of_its_chosen_rows_by_hand(loss):
+    task, make_data = MINIBATCH_TASKS[loss]
+    X, y = make_data()
+    config = TrainConfig(
+        batch_size=8, steps=10, test_fraction=0.25, reg="none", loss=loss, layers=(6,), lr=0.05
+    )
+    trainer = Trainer(config, X, y, task)
+    seen = set()
+    for _ in range(4):
+        rows = _next_batch_rows(trainer, 8)
+        seen.update(rows.tolist())
+        out = _forward_by_hand(trainer, trainer.X_train[rows])
+        labels = trainer.y_train[rows]
+        result = trainer.step()
+        assert result.loss == pytest.approx(_loss_by_hand(loss, out, labels), rel=1e-10)
+        if task == "binary":
+            assert result.accuracy == np.mean((out[:, 0] > 0) == (labels > 0.5))
+        elif task == "multiclass":
+            assert result.accuracy == np.mean(out.argmax(axis=1) == labels)
+    assert len(seen) > 8  # the batches differ from step to step
+
+
+def test_minibatch_training_learns():
+    X, y = make_moons(n_samples=120, noise=0.1, random_state=4)
+    config = TrainConfig(
+        batch_size=12, steps=300, test_fraction=0.25, optimizer="adam", lr=0.03, layers=(12, 12)
+    )
+    trainer = Trainer(config, X, y.astype(float), "binary")
+    run(trainer)
+    for X_part, y_part in ((trainer.X_train, trainer.y_train), (trainer.X_test, trainer.y_test)):
+        accuracy = np.mean((_forward_by_hand(trainer, X_part)[:, 0] > 0) == (y_part > 0.5))
+        assert accuracy >= 0.95, accuracy
+
+
 # ---------------------------------------------------------------------- divergence
 
 

@@ -1,7 +1,7 @@
 """Fault matrix, files the app writes: every writer goes through engine.atomic_write.
 
 One table of writers (model, session, drawn-data CSV, graph DOT/SVG/PNG, the
-``--plot`` PNG, the window's boundary/plots PNG and its screenshot), each
+``--plot`` PNG and SVG, the window's charts as PNG, SVG and CSV and its screenshot), each
 checked the same three ways: a new file gets exactly the mode a model file
 gets (the umask's, never 0600), a failure while writing keeps the old file
 byte for byte with no temporary file left, and a FIFO or a folder at the
@@ -84,7 +84,10 @@ WRITERS = [
     "graph_svg",
     "graph_png",
     "plot_png",
+    "plot_svg",
     "boundary_png",
+    "loss_svg",
+    "accuracy_csv",
     "screenshot",
 ]
 
@@ -105,20 +108,23 @@ def writer(request, trainer) -> Writer:
         explorer = request.getfixturevalue("graph_explorer")
         kind = name.removeprefix("graph_")
         return Writer(name, lambda p: getattr(explorer, f"export_{kind}")(str(p)), f".{kind}")
-    if name == "plot_png":
-        from microgui.commands.plot_export import export_plot
+    if name.startswith("plot_"):
+        from microgui.commands.plot_file import export_plot
+        from microgui.hookspecs import Dataset
 
-        return Writer(name, lambda p: export_plot(p, trainer, ("a", "b"), ("0", "1")), ".png")
+        data = Dataset(trainer.X, trainer.y, "binary", ("a", "b"), ("0", "1"))
+        return Writer(name, lambda p: export_plot(p, trainer, data), f".{name[5:]}")
     window = request.getfixturevalue("make_window")()
-    if name == "boundary_png":
+    if name in ("boundary_png", "loss_svg", "accuracy_csv"):
+        chart, fmt = name.split("_")
         report: list[tuple[str, str, str]] = []
         window.controller.files.finished.connect(lambda *done: report.append(done))
 
-        def boundary(p: Path) -> None:
-            window.controller.files.export_boundary_png(str(p))
-            _raise_on_failure("boundary", report)
+        def export(p: Path) -> None:
+            window.controller.files.export_chart_file(chart, str(p), fmt)
+            _raise_on_failure(chart, report)
 
-        return Writer(name, boundary, ".png")
+        return Writer(name, export, f".{fmt}")
     from microgui.window.widget_png import save_widget_png
 
     return Writer(name, lambda p: save_widget_png(window, p, "screenshot"), ".png")

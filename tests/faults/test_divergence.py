@@ -51,7 +51,7 @@ CASES = {
     # Same network, default guard: a finite loss 1e6 x the first counts as diverged.
     "demo, lr 1e3, loss explodes": (demo(lr=1e3), demo_data, 1),
     # A slow blow-up deep into the run.
-    "regression, lr 0.8, inf at step 198": (
+    "regression, lr 0.8, inf at step 270": (
         TrainConfig(
             dataset="custom",
             layers=(4,),
@@ -64,7 +64,7 @@ CASES = {
             divergence_factor=None,
         ),
         regression_data,
-        198,
+        270,  # a chaotic blow-up: the exact step follows the last bits of the slopes
     ),
 }
 

@@ -29,6 +29,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from window_fixtures import WAIT_MS, wait_ready_state
 
+from engine.config import LOSS_NAMES
+from engine.tasks import COMPATIBLE_LOSSES
 from microgui.widgets.validation import is_invalid
 from microgui.window.config_form import config_from_fields
 
@@ -53,8 +55,8 @@ EXPRESSIONS = (
 # Compared after the final Step: every TrainConfig field the window shows.
 SHOWN_FIELDS = (
     "dataset", "dataset_params", "seed", "test_fraction", "layers", "activation", "init",
-    "loss", "reg", "reg_strength", "optimizer", "lr", "momentum", "schedule", "batch_size",
-    "steps",
+    "loss", "reg", "reg_strength", "optimizer", "lr", "momentum", "schedule", "final_lr",
+    "step_size", "gamma", "batch_size", "steps",
 )  # fmt: skip
 
 
@@ -74,7 +76,7 @@ class Fuzzer:
             (1, self.toggle_view), (4, self.click_point), (4, self.click_node),
             (2, self.collapse), (3, self.type_expression), (2, self.show_training),
             (3, self.type_number), (1, self.cancel_generation), (1, self.preset),
-            (2, self.model_file),
+            (2, self.model_file), (2, self.refused_setting),
         ]  # fmt: skip
 
     # -------------------------------------------------------------- driving
@@ -102,6 +104,9 @@ class Fuzzer:
         self.qtbot.mouseClick(button, Qt.LeftButton)
 
     def type_into(self, line_edit, text: str) -> None:
+        # Into the field with the focus, as a user types: Space, S and R typed while another
+        # widget has the focus are the window's shortcuts (window/shortcut_guard.py).
+        line_edit.setFocus()
         line_edit.selectAll()
         self.qtbot.keyClick(line_edit, Qt.Key_Backspace)
         if text:
@@ -192,6 +197,18 @@ class Fuzzer:
         combo.setCurrentIndex(self.rng.randrange(combo.count()))  # a misfit loss included
         return combo.currentText()
 
+    def refused_setting(self) -> str:
+        """A setting the worker refuses for this data: a loss that does not fit its task, or
+        (two classes fit every loss) the biggest network the layer field allows."""
+        data = self.c.data
+        if data is not None and data.task != "binary":
+            misfits = [n for n in LOSS_NAMES if n not in ("auto", *COMPATIBLE_LOSSES[data.task])]
+            loss = self.rng.choice(misfits)
+            self.w.training_controls.loss.setCurrentText(loss)
+            return f"loss {loss} on {data.task} data"
+        self.type_into(self.w.model_controls.layers.text_edit, LAYER_TEXTS_BAD[-1])
+        return "layers 512 x 8"
+
     def choose_speed(self) -> str:
         combo = self.w.run_controls.speed.combo
         combo.setCurrentIndex(self.rng.randrange(combo.count()))
@@ -243,6 +260,7 @@ class Fuzzer:
         playground = self.w.playground
         self.w.tabs.setCurrentWidget(playground)
         text = self.rng.choice(EXPRESSIONS)
+        playground.editor.setFocus()  # typed where the focus is, as in type_into
         playground.editor.clear()
         for number, line in enumerate(text.splitlines()):
             if number:

@@ -89,7 +89,10 @@ def test_fractional_or_many_numeric_labels_mean_regression(load_csv):
     np.testing.assert_array_equal(data.y, [0.5, 1.5, 0.5])
     many = "x,y\n" + "".join(f"{i},{i}\n" for i in range(21))
     assert load_csv(many).task == "regression"
-    assert load_csv(many.replace("x,y\n", "x,y\n"), task="regression").y[-1] == 20.0
+    # Forced: three 0/1 labels that would be a binary task stay numbers.
+    forced = load_csv("x,y\n0,1\n1,0\n2,1\n", task="regression")
+    assert forced.task == "regression" and forced.class_names == ()
+    np.testing.assert_array_equal(forced.y, [1.0, 0.0, 1.0])
 
 
 def test_task_can_be_forced_to_classification(load_csv):

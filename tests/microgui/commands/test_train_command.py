@@ -247,6 +247,19 @@ def test_options_override_config_file_which_overrides_preset(tmp_path):
     assert config.dataset_params == {"noise": "0.3", "n_samples": "50"}  # typed per plugin later
 
 
+def test_a_new_lr_keeps_the_presets_decay_instead_of_rising_to_its_final_rate(tmp_path):
+    config = build_config(parse("--preset", "micrograd-demo", "--lr", "0.01"))
+    assert config.lr == 0.01 and config.final_lr == pytest.approx(0.001)
+    file = tmp_path / "c.json"
+    file.write_text(json.dumps({"lr": 0.5}))
+    config = build_config(parse("--preset", "micrograd-demo", "--config", str(file)))
+    assert config.final_lr == pytest.approx(0.05)
+    # A final rate given on the command line is the user's: kept, even above the rate.
+    config = build_config(parse("--preset", "micrograd-demo", "--lr", "0.01", "--final-lr", "0.1"))
+    assert config.final_lr == 0.1
+    assert build_config(parse("--preset", "micrograd-demo")).final_lr == 0.1  # as micrograd
+
+
 def test_config_file_errors_name_the_file_and_key(tmp_path, capsys):
     file = tmp_path / "c.json"
     file.write_text('{"lr": 0.5, "learning_rate": 1}')

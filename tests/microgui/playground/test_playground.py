@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 
 import pytest
 from micrograd_readme_example import micrograd_readme
@@ -97,7 +98,8 @@ def test_hostile_input_shows_an_error_at_the_offending_part_and_runs_nothing(
 
     monkeypatch.setattr(builtins, "eval", forbidden)
     monkeypatch.setattr(builtins, "exec", forbidden)
-    assert playground.set_text(text) is None
+    playground.set_text(text)  # neither evaluated nor executed: the spies above would raise
+    assert playground.editor.toPlainText() == text  # kept for the user to fix
     assert playground.error is not None
     assert f"`{segment}`" in playground.error_label.text()
     caret_line = playground.caret_label.text().splitlines()[-1]
@@ -120,3 +122,45 @@ def test_presets_all_evaluate(playground):
         playground.load_preset(playground.preset_combo.itemText(index))
         assert playground.error is None, playground.preset_combo.itemText(index)
         assert playground.snapshot is not None and len(playground.snapshot) > 2
+
+
+def _edit_text(qtbot, playground, old: str, new: str) -> None:
+    """Replace `old` by `new` in the editor as typed text (the debounced path)."""
+    text = playground.text()
+    assert old in text
+    cursor = playground.editor.textCursor()
+    start = text.index(old)
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(old), cursor.MoveMode.KeepAnchor)
+    playground.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(playground.evaluated, timeout=5000):
+        qtbot.keyClicks(playground.editor, new)
+
+
+def _neuron(x1: float, w1: float = -3.0, b: float = 6.8813735870195432) -> float:
+    return math.tanh(x1 * w1 + 0.0 * 1.0 + b)
+
+
+def test_the_text_is_the_truth_when_it_changes(qtbot, playground):
+    """README example (b = 2.0), then "one tanh neuron" (b = 6.88...): b follows the text,
+    exactly (the editor shows it to 4 decimals), and editing x1 = 2.0 to 5.0 counts."""
+    assert playground.variables()["b"] == 2.0
+    playground.load_preset("one tanh neuron")
+    assert playground.spins["b"].value() == pytest.approx(6.8814)
+    assert playground.variables()["b"] == 6.8813735870195432
+    assert playground.result.value == _neuron(2.0)  # tanh(0.8813735870195432) = 1/sqrt(2)
+    _edit_text(qtbot, playground, "x1 = 2.0", "x1 = 5.0")
+    assert playground.spins["x1"].value() == 5.0
+    assert playground.result.value == _neuron(5.0)
+
+
+def test_an_edited_value_holds_until_the_texts_own_value_changes(qtbot, playground):
+    playground.load_preset("one tanh neuron")
+    playground.set_variable("w1", -1.0)
+    assert playground.result.value == _neuron(2.0, w1=-1.0)
+    _edit_text(qtbot, playground, "w2 = 1.0", "w2 = 1.5")  # another input: w1 stays -1
+    assert playground.spins["w1"].value() == -1.0
+    assert playground.result.value == _neuron(2.0, w1=-1.0)
+    _edit_text(qtbot, playground, "w1 = -3.0", "w1 = -2.0")  # its own value: the text wins
+    assert playground.spins["w1"].value() == -2.0
+    assert playground.result.value == _neuron(2.0, w1=-2.0)

@@ -88,6 +88,23 @@ def _walk(value, seen=None):
         yield from _walk(child, seen)
 
 
+def _start_long_run(qtbot, worker, moons, min_step=2):
+    """Start a run that cannot end while the test watches; return once it took steps.
+
+    Pausing before the first step reports "idle", not "paused": wait for steps.
+    """
+    worker.worker.configure(_config(steps=1_000_000), moons)
+    worker.worker.start()
+    qtbot.waitUntil(
+        lambda: (
+            bool(worker.received)
+            and worker.received[-1].state == "running"
+            and worker.received[-1].step >= min_step
+        ),
+        timeout=WAIT_MS,
+    )
+
+
 def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
     w = worker.worker
     w.configure(_config(), moons)
@@ -114,6 +131,83 @@ def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):
     assert worker.relay.threads == {threading.main_thread().ident}  # drawn on the GUI thread
 
 
+def test_step_during_training_pauses_the_run(qtbot, worker, moons):
+    w = worker.worker
+    _start_long_run(qtbot, worker, moons, min_step=3)
+    w.step()
+    qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+    paused = worker.received[-1]
+    count = len(worker.received)
+    # Commands are handled in order, between steps: the answer to this one follows any
+    # step a still-running loop would take, so its state shows whether the run stopped.
+    w.set_axes((0, 1))
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    after = worker.received[-1]
+    assert (after.state, after.step) == ("paused", paused.step)
+    assert not w.running
+
+
+def test_reset_during_training_stops_at_step_0_with_new_weights(qtbot, worker, moons):
+    w = worker.worker
+    _start_long_run(qtbot, worker, moons, min_step=3)
+    trained = worker.received[-1]
+    w.reset(init_seed=5)
+    qtbot.waitUntil(lambda: worker.received[-1].step == 0, timeout=WAIT_MS)
+    reset = worker.received[-1]
+    assert reset.state == "idle" and len(reset.history["step"]) == 0
+    assert any(
+        not np.array_equal(a, b)
+        for (a, _), (b, _) in zip(trained.weights, reset.weights, strict=True)
+    )
+    count = len(worker.received)
+    w.set_axes((0, 1))  # answered after any step a still-running loop would take
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert (worker.received[-1].state, worker.received[-1].step) == ("idle", 0)
+
+
+def test_train_after_the_run_finished_answers_at_once_with_finished(qtbot, worker, moons):
+    # The window waits for an answer to Train; a finished run must give one every time.
+    w = worker.worker
+    w.configure(_config(steps=5), moons)
+    w.start()
+    qtbot.waitUntil(
+        lambda: bool(worker.received) and worker.received[-1].state == "finished",
+        timeout=WAIT_MS,
+    )
+    count = len(worker.received)
+    w.start()
+    w.start()  # at once: neither the snapshot rate limit nor the last's receipt may drop it
+    qtbot.waitUntil(lambda: len(worker.received) >= count + 2, timeout=WAIT_MS)
+    answers = worker.received[count:]
+    assert [(a.state, a.step, a.message) for a in answers] == [
+        ("finished", 5, "finished 5 steps")
+    ] * 2
+    assert not w.running
+
+
+def test_a_speed_limit_paces_the_run_from_its_first_step(qtbot, worker, moons):
+    w = worker.worker
+    w.set_speed(200.0)
+    _start_long_run(qtbot, worker, moons, min_step=3)
+    assert worker.received[-1].message == ""
+
+
+def test_states_before_the_first_step_and_right_after_start(qtbot, worker, moons):
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    qtbot.waitUntil(lambda: bool(worker.received), timeout=WAIT_MS)
+    w.pause()  # nothing trained yet: "idle", not "paused"
+    qtbot.waitUntil(lambda: len(worker.received) >= 2, timeout=WAIT_MS)
+    assert [(r.state, r.step) for r in worker.received[:2]] == [("idle", 0), ("idle", 0)]
+    w.start()
+    qtbot.waitUntil(lambda: len(worker.received) >= 3, timeout=WAIT_MS)
+    assert worker.received[2].state == "running"  # start's own answer, before any step's
+    w.pause()
+    qtbot.waitUntil(lambda: worker.received[-1].state != "running", timeout=WAIT_MS)
+    last = worker.received[-1]
+    assert last.state == ("paused" if last.step else "idle")
+
+
 def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
     handle = WorkerHandle()
     relay = Relay(handle, acknowledge=False)
@@ -135,21 +229,27 @@ def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
 def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moons):
     before = sys.getswitchinterval()
     w = worker.worker
-    w.configure(_config(steps=100_000), moons)
-    w.start()
-    # Wait for a step: pausing before the first one reports "idle", not "paused".
-    qtbot.waitUntil(
-        lambda: (
-            bool(worker.received)
-            and worker.received[-1].state == "running"
-            and worker.received[-1].step >= 2
-        ),
-        timeout=WAIT_MS,
-    )
+    _start_long_run(qtbot, worker, moons)
     assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
     w.pause()
     qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
     assert sys.getswitchinterval() == pytest.approx(before)
+
+
+def test_gc_and_switch_interval_are_restored_even_when_gc_was_off(qtbot, worker, moons):
+    import gc
+
+    before = sys.getswitchinterval()
+    w = worker.worker
+    gc.disable()  # e.g. an app that manages collections itself
+    try:
+        _start_long_run(qtbot, worker, moons)
+        w.pause()
+        qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+        assert sys.getswitchinterval() == pytest.approx(before)
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
 
 
 def test_a_config_the_engine_refuses_is_reported_with_its_field(qtbot, worker, registry):

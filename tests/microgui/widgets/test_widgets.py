@@ -17,7 +17,7 @@ from microgui.widgets import (
     TrainingStatusBar,
 )
 from microgui.widgets.boundary_grid import BoundaryGrid
-from microgui.widgets.boundary_image import boundary_rgba, grid_index
+from microgui.widgets.boundary_image import boundary_rgba, grid_index, image_rect
 from microgui.widgets.validation import invalid_reason, is_invalid
 
 
@@ -38,13 +38,33 @@ def _binary_grid(n: int = 40) -> BoundaryGrid:
 def test_boundary_image_colours_follow_the_sign_of_the_output():
     grid = _binary_grid()
     rgba = boundary_rgba(grid)
-    assert rgba.shape == (40, 40, 4) and rgba.dtype == np.uint8
-    left, right = rgba[20, 0], rgba[20, -1]
+    assert rgba.ndim == 3 and rgba.shape[2] == 4 and rgba.dtype == np.uint8
+    m = rgba.shape[0]
+    left, right = rgba[m // 2, 0], rgba[m // 2, -1]
     assert left[0] > left[2], "negative side should be orange (red > blue)"
     assert right[2] > right[0], "positive side should be blue"
     hard = boundary_rgba(grid, discretize=True)
     # Discretized: every pixel on one side has the same colour.
-    assert len({tuple(p) for p in hard[:, 25:].reshape(-1, 4)}) == 1
+    assert len({tuple(p) for p in hard[:, m // 2 + 10 :].reshape(-1, 4)}) == 1
+
+
+def test_the_heat_map_is_smooth_not_stair_steps():
+    """A 40 x 40 grid is drawn as a ~300-pixel image whose class edge moves at most one
+    pixel from row to row: no visible cells at an ordinary plot size."""
+    n = 40
+    xs = np.linspace(-2, 2, n)
+    gx, gy = np.meshgrid(xs, xs)
+    score = gx - 0.3 * gy  # an oblique boundary
+    grid = BoundaryGrid("binary", (-2.0, 2.0), (-2.0, 2.0), np.tanh(score), score[..., None])
+    image = boundary_rgba(grid, discretize=True)
+    m = image.shape[0]
+    assert image.shape[:2] == (m, m) and m >= 250
+    blue = image[..., 2] > image[..., 0]
+    edge = np.argmax(blue, axis=1)  # first blue column of each row
+    assert np.abs(np.diff(edge)).max() <= 1
+    # Corners stay on the samples: image_rect puts the first and last pixel centres there.
+    x0, _y0, w, _h = image_rect(grid.x_range, grid.y_range, image.shape)
+    assert x0 + w / m / 2 == pytest.approx(-2.0) and x0 + w - w / m / 2 == pytest.approx(2.0)
 
 
 def test_grid_index_maps_data_coordinates_to_cells():
@@ -62,7 +82,7 @@ def test_boundary_plot_hover_text_reports_output_and_class(qtbot):
     plot.set_points(np.array([[1.0, 1.0]]), np.array([1.0]), class_names=("red", "blue"))
     plot.set_boundary(_binary_grid())
     text = plot.describe_point(1.5, 0.0)
-    assert "x = 1.500" in text and "class blue" in text
+    assert "x = 1.5 " in text and "class blue" in text
     output = float(text.split("output = ")[1].split()[0])
     assert output == pytest.approx(1.5, abs=0.06)  # nearest sample is within half a step
 
@@ -110,10 +130,17 @@ def test_loss_plot_skips_nan_and_supports_log_scale(qtbot):
     plot.set_history(steps, np.array([1.0, 0.5, np.nan, 0.2, 0.1]), None, np.full(5, 0.1))
     x, _ = plot.train_curve.getData()
     assert list(x) == [0, 1, 3, 4]
+    assert plot.plot_item.vb.viewRange()[1][1] > 0.9  # linear: the axis reaches 1.0
     plot.set_log_scale(True)
-    assert plot.log_scale
-    assert plot.plot_item.ctrl.logYCheck.isChecked()
+    # Drawn in log10: the curve runs 0 .. -1 and the axis follows it.
+    np.testing.assert_allclose(plot.train_curve.getData()[1], np.log10([1.0, 0.5, 0.2, 0.1]))
+    low, high = plot.plot_item.vb.viewRange()[1]
+    assert low < -0.9 and high < 0.5
+    assert plot.plot_item.getAxis("left").logMode and plot.plot_item.ctrl.logYCheck.isChecked()
     assert len(plot.lr_curve.getData()[0]) == 5
+    plot.set_log_scale(False)
+    assert plot.plot_item.vb.viewRange()[1][1] > 0.9
+    assert not plot.plot_item.ctrl.logYCheck.isChecked()
 
 
 def test_metric_plot_pins_accuracy_to_unit_range(qtbot):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtSvg import QSvgRenderer
 from window_fixtures import WAIT_MS
 
 from engine.modelio import load_model
@@ -67,14 +69,49 @@ def test_export_model_and_pngs(qtbot, make_window, tmp_path):
     assert done.args[2] == ""
     model, config = load_model(model_path)
     assert model.nouts == [4, 4, 1] and config["dataset"] == "moons"
-    for kind, method in (
-        ("boundary", c.files.export_boundary_png),
-        ("plots", c.files.export_plots_png),
-    ):
-        png = tmp_path / f"{kind}.png"
-        assert method(str(png))
+    assert f"Exported model to {model_path}" in window.status.message()
+
+
+def test_every_chart_exports_png_svg_and_csv_and_says_where(qtbot, make_window, tmp_path):
+    """Through pyqtgraph's exporters, atomically; the status bar names the file."""
+    window = make_window()
+    _train_to(qtbot, window, 5)
+    files = window.controller.files
+    for chart in ("boundary", "loss", "accuracy"):
+        png, svg, csv_path = (tmp_path / f"{chart}.{fmt}" for fmt in ("png", "svg", "csv"))
+        assert files.export_chart_file(chart, str(png))
+        assert str(png) in window.status.message() and "PNG" in window.status.message()
         image = QImage(str(png))
         assert not image.isNull() and image.width() > 100 and image.height() > 100
+        assert files.export_chart_file(chart, str(svg))
+        assert str(svg) in window.status.message()
+        assert QSvgRenderer(str(svg)).isValid()
+        assert files.export_chart_file(chart, str(csv_path))
+        header = next(csv.reader(csv_path.open()))
+        assert "train_x" in header and "train_y" in header, header
+    rows = list(csv.DictReader((tmp_path / "loss.csv").open()))
+    losses = [float(r["train_y"]) for r in rows if r["train_y"]]
+    trainer_losses = list(window.controller.worker.trainer.history.column("loss"))
+    assert losses == pytest.approx(trainer_losses[: len(losses)], rel=1e-9)
+    assert "lr_y" in rows[0]  # the learning rate, drawn in its own ViewBox, is in the data
+    assert not list(tmp_path.glob(".*")), "no temporary file left behind"
+
+
+def test_a_failed_chart_export_keeps_the_old_file_and_says_why(qtbot, make_window, tmp_path):
+    window = make_window()
+    _train_to(qtbot, window, 3)
+    target = tmp_path / "loss.svg"
+    target.write_text("the previous export")
+    files = window.controller.files
+    assert not files.export_chart_file("loss", str(tmp_path / "missing" / "loss.svg"))
+    assert "does not exist" in window.status.message()
+    assert not files.export_chart_file("loss", str(tmp_path / "loss.gif"))
+    assert "unknown plot format" in window.status.message()
+    (tmp_path / "folder.png").mkdir()
+    assert not files.export_chart_file("loss", str(tmp_path / "folder.png"))
+    assert "is a folder" in window.status.message()
+    assert target.read_text() == "the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.png", "loss.svg", "window.ini"]
 
 
 def test_draw_mode_adds_and_removes_points_and_trains_on_them(qtbot, make_window, tmp_path):

@@ -195,13 +195,17 @@ def test_switching_dataset_mid_training_is_safe(qtbot, make_window):
 
 
 def test_learning_rate_change_mid_training_continues_from_the_weights(qtbot, make_window):
-    window = make_window()
+    # A run that cannot end while the test watches: a 400-step run could finish before the
+    # debounced edit arrived, and the test then waited out its timeout (issue 18).
+    window = make_window(steps=1_000_000)
     c = window.controller
     c.start()
     qtbot.waitUntil(lambda: c.snapshot.step >= 10, timeout=WAIT_MS)
     window.training_controls.lr.setText("0.05")
     window.training_controls.lr.textEdited.emit("0.05")
     qtbot.waitUntil(lambda: c.snapshot.lr == 0.05 and _state(window) == "running", timeout=WAIT_MS)
+    changed_at = c.snapshot.step
+    qtbot.waitUntil(lambda: c.snapshot.step > changed_at, timeout=WAIT_MS)  # it goes on
     c.pause()
     qtbot.waitUntil(lambda: _state(window) == "paused", timeout=WAIT_MS)
     history = c.snapshot.history
@@ -209,6 +213,34 @@ def test_learning_rate_change_mid_training_continues_from_the_weights(qtbot, mak
     np.testing.assert_array_equal(history["step"], np.arange(len(history["step"])))
     assert history["lr"][0] == pytest.approx(0.1)
     assert history["lr"][-1] == pytest.approx(0.05)
+
+
+def test_step_or_s_during_training_pauses_the_run(qtbot, make_window):
+    window = make_window(steps=1_000_000)
+    c = window.controller
+    window.activateWindow()
+    window.view.boundary.setFocus()
+    presses = {
+        "Step button": lambda: qtbot.mouseClick(window.run_controls.step_button, Qt.LeftButton),
+        "S key": lambda: qtbot.keyClick(window.view.boundary, Qt.Key_S),
+    }
+    for name, press in presses.items():
+        c.start()
+        started_at = c.snapshot.step
+        qtbot.waitUntil(
+            lambda: _state(window) == "running" and c.snapshot.step > started_at + 2,  # noqa: B023
+            timeout=WAIT_MS,
+        )
+        press()
+        qtbot.waitUntil(lambda: _state(window) == "paused", timeout=WAIT_MS)
+        paused = c.snapshot
+        # The worker answers commands in order: this snapshot comes after any step that a
+        # still-running loop would take, so it shows whether the run really stopped.
+        c.worker.set_axes((0, 1))
+        qtbot.waitUntil(lambda: c.snapshot is not paused, timeout=WAIT_MS)  # noqa: B023
+        assert _state(window) == "paused", name
+        assert c.snapshot.step == paused.step, name
+        assert window.run_controls.train_button.text().endswith("Train"), name
 
 
 def test_closing_mid_training_stops_the_worker_thread(qtbot, make_window):
@@ -264,7 +296,11 @@ def test_csv_dataset_needs_a_file_before_training(qtbot, make_window, tmp_path):
     combo.setCurrentIndex(combo.findData("csv"))
     qtbot.waitUntil(lambda: not window.run_controls.train_button.isEnabled(), timeout=WAIT_MS)
     path_field = window.dataset_controls.params.editors["path"]
-    assert is_invalid(path_field.line_edit)
+    # No error before any path was entered: the next step, in grey, and Train disabled.
+    assert not is_invalid(path_field.line_edit)
+    message = window.run_controls.error_label
+    assert message.text() == "CSV file: choose a file for 'path' (type its path or press Browse…)"
+    assert message.property("hint") and "invalid" not in message.text()
     csv = tmp_path / "points.csv"
     csv.write_text("a,b,label\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n2,2,1\n-1,0,0\n")
     path_field.line_edit.setText(str(csv))

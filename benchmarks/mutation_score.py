@@ -1,0 +1,240 @@
+"""Mutation testing of the engine and the training worker: how many planted bugs the tests catch.
+
+mutmut (pinned in the ``dev`` dependency group) rewrites one operator, constant or
+call at a time in a copy of the code and runs the tests that reach the
+changed function; a mutant the tests do not notice "survives". This script
+prepares that copy, runs mutmut, and prints the score (killed / tested) per
+file and overall, then every survivor with its diff, marked as explained
+when ``benchmarks/mutation_survivors.md`` lists it (an equivalent mutant: no
+test can tell it apart, because it computes the same thing).
+
+Not part of CI (it takes a long while on two cores); run it before resolving
+an issue that changes engine/ or the worker, and put the score in the note
+(``--retest-survivors`` after adding tests, ``--fresh`` to start over)::
+
+    python benchmarks/mutation_score.py                  # engine/ (tests/engine, not slow)
+    python benchmarks/mutation_score.py --target worker  # training_run/worker.py
+    python benchmarks/mutation_score.py "engine.optim*"  # only these mutants
+    python benchmarks/mutation_score.py --report         # the last results, no run
+
+The copy lives in build/mutation/<target> (ignored by git), so a second run
+only tests what changed. Exit status: 0 when the score reaches the target's
+bar and every survivor is explained, 1 otherwise, 2 when mutmut itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPLAINED_FILE = ROOT / "benchmarks" / "mutation_survivors.md"
+COPIED = ("engine", "microgui", "plugins", "resources", "tests", "pyproject.toml", "README.md")
+# mutmut's exit codes, as its own mutmut.stats.status_by_exit_code reads them.
+KILLED_CODES = {1, 3, 36, -24, 24, 152, 255, -11, -9}  # failed, crashed or timed out
+SURVIVED_CODES = {0, 5, 33}  # the tests passed, or no test reached the mutant
+
+
+@dataclass(frozen=True)
+class Target:
+    mutate: tuple[str, ...]  # globs of files to mutate, relative to the repository
+    tests: tuple[str, ...]  # the fast test subset that covers them
+    bar: float  # the score to reach, in percent
+    # Qt's threads must not be forked from a process that already ran them
+    forkserver: bool = False
+
+
+TARGETS = {
+    "engine": Target(("engine/*",), ("tests/engine",), 90.0),
+    "worker": Target(
+        ("microgui/training_run/worker.py",),
+        (
+            "tests/microgui/training_run/test_worker.py",
+            "tests/microgui/window/test_training_window.py",
+            "tests/microgui/window/test_files_and_settings.py",  # save, export, open
+        ),
+        80.0,
+        forkserver=True,
+    ),
+}
+
+
+def mutmut_config(target: Target) -> str:
+    """The [tool.mutmut] table, appended to the copy's pyproject.toml only."""
+    selection = [*target.tests, "-m", "not slow", "-p", "no:cacheprovider"]
+    lines = [
+        "",
+        "[tool.mutmut]",
+        'source_paths = ["engine", "microgui"]',
+        f"only_mutate = {json.dumps(list(target.mutate))}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}",
+        'also_copy = ["plugins", "resources", "README.md"]',
+        "timeout_multiplier = 10.0",
+        "timeout_constant = 5.0",
+        # the code changes between runs: re-test only what changed, without asking
+        'on_dependency_change = "ignore"',
+    ]
+    if target.forkserver:
+        lines.append('process_isolation = "forkserver"')
+    return "\n".join(lines) + "\n"
+
+
+def prepare(work: Path, target: Target) -> None:
+    """Copy the code into `work`; unchanged files keep their time, so mutmut reuses results."""
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in COPIED:
+        source, copy = ROOT / name, work / name
+        if copy.is_dir():
+            shutil.rmtree(copy)
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=ignore)  # copy2: times kept
+        else:
+            shutil.copy2(source, copy)
+    pyproject = work / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + mutmut_config(target))
+    # mutmut itself re-mutates a file newer than its mutants and re-tests changed functions.
+
+
+def forget_survivors(work: Path) -> int:
+    """Mark every survivor untested, so the next run tries it against the current tests."""
+    count = 0
+    for meta in (work / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        codes = data.get("exit_code_by_key", {})
+        for name, code in codes.items():
+            if code in SURVIVED_CODES:
+                codes[name] = None
+                count += 1
+        meta.write_text(json.dumps(data))
+    return count
+
+
+def run_mutmut(work: Path, patterns: list[str], children: int) -> int:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Qt's settings and the tests' folders stay out of the user's home.
+    env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mutation-config-")
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = [str(mutmut), "run", "--max-children", str(children), *patterns]
+    return subprocess.run(command, cwd=work, env=env).returncode
+
+
+def results(work: Path) -> dict[str, dict[str, int | None]]:
+    """{file: {mutant name: exit code}} from mutmut's .meta files."""
+    found = {}
+    for meta in sorted((work / "mutants").rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        file = str(meta.relative_to(work / "mutants"))[: -len(".meta")]
+        found[file] = data.get("exit_code_by_key", {})
+    return found
+
+
+def explained_survivors() -> dict[str, str]:
+    """{mutant name: why it is equivalent} from the list kept next to this script."""
+    if not EXPLAINED_FILE.exists():
+        return {}
+    entries = {}
+    for line in EXPLAINED_FILE.read_text().splitlines():
+        match = re.match(r"- `([^`]+)`: (.+)", line.strip())
+        if match:
+            entries[match.group(1)] = match.group(2)
+    return entries
+
+
+def diff_of(work: Path, name: str) -> str:
+    shown = subprocess.run(
+        [str(Path(sys.executable).with_name("mutmut")), "show", name],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in shown.stdout.splitlines() if line[:1] in "+-@"]
+    return "\n".join("        " + line for line in lines if not line.startswith(("+++", "---")))
+
+
+def report(work: Path, target: Target, patterns: list[str], show_diffs: bool) -> int:
+    by_file = results(work)
+    explained = explained_survivors()
+    killed = tested = 0
+    survivors: list[str] = []
+    print(f"\n{'file':44} {'killed':>7} {'tested':>7} {'score':>7}")
+    for file, codes in by_file.items():
+        if patterns:  # a partial run: count only the mutants asked for
+            codes = {
+                k: v for k, v in codes.items() if any(re.fullmatch(_glob(p), k) for p in patterns)
+            }
+        file_killed = sum(1 for code in codes.values() if code in KILLED_CODES)
+        file_survived = [k for k, code in codes.items() if code in SURVIVED_CODES]
+        file_tested = file_killed + len(file_survived)
+        if not file_tested:
+            continue
+        killed, tested = killed + file_killed, tested + file_tested
+        survivors += file_survived
+        print(f"{file:44} {file_killed:7} {file_tested:7} {100 * file_killed / file_tested:6.1f}%")
+    if not tested:
+        print("no results yet: run without --report first")
+        return 1
+    score = 100 * killed / tested
+    unexplained = [name for name in survivors if name not in explained]
+    print(f"{'total':44} {killed:7} {tested:7} {score:6.1f}%   (bar {target.bar:g}%)")
+    print(
+        f"\n{len(survivors)} survivors: {len(survivors) - len(unexplained)} explained as "
+        f"equivalent in {EXPLAINED_FILE.relative_to(ROOT)}, {len(unexplained)} not"
+    )
+    for name in survivors:
+        mark = "explained" if name in explained else "UNEXPLAINED"
+        print(f"  {mark:11} {name}" + (f": {explained[name]}" if name in explained else ""))
+        if show_diffs and name not in explained:
+            print(diff_of(work, name))
+    stale = sorted(set(explained) - set(survivors))
+    if stale and not patterns:
+        print(f"\n{len(stale)} listed survivors no longer survive (killed or renamed); drop them:")
+        for name in stale:
+            print(f"  {name}")
+    return 0 if score >= target.bar and not unexplained else 1
+
+
+def _glob(pattern: str) -> str:
+    return ".*".join(re.escape(part) for part in pattern.split("*"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("patterns", nargs="*", help='mutant names or globs, e.g. "engine.optim*"')
+    parser.add_argument("--target", choices=sorted(TARGETS), default="engine")
+    parser.add_argument("--work", type=Path, help="the copy's folder (build/mutation/TARGET)")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument("--report", action="store_true", help="print the last results only")
+    parser.add_argument("--fresh", action="store_true", help="forget every earlier result")
+    parser.add_argument(
+        "--retest-survivors", action="store_true", help="try the survivors again (new tests)"
+    )
+    parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
+    args = parser.parse_args(argv)
+    target = TARGETS[args.target]
+    work = args.work or ROOT / "build" / "mutation" / args.target
+    if args.fresh and work.exists():
+        shutil.rmtree(work)
+    if not args.report:
+        prepare(work, target)
+        if args.retest_survivors:
+            print(f"re-testing {forget_survivors(work)} survivors")
+        code = run_mutmut(work, args.patterns, args.children)
+        if code not in (0, 1):  # mutmut's own failure (a clean run failing, a bad setup)
+            print(f"mutmut stopped with exit status {code}", file=sys.stderr)
+            return 2
+    return report(work, target, args.patterns, show_diffs=not args.no_diffs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
