@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 __all__ = ["EdgeLayer"]
 
+_EDGE_CHUNK = 1500.0  # scene units per group of lines
 # Opaque greys (translucent lines are much slower to draw), light and thin to dark and wide;
 # widths in scene units, never under one device pixel. Not Qt's cosmetic width 0: its
 # stroker walks a long line's whole length even where a tile clips it away, which made
@@ -63,8 +64,8 @@ class EdgeLayer(QGraphicsItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._bounds = QRectF()
-        self._segments = np.zeros((0, 4))
-        self._lines: list[QLineF] = []
+        self._chunks: list[tuple[QRectF, list[QLineF], np.ndarray]] = []
+        self._by_level: list[list[list[QLineF]]] = []  # per chunk, per flow level
         self._levels = np.zeros(0, dtype=np.int64)
         self._tiles: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._pending: dict[tuple[int, int, int], QRectF] = {}
@@ -78,10 +79,23 @@ class EdgeLayer(QGraphicsItem):
         """
         self.prepareGeometryChange()
         self._bounds = QRectF(bounds)
-        self._segments = np.asarray(segments, dtype=np.float64).reshape(-1, 4)
-        self._lines = [QLineF(*row) for row in self._segments.tolist()]
-        self._levels = np.ones(len(self._segments), dtype=np.int64)
-        self._clear_tiles()
+        self._chunks = []
+        self._levels = np.ones(len(segments), dtype=np.int64)
+        if len(segments):
+            # Lines grouped by the region of their end point, so a tile only
+            # clips the groups whose bounding box reaches it.
+            cells = np.floor(segments[:, 2:4] / _EDGE_CHUNK).astype(np.int64)
+            keys = cells[:, 0] * 1_000_000 + cells[:, 1]
+            for key in np.unique(keys):
+                chunk = segments[keys == key]
+                left = float(np.minimum(chunk[:, 0], chunk[:, 2]).min())
+                right = float(np.maximum(chunk[:, 0], chunk[:, 2]).max())
+                top = float(np.minimum(chunk[:, 1], chunk[:, 3]).min())
+                bottom = float(np.maximum(chunk[:, 1], chunk[:, 3]).max())
+                rect = QRectF(left, top, right - left, bottom - top).adjusted(-3, -3, 3, 3)
+                index = np.nonzero(keys == key)[0]
+                self._chunks.append((rect, [QLineF(*row) for row in chunk.tolist()], index))
+        self._regroup()
 
     def set_levels(self, levels: np.ndarray) -> None:
         """The flow level of every edge (same order as the segments); redraws the tiles."""
@@ -89,7 +103,7 @@ class EdgeLayer(QGraphicsItem):
         if len(levels) != len(self._levels) or np.array_equal(levels, self._levels):
             return
         self._levels = levels
-        self._clear_tiles()
+        self._regroup()
 
     def first_drawn_level(self, scale: float) -> int:
         """The weakest flow level drawn at ``scale`` (device pixels per scene unit)."""
@@ -104,35 +118,42 @@ class EdgeLayer(QGraphicsItem):
         """Each edge's flow level (a copy)."""
         return self._levels.copy()
 
-    def _clear_tiles(self) -> None:
+    def _regroup(self) -> None:
+        self._by_level = []
+        for _, lines, index in self._chunks:
+            chunk_levels = self._levels[index]
+            self._by_level.append(
+                [
+                    [lines[i] for i in np.nonzero(chunk_levels == level)[0].tolist()]
+                    for level in range(FLOW_LEVELS)
+                ]
+            )
         self._tiles.clear()
         self._pending.clear()
         self.update()
 
     def _draw_lines(self, painter: QPainter, reach: QRectF, scale: float = 1.0) -> None:
-        """Every line that crosses ``reach``, weak levels first.
+        """Every line whose chunk reaches ``reach``, weak levels first.
 
         ``scale``: device pixels per scene unit, so that no line is thinner than a pixel.
-        Only the lines that really cross ``reach`` are handed to Qt: in a dense fan
-        most lines pass beside a tile, and Qt would still stroke them.
         """
+        chunks = [
+            by_level
+            for (rect, _, _), by_level in zip(self._chunks, self._by_level, strict=True)
+            if rect.intersects(reach)
+        ]
         first = self.first_drawn_level(scale)
-        crossing = np.nonzero((self._levels >= first) & _crosses(self._segments, reach))[0]
-        levels = self._levels[crossing]
-        painter.setRenderHint(
-            QPainter.RenderHint.Antialiasing, len(crossing) <= _ANTIALIAS_MAX_LINES
-        )
-        lines = self._lines
+        count = sum(len(lines) for by_level in chunks for lines in by_level[first:])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= _ANTIALIAS_MAX_LINES)
         for level, (colour, width) in enumerate(FLOW_PENS):
             if level < first:
-                continue
-            chosen = crossing[levels == level]
-            if not len(chosen):
                 continue
             pen = QPen(colour, max(width, 1.0 / scale))
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
-            painter.drawLines([lines[i] for i in chosen.tolist()])
+            for by_level in chunks:
+                if by_level[level]:
+                    painter.drawLines(by_level[level])
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -145,7 +166,7 @@ class EdgeLayer(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if not self._lines:
+        if not self._chunks:
             return
         exposed = option.exposedRect.intersected(self._bounds)
         if exposed.isEmpty():
@@ -237,27 +258,3 @@ class EdgeLayer(QGraphicsItem):
         painter.end()
         self.tiles_rendered += 1
         return image
-
-
-def _crosses(segments: np.ndarray, rect: QRectF) -> np.ndarray:
-    """Per segment (x1, y1, x2, y2): does it cross ``rect``? (Liang-Barsky, vectorised.)"""
-    if not len(segments):
-        return np.zeros(0, dtype=bool)
-    x1, y1, x2, y2 = segments.T
-    dx, dy = x2 - x1, y2 - y1
-    t0 = np.zeros(len(segments))
-    t1 = np.ones(len(segments))
-    inside = np.ones(len(segments), dtype=bool)
-    for p, q in (
-        (-dx, x1 - rect.left()),
-        (dx, rect.right() - x1),
-        (-dy, y1 - rect.top()),
-        (dy, rect.bottom() - y1),
-    ):
-        parallel = p == 0
-        inside &= ~(parallel & (q < 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
-        t0 = np.where(~parallel & (p < 0), np.maximum(t0, t), t0)
-        t1 = np.where(~parallel & (p > 0), np.minimum(t1, t), t1)
-    return inside & (t0 <= t1)
