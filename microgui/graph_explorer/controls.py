@@ -10,6 +10,7 @@ counted from 1 here, as layers and neurons are; the signals carry the
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,25 @@ from microgui.graph_explorer.legend import GradientLegend
 
 __all__ = ["ExplorerControls"]
 
+# The Level menu: (mode, menu text, tip); the button names the active one.
+_LEVELS = (
+    (
+        "auto",
+        "Automatic (by zoom)",
+        "Zoom in: the neurons in view open into their * and + nodes; zoom out: one record "
+        "each; far out: one block per layer",
+    ),
+    ("neurons", "Neurons: one record each", "Every neuron one record at every zoom"),
+    ("expand", "Every scalar: each * and + node", "Every scalar its own box at every zoom"),
+    ("layers", "Layers: one block each", "Every layer one block (double-click one to open it)"),
+)
+_LEVEL_NAMES = {
+    "auto": "Automatic",
+    "neurons": "Neurons",
+    "expand": "Every scalar",
+    "layers": "Layers",
+}
+
 
 class ExplorerControls(QWidget):
     """Two rows of controls above the graph."""
@@ -36,7 +56,7 @@ class ExplorerControls(QWidget):
     sampleRequested = Signal(int)  # 0-based index
     nextSampleRequested = Signal()  # the next sample whose loss is above 0
     searchRequested = Signal(str)
-    collapseRequested = Signal(str)  # "neurons" | "layers" | "expand"
+    collapseRequested = Signal(str)  # the Level menu: "auto" | "neurons" | "expand" | "layers"
     stepperRequested = Signal(str)  # "start" | "step" | "back" | "end" | "stop"
     exportRequested = Signal(str)  # "dot" | "svg" | "png"
     refreshRequested = Signal()
@@ -63,28 +83,37 @@ class ExplorerControls(QWidget):
         refresh = QPushButton("Refresh")
         refresh.setToolTip("Rebuild the graph from the latest weights now")
         refresh.clicked.connect(self.refreshRequested)
-        fit = QPushButton("Fit")
-        fit.setToolTip("Zoom to show the whole graph")
-        fit.clicked.connect(self.fitRequested)
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Zoom to show the whole graph")
+        self.fit_button.clicked.connect(self.fitRequested)
 
         collapse_menu = QMenu(self)
-        collapse_menu.addAction(
-            "Neurons: one record each", lambda: self.collapseRequested.emit("neurons")
-        )
-        collapse_menu.addAction(
-            "Every scalar: each * and + node", lambda: self.collapseRequested.emit("expand")
-        )
-        collapse_menu.addAction(
-            "Layers: one block each", lambda: self.collapseRequested.emit("layers")
-        )
+        self.level_actions: dict[str, QAction] = {}
+        level_group = QActionGroup(self)
+        for mode, text, tip in _LEVELS:
+            action = collapse_menu.addAction(text)
+            action.setCheckable(True)
+            action.setToolTip(tip)
+            action.triggered.connect(lambda _=False, m=mode: self.collapseRequested.emit(m))
+            level_group.addAction(action)
+            self.level_actions[mode] = action
+        collapse_menu.setToolTipsVisible(True)
         self.collapse_button = QToolButton()
-        self.collapse_button.setText("Level")
         self.collapse_button.setToolTip(
-            "How much to show. Also: double-click a neuron (or right-click it) to expand it "
-            "into its chain of * and + nodes, and again to fold it back"
+            "How much to show. Automatic: zoom in and the neurons in view open into their "
+            "chain of * and + nodes, zoom out and they fold into one record each, further out "
+            "each layer is one block. Also: double-click a neuron (or right-click it) to expand "
+            "it by hand, and again to fold it back"
         )
         self.collapse_button.setMenu(collapse_menu)
         self.collapse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Wide enough for the longest level's name beside the menu arrow, so the button
+        # never cuts the name of the active level (and does not jump when it changes).
+        longest = max(
+            self.collapse_button.fontMetrics().horizontalAdvance(f"Level: {n}")
+            for n in _LEVEL_NAMES.values()
+        )
+        self.collapse_button.setMinimumWidth(longest + 34)
 
         export_menu = QMenu(self)
         export_menu.addAction("DOT (Graphviz)…", lambda: self.exportRequested.emit("dot"))
@@ -135,7 +164,7 @@ class ExplorerControls(QWidget):
         top.addWidget(self.search_field, 1)
         top.addWidget(self.search_result)
         top.addWidget(self.collapse_button)
-        top.addWidget(fit)
+        top.addWidget(self.fit_button)
         top.addWidget(export_button)
         top.addWidget(self.live_check)
         top.addWidget(refresh)
@@ -185,6 +214,11 @@ class ExplorerControls(QWidget):
         self.notice_label.setText(text)
         self.notice_label.setVisible(bool(text))
         self.next_button.setVisible(bool(text) and offer_next)
+
+    def set_level_mode(self, mode: str) -> None:
+        """Show which Level is active (checked in the menu, named on the button)."""
+        self.level_actions[mode].setChecked(True)
+        self.collapse_button.setText(f"Level: {_LEVEL_NAMES[mode]}")
 
     def set_stepping(self, active: bool) -> None:
         """Enable the step buttons only while a stepper runs."""

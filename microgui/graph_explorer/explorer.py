@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from microgui.background.jobs import JobRunner
 from microgui.graph_explorer.controls import ExplorerControls
@@ -32,21 +32,21 @@ from microgui.graph_explorer.export import ask_and_export, export_graph
 from microgui.graph_explorer.graph_view import GraphView
 from microgui.graph_explorer.inspector import NodeInspector
 from microgui.graph_explorer.layout import CollapseState, GraphLayout, build_view
+from microgui.graph_explorer.level_mixin import THREADED_NODES, LevelMixin
 from microgui.graph_explorer.presenter import GraphPresenter
 from microgui.graph_explorer.replay import finite_difference
 from microgui.graph_explorer.sample_graph import ModelSpec, build_sample_graph
+from microgui.graph_explorer.semantic_zoom import ZoomOpened
 from microgui.graph_explorer.snapshot import GraphSnapshot, search_matches
 from microgui.graph_explorer.stepper import GraphStepper
 from microgui.graph_explorer.stepper_mixin import StepperMixin
-from microgui.widgets.numbering import layer_title
 
-__all__ = ["GraphExplorer", "ModelSpec"]
+__all__ = ["THREADED_NODES", "GraphExplorer", "ModelSpec"]
 
-THREADED_NODES = 3000  # graphs estimated above this are built on the worker thread
 REFRESH_INTERVAL_MS = 500  # at most two live refreshes per second
 
 
-class GraphExplorer(StepperMixin, QWidget):
+class GraphExplorer(LevelMixin, StepperMixin, QWidget):
     """Tab widget: controls, the graph view and the node inspector."""
 
     graphShown = Signal()  # a new snapshot is on screen
@@ -76,13 +76,13 @@ class GraphExplorer(StepperMixin, QWidget):
         self.spec: ModelSpec | None = None
         self.sample: tuple[int, tuple[float, ...], float] | None = None
         self.snapshot: GraphSnapshot | None = None
-        self.collapse = CollapseState.neuron_level()
         self.stepper: GraphStepper | None = None
         self.selected_key: str | None = None
         self.sample_losses: np.ndarray | None = None
         self.auto_sample = True  # no sample picked by the user: show the largest loss
         self._picked_at_step = -2  # the training step of the last automatic pick
-        self._center_key: str | None = None  # centre on this node after the next layout
+        self._selected_path: tuple[GraphSnapshot | None, int, list[int]] = (None, -1, [])
+        self._shape: tuple | None = None  # the architecture of the last build
         self.refresh_interval_ms = REFRESH_INTERVAL_MS
         self._dataset: tuple[np.ndarray, np.ndarray] | None = None
         self._search: tuple[str, int] = ("", -1)
@@ -101,16 +101,17 @@ class GraphExplorer(StepperMixin, QWidget):
         c.sampleRequested.connect(self._on_sample_requested)
         c.nextSampleRequested.connect(self.show_next_sample_with_gradient)
         c.searchRequested.connect(self.search)
-        c.collapseRequested.connect(self._on_collapse_requested)
+        c.collapseRequested.connect(self.set_level_mode)
         c.stepperRequested.connect(self._on_stepper_requested)
         c.exportRequested.connect(self._on_export_requested)
         c.refreshRequested.connect(self.refresh)
-        c.fitRequested.connect(self.view.zoom_to_fit)
+        c.fitRequested.connect(self.fit)
         self.view.nodeClicked.connect(self._on_box_clicked)
         self.view.nodeDoubleClicked.connect(self._on_box_double_clicked)
         self.view.nodeContextMenu.connect(self._on_box_context_menu)
         self.inspector.nodeRequested.connect(self.select_node)
         self.inspector.weightEdited.connect(self.weightEdited)
+        self._init_levels()
 
     # -- data in -------------------------------------------------------------------
     def set_model(
@@ -225,7 +226,11 @@ class GraphExplorer(StepperMixin, QWidget):
         spec, (index, x, y) = self.spec, self.sample
         previous = self.presenter.layout if self.snapshot is not None else None
         structure = self.snapshot.structure if self.snapshot is not None else None
-        collapse = self.collapse
+        shape = (spec.nin, spec.nouts, spec.activation, spec.loss, spec.task)
+        if shape != self._shape:  # another network: what the zoom opened belongs to the old one
+            self._shape = shape
+            self.zoom_state = ZoomOpened()
+        collapse = self.shown_collapse()
 
         def build() -> tuple:
             snapshot = build_sample_graph(
@@ -292,6 +297,8 @@ class GraphExplorer(StepperMixin, QWidget):
             self._throttle.start(self.refresh_interval_ms)
 
     def _on_job_failed(self, job_ticket: int, message: str) -> None:
+        self._zoom_layout_pending = False  # a failed layout must not hold the zoom back
+        self.view.hold_tiles(False)
         if self._callbacks.pop(job_ticket, None) is not None:
             self._show_error(message)
 
@@ -312,7 +319,7 @@ class GraphExplorer(StepperMixin, QWidget):
         self.controls.legend.set_scale(self.presenter.scale)
         if first or layout is not None:
             self.view.zoom_to_fit()
-        if layout is not None and collapse != self.collapse:
+        if layout is not None and collapse != self.shown_collapse():
             self.set_collapse(self.collapse)  # collapse/expand was clicked during the build
         node_id = snapshot.find(self.selected_key) if self.selected_key else None
         if node_id is not None:
@@ -343,7 +350,7 @@ class GraphExplorer(StepperMixin, QWidget):
         self.controls.status_label.setText(
             f"{snapshot.description}. Sample {index + 1}{of}: x = ({features}), y = {y:g}, "
             f"loss {loss:.6g}{why}. {len(snapshot)} scalars, "
-            f"{len(self.presenter.layout.graph)} boxes shown"
+            f"{len(self.presenter.layout.graph)} boxes shown{self.level_summary()}"
         )
         if loss == 0.0:
             if snapshot.loss_name == "hinge":
@@ -370,15 +377,9 @@ class GraphExplorer(StepperMixin, QWidget):
             return
         node = snapshot.nodes[node_id]
         self.selected_key = node.key
-        path = snapshot.descendants(node_id)
+        path = self._path_to_loss(node_id)
         box = self.presenter.select(node_id, path)
-        note = (
-            f"inside the folded box {self.presenter.layout.graph.titles[box]} "
-            "(double-click it to expand)"
-            if self.presenter.is_hidden(node_id)
-            else ""
-        )
-        self.inspector.show_node(snapshot, node_id, len(path), note)
+        self.inspector.show_node(snapshot, node_id, len(path), self._selection_note(node_id))
         if center and box >= 0:
             self.view.center_on_box(box)
         if len(path) > THREADED_NODES:  # replaying thousands of nodes: off the GUI thread
@@ -386,6 +387,26 @@ class GraphExplorer(StepperMixin, QWidget):
         else:
             self.inspector.show_check(finite_difference(snapshot, node_id))
         self.nodeSelected.emit(node.key)
+
+    def _path_to_loss(self, node_id: int) -> list[int]:
+        """The node and every node computed from it (kept: a level change asks again)."""
+        snapshot, last_id, path = self._selected_path
+        if snapshot is not self.snapshot or last_id != node_id:
+            path = self.snapshot.descendants(node_id)
+            self._selected_path = (self.snapshot, node_id, path)
+        return path
+
+    def _selection_note(self, node_id: int) -> str:
+        if not self.presenter.is_hidden(node_id):
+            return ""
+        title = self.presenter.layout.graph.titles[self.presenter.box_of(node_id)]
+        return f"inside the folded box {title} (double-click it to expand)"
+
+    def _mark_selection(self, node_id: int) -> None:
+        """After a new layout, the selected node's box and the inspector's note (nothing else
+        about the node changed: no new gradient check)."""
+        self.presenter.select(node_id, self._path_to_loss(node_id))
+        self.inspector.set_note(self._selection_note(node_id))
 
     def select_key(self, key: str) -> bool:
         """Select the node with stable key ``key``; False if there is none."""
@@ -412,16 +433,6 @@ class GraphExplorer(StepperMixin, QWidget):
         title = self.presenter.layout.graph.titles[box].split(":")[0]
         self.inspector.show_layer(title, self.presenter.mean_grads.get(layer))
 
-    def _on_box_double_clicked(self, box: int) -> None:
-        kind, layer, neuron = self.presenter.box_group(box)
-        rep = self.presenter.rep_of(box)
-        if rep >= 0 and self.snapshot is not None:
-            self._center_key = self.snapshot.nodes[rep].key  # keep it in view
-        if kind == "layer":
-            self.set_collapse(self.collapse.toggled_layer(layer))
-        elif kind in ("neuron", "loss") or neuron >= 0:
-            self.set_collapse(self.collapse.toggled_neuron(layer, neuron))
-
     def search(self, text: str) -> int:
         """Jump to the next node whose label (or key) matches ``text``; returns the match count."""
         if self.snapshot is None or not text.strip():
@@ -438,105 +449,11 @@ class GraphExplorer(StepperMixin, QWidget):
         node = self.snapshot.nodes[node_id]
         if self.presenter.is_hidden(node_id):
             self.selected_key = node.key  # selected once its neuron is open
-            self.set_collapse(self.collapse.revealing(node.layer, node.neuron), center=True)
+            self.reveal(node.layer, node.neuron)
         else:
             self.select_node(node_id)
         self.controls.search_result.setText(f"{index + 1} of {len(matches)}")
         return len(matches)
-
-    # -- collapse ----------------------------------------------------------------------
-    def set_collapse(self, collapse: CollapseState, center: bool = False) -> None:
-        """Show neurons/layers collapsed as given (re-lays out the current snapshot).
-
-        The selection is kept (and scrolled to with ``center``). A big graph is
-        laid out on the worker thread.
-        """
-        self.collapse = collapse
-        snapshot = self.snapshot
-        if snapshot is None:
-            return
-
-        def apply(layout: GraphLayout) -> None:
-            current = self.snapshot
-            if current is None or current.structure != snapshot.structure:
-                return  # another architecture arrived meanwhile; it brings its own layout
-            if self.collapse != collapse:
-                return  # superseded by a newer collapse/expand
-            self.presenter.set_layout(layout)
-            self.presenter.set_snapshot(current, self.stepper)
-            node_id = current.find(self.selected_key) if self.selected_key else None
-            if node_id is not None:
-                self.select_node(node_id, center=center)
-            else:
-                self._clear_selection()
-            keep = current.find(self._center_key) if self._center_key else None
-            self._center_key = None
-            if keep is not None:  # the neuron just expanded or folded stays in view
-                self.view.center_on_box(self.presenter.box_of(keep), zoom_in=False)
-            if center and node_id is None and keep is None:
-                self.view.zoom_to_fit()
-            self._show_header()  # the count of boxes shown
-            self.layoutChanged.emit()
-
-        if len(snapshot) > THREADED_NODES:
-            self._submit(lambda: build_view(snapshot, collapse), apply)
-        else:
-            apply(build_view(snapshot, collapse))
-
-    def box_actions(self, box: int) -> list[tuple[str, Callable[[], None]]]:
-        """What the right-click menu of a box offers: expand/fold its neuron or layer."""
-        kind, layer, neuron = self.presenter.box_group(box)
-        actions: list[tuple[str, Callable[[], None]]] = []
-        snapshot = self.snapshot
-        if snapshot is not None and 0 <= layer < snapshot.n_layers:
-            if kind in ("node", "neuron") and neuron >= 0:
-                verb = "Expand" if kind == "neuron" else "Fold"
-                what = "into its * and + nodes" if kind == "neuron" else "into one record"
-                actions.append(
-                    (
-                        f"{verb} neuron L{layer + 1}.N{neuron + 1} {what}",
-                        lambda: self.set_collapse(self.collapse.toggled_neuron(layer, neuron)),
-                    )
-                )
-            title = layer_title(layer, snapshot.n_layers)
-            verb = "Expand" if kind == "layer" else "Fold"
-            actions.append(
-                (
-                    f"{verb} {title}" + (" into one block" if verb == "Fold" else ""),
-                    lambda: self.set_collapse(self.collapse.toggled_layer(layer)),
-                )
-            )
-        elif snapshot is not None and layer == snapshot.n_layers:  # the loss
-            verb = "Expand" if kind == "loss" else "Fold"
-            actions.append(
-                (
-                    f"{verb} the loss" + (" into its scalar ops" if verb == "Expand" else ""),
-                    lambda: self.set_collapse(self.collapse.toggled_neuron(layer, neuron)),
-                )
-            )
-        actions.append(
-            ("Show every neuron as one record", lambda: self._on_collapse_requested("neurons"))
-        )
-        actions.append(("Show every scalar", lambda: self._on_collapse_requested("expand")))
-        return actions
-
-    def _on_box_context_menu(self, box: int, global_pos) -> None:
-        menu = QMenu(self)
-        for text, action in self.box_actions(box):
-            menu.addAction(text, action)
-        menu.exec(global_pos)
-
-    def _on_collapse_requested(self, what: str) -> None:
-        if self.snapshot is None:
-            return
-        if what == "neurons":
-            state = CollapseState.neuron_level()
-        elif what == "layers":
-            state = CollapseState.layer_level(frozenset(range(self.snapshot.n_layers)))
-        else:
-            state = CollapseState.scalar_level()
-        self._clear_selection()  # show the whole new picture
-        self.set_collapse(state, center=True)
 
     # -- export ---------------------------------------------------------------------------
     def export_dot(self, path: str) -> None:

@@ -63,6 +63,9 @@ class NodeInspector(QWidget):
         self.fd_label.setWordWrap(False)  # two explicit lines; wrapping labels get squeezed
         self.fd_label.setMinimumHeight(2 * self.fd_label.fontMetrics().lineSpacing() + 4)
         self.path_label = QLabel()
+        self.stop_label = QLabel()  # where the gradient stops: why, in words
+        self.stop_label.setWordWrap(True)
+        self.stop_label.setVisible(False)
         for label in (self.key_label, self.label_label, self.value_label, self.grad_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.key_label, self.place_label):
@@ -86,6 +89,7 @@ class NodeInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
+        layout.addWidget(self.stop_label)
         check_title = QLabel("Finite-difference check of d loss / d node")
         check_title.setStyleSheet("font-weight: bold;")
         layout.addWidget(check_title)
@@ -137,8 +141,10 @@ class NodeInspector(QWidget):
             self.place_label,
             self.fd_label,
             self.path_label,
+            self.stop_label,
         ):
             label.clear()
+        self.stop_label.setVisible(False)
         self.parents_table.setRowCount(0)
         self.children_table.setRowCount(0)
 
@@ -149,7 +155,7 @@ class NodeInspector(QWidget):
         self._snapshot = snapshot
         self.node_id = node_id
         node = snapshot.nodes[node_id]
-        self.heading.setText(f"{node.title}" + (f" — {note}" if note else ""))
+        self.set_note(note)
         shown = node.display_key
         self.key_label.setText(shown if shown == node.key else f"{shown} (in files: {node.key})")
         self.label_label.setText(short_label(node.label) if node.label else "(none)")
@@ -160,6 +166,9 @@ class NodeInspector(QWidget):
         if role == "op" and snapshot.neuron_outputs.get((node.layer, node.neuron)) == node_id:
             role = "activation"
         self.place_label.setText(self._place(snapshot, node.layer, node.neuron, role))
+        stop = self.stop_note(snapshot, node_id)
+        self.stop_label.setText(stop)
+        self.stop_label.setVisible(bool(stop))
         self.fd_label.setText("checking…")
         self.path_label.setText(f"Path to the loss: {path_size} nodes (highlighted).")
         self._fill(
@@ -176,11 +185,36 @@ class NodeInspector(QWidget):
         self._editable = node.label if node.role == "param" else ""
         self._show_weight_field(bool(self._editable))
 
+    def set_note(self, note: str) -> None:
+        """The heading: the node's title, and where it is when it is folded away (``note``)."""
+        if self._snapshot is None or not 0 <= self.node_id < len(self._snapshot):
+            return
+        title = self._snapshot.nodes[self.node_id].title
+        self.heading.setText(title + (f" — {note}" if note else ""))
+
     def show_layer(self, title: str, mean_grad: float | None) -> None:
         """A folded layer's block: what it holds and how to open it."""
         self.clear(f"{title} (folded): double-click it to show its neurons.")
         if mean_grad is not None:
             self.grad_label.setText(f"mean |grad| of its neurons {mean_grad:.6g}")
+
+    @staticmethod
+    def stop_note(snapshot: GraphSnapshot, node_id: int) -> str:
+        """Why no gradient goes on from a node that a gradient reaches ("" if it goes on)."""
+        node = snapshot.nodes[node_id]
+        if node.grad == 0.0 or not node.parents or any(d != 0.0 for d in node.local_grads):
+            return ""
+        if node_id == snapshot.root and snapshot.loss_name == "hinge":
+            why = "the sample is beyond the margin, so the hinge loss is flat (derivative 0)"
+        elif node.op == "ReLU":
+            why = f"its input {_short(snapshot.nodes[node.parents[0]].value)} is not above 0, "
+            why += "so the ReLU is off and its local derivative is 0"
+        else:
+            why = "its local derivative is 0"
+        return (
+            f"The gradient {_short(node.grad)} reaches this node and stops here: {why}. "
+            "Nothing flows on to the nodes it was computed from."
+        )
 
     @staticmethod
     def _place(snapshot: GraphSnapshot, layer: int, neuron: int, role: str) -> str:

@@ -50,14 +50,15 @@ class GradientLegend(QWidget):
             "Box colour: the node's gradient d loss / d node. Orange negative, blue positive; "
             f"the darkest shade is |grad| {self.scale:.3g}, each lighter shade half a decade "
             "less, down to 1/10,000 of it; white is exactly 0.\n"
-            "Hatched grey boxes: no gradient flows through them (an inactive ReLU, a loss of 0, "
-            "or everything behind them).\n"
+            "Hatched grey boxes: no gradient passes through them. A box that says \u201cgrad g "
+            "stops\u201d is reached by the gradient g but passes none on (an inactive ReLU, a "
+            "hinge loss of 0: their local derivative is 0); everything behind it gets grad 0.\n"
             "Edges: darker and wider where more gradient flows along them "
             "(|child grad × local derivative|)."
         )
 
     def sizeHint(self) -> QSize:
-        return QSize(len(self._colours) * _SWATCH + 190, 34)
+        return QSize(len(self._colours) * _SWATCH + 225, 34)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -86,7 +87,7 @@ class GradientLegend(QWidget):
         painter.setBrush(QBrush(_MUTED_HATCH, Qt.BrushStyle.BDiagPattern))
         painter.drawRect(swatch)
         painter.setPen(QColor(40, 40, 40))
-        painter.drawText(QPointF(x + 22, 13), "no gradient")
+        painter.drawText(QPointF(x + 22, 13), "no gradient passes")
         # edges: little flow and much flow
         y = 26.0
         for k, (level, label) in enumerate(((1, "less"), (len(FLOW_PENS) - 1, "more flow"))):

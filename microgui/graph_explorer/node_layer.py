@@ -14,7 +14,9 @@ the view's zoom, so that what is drawn is always readable:
 Fill colours encode the gradient (gradient_colors: sign and log magnitude);
 text is dark or white, whichever reads better on the fill. Boxes where no
 gradient flows (an inactive ReLU, a hinge loss of 0, everything behind
-them) are muted: hatched grey, dashed border, grey text.
+them) are muted: hatched grey, dashed border, grey text. A box the gradient
+reaches but does not pass (an inactive ReLU: its output's grad is not 0, its
+local derivative is) says so: "grad -0.5 stops", the number shortened to fit.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ _HEADER_COLOUR = QColor(70, 70, 70)
 _TITLE_ROW = 19.0  # the record's label cell; data and grad share the rest
 
 
-def format_number(value: float) -> str:
-    """A number in at most 8 characters: 4 significant digits, a short exponent far from 1."""
+def format_number(value: float, digits: int = 4) -> str:
+    """A number in at most 8 characters: 4 significant digits (or ``digits``), a short
+    exponent far from 1."""
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
@@ -72,8 +75,8 @@ def format_number(value: float) -> str:
     if value == 0:
         return "0"
     if 1e-3 <= abs(value) < 1e5:
-        return f"{value:.4g}"
-    mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{value:.{digits}g}"
+    mantissa, exponent = f"{value:.{max(digits - 2, 0)}e}".split("e")
     return f"{mantissa}e{int(exponent)}"
 
 
@@ -161,6 +164,7 @@ class NodeLayer(QGraphicsItem):
         self.value_known = np.ones(n, dtype=bool)
         self.grad_known = np.ones(n, dtype=bool)
         self.passes = np.ones(n, dtype=bool)
+        self.stops = np.zeros(n, dtype=bool)
         self.highlighted = np.zeros(n, dtype=bool)
         self.selected = -1
         self.current = -1
@@ -176,11 +180,13 @@ class NodeLayer(QGraphicsItem):
         grad_known: np.ndarray | None = None,
         scale: float | None = None,
         passes: np.ndarray | None = None,
+        stops: np.ndarray | None = None,
     ) -> None:
         """Value and gradient per box; the *_known masks grey out what a stepper hides.
 
         ``scale`` is the top of the colour scale (the legend's); ``passes`` is
-        False for the boxes where no gradient flows (drawn muted).
+        False for the boxes where no gradient flows (drawn muted); ``stops`` is
+        True for those of them that a gradient reaches and stops at.
         """
         n = len(self.x)
         self.values = np.asarray(values, dtype=np.float64)
@@ -188,6 +194,7 @@ class NodeLayer(QGraphicsItem):
         self.value_known = np.ones(n, bool) if value_known is None else np.asarray(value_known)
         self.grad_known = np.ones(n, bool) if grad_known is None else np.asarray(grad_known)
         self.passes = np.ones(n, bool) if passes is None else np.asarray(passes, dtype=bool)
+        self.stops = np.zeros(n, bool) if stops is None else np.asarray(stops, dtype=bool)
         self.scale = float(scale) if scale else 1.0
         self._rebucket()
         self.update()
@@ -331,9 +338,12 @@ class NodeLayer(QGraphicsItem):
         metrics = QFontMetricsF(self._block_font)
         placed: list[QRectF] = []
         for region, outline in zip(self.regions, outlines, strict=True):
-            lines = self.block_lines(region)
             box = transform.mapRect(outline)
+            lines = self.block_lines(region)
             width = max(metrics.horizontalAdvance(line) for line in lines) + 10
+            if width > box.width():  # far out: the same words, one short line each
+                lines = self.block_lines(region, narrow=True)
+                width = max(metrics.horizontalAdvance(line) for line in lines) + 10
             height = metrics.lineSpacing() * len(lines) + 6
             panel = QRectF(box.center().x() - width / 2, box.top() + 4, width, height)
             # Narrow neighbours (the output and the loss) would cover each other: step down.
@@ -348,11 +358,18 @@ class NodeLayer(QGraphicsItem):
                 baseline = panel.top() + 3 + metrics.ascent() + k * metrics.lineSpacing()
                 painter.drawText(QPointF(panel.left() + 5, baseline), line)
 
-    def block_lines(self, region) -> list[str]:
-        """What a layer's far-out block says: its name and size, and its mean |grad|."""
+    def block_lines(self, region, narrow: bool = False) -> list[str]:
+        """What a layer's far-out block says: its name and size, and its mean |grad|
+        (``narrow``: each part on its own line, for a block narrower than the text)."""
+        mean = self.mean_grads.get(region.layer)
+        if narrow:
+            lines = region.title.split(" · ")
+            if mean is not None:
+                lines += ["mean |grad|", format_number(mean)]
+            return lines
         lines = [region.title]
-        if region.layer in self.mean_grads:
-            lines.append(f"mean |grad| {format_number(self.mean_grads[region.layer])}")
+        if mean is not None:
+            lines.append(f"mean |grad| {format_number(mean)}")
         return lines
 
     def _paint_text(self, painter: QPainter, visible: np.ndarray, numbers: bool) -> None:
@@ -387,8 +404,8 @@ class NodeLayer(QGraphicsItem):
             painter.drawText(QPointF(x0 + 6, y0 + 15), title)
             painter.setFont(self._number_font)
             value = format_number(self.values[i]) if self.value_known[i] else "?"
-            grad = format_number(self.grads[i]) if self.grad_known[i] else "?"
-            for k, text in enumerate((f"data {value}", f"grad {grad}")):
+            grad_line = self.grad_line(i, number_metrics, w - 10)
+            for k, text in enumerate((f"data {value}", grad_line)):
                 text = number_metrics.elidedText(text, Qt.TextElideMode.ElideRight, w - 10)
                 painter.drawText(QPointF(x0 + 6, y0 + _TITLE_ROW + 16 + k * 18), text)
 
@@ -401,5 +418,19 @@ class NodeLayer(QGraphicsItem):
                 lines += ["mean |grad|", format_number(self.mean_grads[layer])]
             return lines
         value = format_number(self.values[box]) if self.value_known[box] else "?"
-        grad = format_number(self.grads[box]) if self.grad_known[box] else "?"
-        return [self.titles[box], f"data {value}", f"grad {grad}"]
+        grad_line = self.grad_line(box, QFontMetricsF(self._number_font), self.w[box] - 10)
+        return [self.titles[box], f"data {value}", grad_line]
+
+    def grad_line(self, box: int, metrics: QFontMetricsF, width: float) -> str:
+        """The record's grad line. Where the gradient stops, it says so ("grad -0.5 stops"),
+        with as many digits as fit in ``width`` (the inspector has them all)."""
+        if not self.grad_known[box]:
+            return "grad ?"
+        grad = float(self.grads[box])
+        if not self.stops[box]:
+            return f"grad {format_number(grad)}"
+        for digits in (4, 3, 2, 1):
+            text = f"grad {format_number(grad, digits)} stops"
+            if metrics.horizontalAdvance(text) <= width:
+                return text
+        return f"{format_number(grad, 1)} stops"

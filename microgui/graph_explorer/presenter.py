@@ -67,6 +67,7 @@ class GraphPresenter:
             known,
             scale=self.scale,
             passes=snapshot.passes_gradient(grads)[safe] | ~shown,
+            stops=snapshot.stops_gradient(grads)[safe] & known,
         )
         self.view.set_edge_levels(self._edge_levels(snapshot, grads))
         self.mean_grads = self._layer_means(snapshot, grads)

@@ -158,6 +158,12 @@ class GraphSnapshot:
         grads = self.grads if grads is None else grads
         return (grads != 0.0) & self._lets_gradient_through
 
+    def stops_gradient(self, grads: np.ndarray | None = None) -> np.ndarray:
+        """Per node: a gradient reaches it and stops there (every local derivative 0: an
+        inactive ReLU, a hinge loss of 0). Its own grad is not 0, yet none flows on."""
+        grads = self.grads if grads is None else grads
+        return (grads != 0.0) & ~self._lets_gradient_through
+
     def descendants(self, node_id: int) -> list[int]:
         """``node_id`` and every node computed from it (all lie on paths to the root)."""
         seen = {node_id}

@@ -222,6 +222,44 @@ def test_no_gradient_flows_through_an_inactive_relu_its_record_is_muted_and_its_
     assert levels[lively[-1]] > levels[lively[0]]  # much more flow: a visibly stronger edge
 
 
+def test_an_inactive_relu_that_the_gradient_reaches_says_the_gradient_stops_there(qtbot, explorer):
+    weights = weights_of(6)
+    weights["layers.0.neurons.2.b"] = -50.0  # L1.N3 is off for every input
+    show_level(qtbot, explorer, weights)
+    nodes = explorer.view.nodes
+    graph = explorer.presenter.layout.graph
+    _, order = engine_graph(weights)
+    relu = relu_of(order, 0, 2)
+    assert relu.data == 0.0 and relu.grad != 0.0  # a gradient reaches its output...
+    dead = graph.titles.index("L1.N3")
+    assert nodes.muted[dead]  # ...and goes no further: hatched
+    metrics = QFontMetricsF(nodes._number_font)
+    _title, data_line, grad_line = nodes.texts(dead)
+    assert data_line == "data 0"
+    assert grad_line.startswith("grad ") and grad_line.endswith(" stops"), grad_line
+    shown = float(grad_line.split()[1])
+    assert shown == pytest.approx(relu.grad, rel=0.06, abs=0.05)  # as many digits as fit
+    assert metrics.horizontalAdvance(grad_line) <= nodes.w[dead] - 10  # at the full size
+    # A record the gradient does reach and pass on does not say it stops; the inputs of
+    # the dead neuron get nothing at all, and say grad 0.
+    lively = next(b for b, k in enumerate(graph.kinds) if k == "neuron" and not nodes.muted[b])
+    assert not nodes.texts(lively)[2].endswith("stops")
+    explorer.controls.collapseRequested.emit("expand")
+    qtbot.waitUntil(lambda: "neuron" not in explorer.presenter.layout.graph.kinds)
+    bias = explorer.presenter.box_of(explorer.snapshot.find("layers.0.neurons.2.b"))
+    assert explorer.view.nodes.texts(bias)[2] == "grad 0" and explorer.view.nodes.muted[bias]
+    # The inspector says it in words, with the input that switched the ReLU off.
+    node_id = explorer.snapshot.find("layers.0.neurons.2.relu[0]")
+    click_node(qtbot, explorer, node_id)
+    note = explorer.inspector.stop_label
+    assert note.isVisible()
+    pre = relu.parents[0].data
+    assert note.text().startswith(f"The gradient {relu.grad:.6g} reaches this node and stops")
+    assert f"its input {pre:.6g} is not above 0" in note.text()
+    click_node(qtbot, explorer, explorer.snapshot.find("layers.0.neurons.2.b"))
+    assert not explorer.inspector.stop_label.isVisible()
+
+
 # ------------------------------------------------------------------- 3. the right sample
 
 
@@ -258,8 +296,11 @@ def test_a_sample_beyond_the_margin_says_why_and_offers_the_next_one_with_a_grad
         "This sample is beyond the margin: its loss is 0, so no gradient reaches the weights."
     )
     assert controls.next_button.isVisible()
-    # Everything behind the loss is muted: no gradient flows anywhere.
+    # Everything behind the loss is muted: no gradient flows anywhere. The loss record
+    # says that its gradient, 1, stops there.
     assert explorer.view.nodes.muted.all()
+    loss_box = explorer.presenter.box_of(explorer.snapshot.root)
+    assert explorer.view.nodes.texts(loss_box)[2] == "grad 1 stops"
     with qtbot.waitSignal(explorer.graphShown, timeout=WAIT_MS):
         qtbot.mouseClick(controls.next_button, Qt.LeftButton)
     assert explorer.sample[0] == 2  # the next one whose loss is above 0
