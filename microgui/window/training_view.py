@@ -32,6 +32,10 @@ class DrawToolbar(QWidget):
         )
         self.class_combo = QComboBox()
         self.class_combo.setToolTip("Class of the points you add")
+        # Long class names ("class upper moon") elide: the line beside Clear and Save
+        # CSV… must fit the Output box at 800 x 600.
+        self.class_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.class_combo.setMinimumContentsLength(3)
         self.target_spin = QDoubleSpinBox()
         self.target_spin.setRange(-1e6, 1e6)
         self.target_spin.setDecimals(3)
@@ -40,13 +44,26 @@ class DrawToolbar(QWidget):
         self.clear_button.setToolTip("Remove every drawn point")
         self.save_button = QPushButton("Save CSV…")
         self.save_button.setToolTip("Save the drawn points as a CSV file")
-        layout = QHBoxLayout(self)
+        for button in (self.clear_button, self.save_button):
+            # As narrow as their text (the style's 80 px minimum cut "Save CSV…" short)
+            text = button.fontMetrics().horizontalAdvance(button.text())
+            button.setMinimumWidth(text + 20)
+        # The class, Clear and Save CSV on a line of their own (shown while drawing):
+        # beside the switch they were squeezed to "Cle" and "ve CS" in an 800 px window.
+        first = QHBoxLayout()
+        first.addWidget(self.draw_check)
+        first.addStretch(1)
+        self.first_line = first  # the view puts its Log loss switch here too
+        second = QHBoxLayout()
+        second.addWidget(self.class_combo, 1)
+        second.addWidget(self.target_spin, 1)
+        second.addWidget(self.clear_button)
+        second.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.draw_check, self.class_combo, self.target_spin):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        layout.addWidget(self.clear_button)
-        layout.addWidget(self.save_button)
+        layout.setSpacing(3)
+        layout.addLayout(first)
+        layout.addLayout(second)
         self.draw_check.toggled.connect(self._sync)
         self.set_task("binary", ("0", "1"))
 
@@ -122,16 +139,14 @@ class TrainingView(QWidget):
         toggles.addWidget(self.show_test_check)
         toggles.addWidget(self.discretize_check)
         toggles.addStretch(1)
-        second_row = QHBoxLayout()
-        second_row.addWidget(self.log_check)
-        second_row.addWidget(self.draw_toolbar, 1)
+        self.draw_toolbar.first_line.insertWidget(0, self.log_check)
 
         boundary_box = QGroupBox("Output")
         box_layout = QVBoxLayout(boundary_box)
         box_layout.setContentsMargins(6, 6, 6, 6)
         box_layout.setSpacing(3)
         box_layout.addLayout(toggles)
-        box_layout.addLayout(second_row)
+        box_layout.addWidget(self.draw_toolbar)
         box_layout.addWidget(self.axes_row)
         box_layout.addWidget(self.boundary, 1)
         # The boundary comes first: at 800 x 600 it keeps a useful square, and the

@@ -97,3 +97,20 @@ def test_the_input_toggles_and_the_inputs_box_fit_800_by_600(qtbot, make_window,
         left = field.mapTo(scroll.viewport(), QPoint(0, 0)).x()
         assert left >= 0 and left + field.width() <= scroll.viewport().width()
     assert "Scaling" in box.note_text() and "Runs" in box.note_text()
+
+
+def test_drawing_at_800_by_600_keeps_its_buttons_whole(qtbot, make_window):
+    """Draw data's class, Clear and Save CSV… are not squeezed ("Cle", "ve CS")."""
+    window = make_window(dataset="moons")
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (800, 600), timeout=WAIT_MS)
+    bar = window.view.draw_toolbar
+    bar.draw_check.setChecked(True)
+    qtbot.waitUntil(lambda: window.controller.config.dataset == "drawn", timeout=WAIT_MS)
+    window.grab()
+    assert window.width() == 800
+    for widget in (bar.draw_check, window.view.log_check, bar.clear_button, bar.save_button):
+        # the whole text, with room for a check box's indicator or a button's frame
+        text = widget.fontMetrics().horizontalAdvance(widget.text())
+        assert widget.isVisible() and widget.width() >= text + 18, widget.text()
+    assert bar.class_combo.isVisible() and bar.class_combo.width() >= 60
