@@ -25,6 +25,8 @@ __all__ = [
 
 _PARAMETER = re.compile(r"^layers\.(\d+)\.neurons\.(\d+)(?:\.(w)\.(\d+)|\.(b))?(.*)$")
 _INPUT = re.compile(r"^x\.(\d+)$")
+# A clicked sample's input features and scaled inputs (engine.preprocessing's labels).
+_PREPROCESSED = re.compile(r"^(feature|scaled)\.(.+)$")
 
 
 def parameter_name(layer: int, neuron: int, weight: int | None = None) -> str:
@@ -58,6 +60,9 @@ def layer_title(layer: int, n_layers: int = 0) -> str:
 def short_name(name: str) -> str:
     """An engine name as a short label: ``layers.0.neurons.5.w.1`` -> ``L1.N6.w2``, ``x.0`` -> x1.
 
+    Input features read as the toggles show them (``feature.x1^2`` -> x1²), scaled
+    inputs with the word (``scaled.sin(x1)`` -> sin(x1) scaled).
+
     Names that are not parameters or inputs come back unchanged.
     """
     match = _PARAMETER.match(name)
@@ -72,6 +77,12 @@ def short_name(name: str) -> str:
     match = _INPUT.match(name)
     if match:
         return f"x{int(match.group(1)) + 1}"
+    match = _PREPROCESSED.match(name)
+    if match:
+        # Written as the input toggles write them (TensorFlow Playground's x1², x1·x2).
+        kind, feature = match.groups()
+        pretty = feature.replace("^2", "²").replace("*", "·")
+        return pretty if kind == "feature" else f"{pretty} scaled"
     return name
 
 

@@ -24,6 +24,11 @@ from microgui.widgets.numbering import (
         ("layers.0.neurons.2.mul[3]", "L1.N3.mul[3]", "layer 1, neuron 3 (mul[3])"),
         ("x.0", "x1", "x1"),
         ("loss.relu[0]", "loss.relu[0]", "loss.relu[0]"),
+        ("feature.x1^2", "x1²", "x1²"),
+        ("feature.x1*x2", "x1·x2", "x1·x2"),
+        ("feature.sin(x2)", "sin(x2)", "sin(x2)"),
+        ("scaled.x1", "x1 scaled", "x1 scaled"),
+        ("scaled.x2^2", "x2² scaled", "x2² scaled"),
     ],
 )
 def test_engine_names_are_shown_counted_from_one(name, short, long):
