@@ -53,7 +53,9 @@ class Target:
 
 
 TARGETS = {
-    "engine": Target(("engine/*",), ("tests/engine",), 90.0),
+    # forkserver for the engine too: with plain fork, mutmut's parent reaps with os.wait()
+    # and crashed (KeyError on a pid) on a child it had not started itself.
+    "engine": Target(("engine/*",), ("tests/engine",), 90.0, forkserver=True),
     "worker": Target(
         ("microgui/training_run/worker.py",),
         (
