@@ -22,6 +22,7 @@ micrograd_engine = pytest.importorskip("micrograd.engine")
         (lambda a, b: a * b, "*"),
         (lambda a, b: a**2, "**2"),
         (lambda a, b: a.relu(), "ReLU"),
+        (lambda a, b: b.relu(), "ReLU"),  # inactive: another branch
     ],
 )
 def test_micrograd_ops_are_named_as_micrograd_names_them(build, op):
@@ -50,6 +51,14 @@ OWN_OPS = {
 )
 def test_every_other_operation_records_its_own_name(op, build):
     assert build(Value(1.5), Value(-2.0)).op == op
+
+
+def test_an_integer_exponent_is_written_as_an_integer_below_1e15_and_as_a_float_from_there():
+    # "**2" like micrograd's "**2" (not "**2.0"), but never fifteen digits and more.
+    assert (Value(1.0) ** (1e15 - 1)).op == "**999999999999999"
+    assert (Value(1.0) ** 1e15).op == f"**{1e15}"
+    assert (Value(1.0) ** -3.0).op == "**-3"
+    assert (Value(1.0) ** 0.5).op == "**0.5"
 
 
 def test_vsum_takes_the_name_it_is_given():
