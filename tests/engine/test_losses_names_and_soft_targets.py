@@ -60,3 +60,15 @@ def test_bce_with_soft_targets_matches_torch_value_and_gradient():
     ref.backward()
     assert loss.data == pytest.approx(ref.item(), rel=1e-13)
     np.testing.assert_allclose([s.grad for s in scores], t.grad.numpy(), rtol=1e-12, atol=1e-17)
+
+
+def test_hinge_at_a_margin_of_exactly_one_sends_no_gradient_like_torch():
+    scores_data, y = [1.0, -1.0, 0.5, 2.0], [1.0, -1.0, 1.0, -1.0]  # margins 0, 0, 0.5, 3
+    scores = [Value(s) for s in scores_data]
+    loss = LOSSES["hinge"](scores, y)
+    loss.backward()
+    t = torch.tensor(scores_data, dtype=torch.float64, requires_grad=True)
+    ref = torch.relu(1.0 - torch.tensor(y, dtype=torch.float64) * t).mean()
+    ref.backward()
+    assert loss.data == ref.item()
+    assert [s.grad for s in scores] == t.grad.tolist()
