@@ -120,10 +120,27 @@ def forget_survivors(work: Path) -> int:
     return count
 
 
+def untested(work: Path, patterns: list[str]) -> list[str]:
+    """The mutants matching `patterns` that have no result yet (or were forgotten).
+
+    mutmut re-tests every mutant named on its command line, killed or not; naming only
+    these keeps the results of earlier runs (a run cut short resumes where it stopped).
+    """
+    return [
+        name
+        for codes in results(work).values()
+        for name, code in codes.items()
+        if code is None and any(re.fullmatch(_glob(p), name) for p in patterns)
+    ]
+
+
 def run_mutmut(work: Path, patterns: list[str], children: int) -> int:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # scikit-learn's n_jobs=2 (the estimator tests) would start joblib worker processes
+    # in every mutant, which outlive it and eat the CPU the next mutants need.
+    env["JOBLIB_MULTIPROCESSING"] = "0"
     # Qt's settings and the tests' folders stay out of the user's home.
     env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mutation-config-")
     mutmut = Path(sys.executable).with_name("mutmut")
@@ -231,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         prepare(work, target)
         if args.retest_survivors:
             print(f"re-testing {forget_survivors(work)} survivors")
-        code = run_mutmut(work, args.patterns, args.children)
+        names = args.patterns
+        if args.patterns and (work / "mutants").is_dir():
+            names = untested(work, args.patterns)
+            print(f"{len(names)} mutants to test")
+        code = run_mutmut(work, names, args.children) if names else 0
         if code not in (0, 1):  # mutmut's own failure (a clean run failing, a bad setup)
             print(f"mutmut stopped with exit status {code}", file=sys.stderr)
             return 2
