@@ -106,13 +106,15 @@ def prepare(work: Path, target: Target) -> None:
     # mutmut itself re-mutates a file newer than its mutants and re-tests changed functions.
 
 
-def forget_survivors(work: Path) -> int:
-    """Mark every survivor untested, so the next run tries it against the current tests."""
+def forget_survivors(work: Path, patterns: list[str]) -> int:
+    """Mark survivors untested (those matching `patterns`, or all), for the current tests."""
     count = 0
     for meta in (work / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
         codes = data.get("exit_code_by_key", {})
         for name, code in codes.items():
+            if patterns and not any(re.fullmatch(_glob(p), name) for p in patterns):
+                continue
             if code in SURVIVED_CODES:
                 codes[name] = None
                 count += 1
@@ -247,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         prepare(work, target)
         if args.retest_survivors:
-            print(f"re-testing {forget_survivors(work)} survivors")
+            print(f"re-testing {forget_survivors(work, args.patterns)} survivors")
         names = args.patterns
         if args.patterns and (work / "mutants").is_dir():
             names = untested(work, args.patterns)
