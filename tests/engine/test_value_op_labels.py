@@ -31,6 +31,16 @@ def test_micrograd_ops_are_named_as_micrograd_names_them(build, op):
     assert ours.op == theirs._op == op
 
 
+@pytest.mark.parametrize(
+    "build",
+    [lambda a: a + 2.0, lambda a: 2.0 + a, lambda a: a * 2.0, lambda a: 2.0 * a],
+)
+def test_with_a_constant_operand_the_op_is_micrograds_too(build):
+    # micrograd wraps the constant in a Value; engine folds it in, under the same name
+    ours, theirs = build(Value(1.5)), build(micrograd_engine.Value(1.5))
+    assert ours.op == theirs._op and ours.data == theirs.data
+
+
 OWN_OPS = {
     "-": [lambda a, b: a - b, lambda a, b: a - 1.0, lambda a, b: 1.0 - a],
     "/": [lambda a, b: a / b, lambda a, b: a / 3.0, lambda a, b: 3.0 / a],
