@@ -217,9 +217,12 @@ def report(work: Path, target: Target, patterns: list[str], show_diffs: bool) ->
         print(f"  {mark:11} {name}" + (f": {explained[name]}" if name in explained else ""))
         if show_diffs and name not in explained:
             print(diff_of(work, name))
-    stale = sorted(set(explained) - set(survivors))
-    if stale and not patterns:
-        print(f"\n{len(stale)} listed survivors no longer survive (killed or renamed); drop them:")
+    # Only those now killed: a listed mutant not tested in this copy (another target, a
+    # partial run) or renamed by a code change is not reported here.
+    code_of = {name: code for codes in by_file.values() for name, code in codes.items()}
+    stale = sorted(name for name in explained if code_of.get(name) in KILLED_CODES)
+    if stale:
+        print(f"\n{len(stale)} listed survivors are killed now; drop them:")
         for name in stale:
             print(f"  {name}")
     return 0 if score >= target.bar and not unexplained else 1
