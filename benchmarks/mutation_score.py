@@ -53,7 +53,9 @@ class Target:
 
 
 TARGETS = {
-    "engine": Target(("engine/*",), ("tests/engine",), 90.0),
+    # forkserver for the engine too: with plain fork, mutmut's parent reaps with os.wait()
+    # and crashed (KeyError on a pid) on a child it had not started itself.
+    "engine": Target(("engine/*",), ("tests/engine",), 90.0, forkserver=True),
     "worker": Target(
         ("microgui/training_run/worker.py",),
         (
@@ -104,13 +106,15 @@ def prepare(work: Path, target: Target) -> None:
     # mutmut itself re-mutates a file newer than its mutants and re-tests changed functions.
 
 
-def forget_survivors(work: Path) -> int:
-    """Mark every survivor untested, so the next run tries it against the current tests."""
+def forget_survivors(work: Path, patterns: list[str]) -> int:
+    """Mark survivors untested (those matching `patterns`, or all), for the current tests."""
     count = 0
     for meta in (work / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
         codes = data.get("exit_code_by_key", {})
         for name, code in codes.items():
+            if patterns and not any(re.fullmatch(_glob(p), name) for p in patterns):
+                continue
             if code in SURVIVED_CODES:
                 codes[name] = None
                 count += 1
@@ -118,10 +122,27 @@ def forget_survivors(work: Path) -> int:
     return count
 
 
+def untested(work: Path, patterns: list[str]) -> list[str]:
+    """The mutants matching `patterns` that have no result yet (or were forgotten).
+
+    mutmut re-tests every mutant named on its command line, killed or not; naming only
+    these keeps the results of earlier runs (a run cut short resumes where it stopped).
+    """
+    return [
+        name
+        for codes in results(work).values()
+        for name, code in codes.items()
+        if code is None and any(re.fullmatch(_glob(p), name) for p in patterns)
+    ]
+
+
 def run_mutmut(work: Path, patterns: list[str], children: int) -> int:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # scikit-learn's n_jobs=2 (the estimator tests) would start joblib worker processes
+    # in every mutant, which outlive it and eat the CPU the next mutants need.
+    env["JOBLIB_MULTIPROCESSING"] = "0"
     # Qt's settings and the tests' folders stay out of the user's home.
     env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mutation-config-")
     mutmut = Path(sys.executable).with_name("mutmut")
@@ -196,9 +217,12 @@ def report(work: Path, target: Target, patterns: list[str], show_diffs: bool) ->
         print(f"  {mark:11} {name}" + (f": {explained[name]}" if name in explained else ""))
         if show_diffs and name not in explained:
             print(diff_of(work, name))
-    stale = sorted(set(explained) - set(survivors))
-    if stale and not patterns:
-        print(f"\n{len(stale)} listed survivors no longer survive (killed or renamed); drop them:")
+    # Only those now killed: a listed mutant not tested in this copy (another target, a
+    # partial run) or renamed by a code change is not reported here.
+    code_of = {name: code for codes in by_file.values() for name, code in codes.items()}
+    stale = sorted(name for name in explained if code_of.get(name) in KILLED_CODES)
+    if stale:
+        print(f"\n{len(stale)} listed survivors are killed now; drop them:")
         for name in stale:
             print(f"  {name}")
     return 0 if score >= target.bar and not unexplained else 1
@@ -228,8 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         prepare(work, target)
         if args.retest_survivors:
-            print(f"re-testing {forget_survivors(work)} survivors")
-        code = run_mutmut(work, args.patterns, args.children)
+            print(f"re-testing {forget_survivors(work, args.patterns)} survivors")
+        names = args.patterns
+        if args.patterns and (work / "mutants").is_dir():
+            names = untested(work, args.patterns)
+            print(f"{len(names)} mutants to test")
+        code = run_mutmut(work, names, args.children) if names else 0
         if code not in (0, 1):  # mutmut's own failure (a clean run failing, a bad setup)
             print(f"mutmut stopped with exit status {code}", file=sys.stderr)
             return 2

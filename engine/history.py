@@ -171,7 +171,8 @@ class History:
             return np.array(self._finite, dtype=bool)
         if name == "vectorized":
             return np.array(self._vectorized, dtype=bool)
-        raise KeyError(f"unknown history column {name!r}; columns: {', '.join(FIELDS[:-2])}")
+        columns = [*self._ints, *self._floats, "finite", "vectorized"]
+        raise KeyError(f"unknown history column {name!r}; columns: {', '.join(columns)}")
 
     # ------------------------------------------------------------------ JSON
 
