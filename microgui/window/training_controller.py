@@ -473,11 +473,14 @@ class TrainingController(QObject):
             return
         waited_for = self.config.dataset if self.config is not None else "the dataset"
         self.loader.cancel()
-        if self.applied is None:  # nothing was ever loaded: nothing to go back to
+        # The worker may still be building the model last sent to it (its answer has not
+        # arrived): that is the model it ends up with, so that is the setup to show again.
+        setup = self._sent if self._sent is not None else self.applied
+        if setup is None:  # nothing was ever loaded: nothing to go back to
             self._show_error(f"Stopped waiting for {waited_for}: choose a dataset")
             self.w.status.set_message(self.status_hint())
             return
-        self.bring_back(self.applied)
+        self.bring_back(setup)
         self.w.status.set_message(
             f"Stopped waiting for {waited_for}; back to {self.config.dataset} and its model"
         )
@@ -562,6 +565,7 @@ class TrainingController(QObject):
         if sent is not None and (applied is None or sent[1] is not applied[1]):
             # New data the worker refused: the plots still show the old data.
             self.show_no_data("This data cannot be used\n(see the line below the form)")
+        self._sent = applied  # the worker kept the setup it had
 
     def _on_configured(self, data: TrainingData) -> None:
         self.configured_ok = True

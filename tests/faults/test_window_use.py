@@ -22,6 +22,7 @@ from window_fault_helpers import (
     assert_train_disabled,
     run_state,
     trained_window,
+    type_text,
     worker_caught_up,
 )
 from window_fixtures import WAIT_MS
@@ -99,6 +100,35 @@ def test_cancel_stops_waiting_for_a_plugin_and_brings_back_the_data_and_model(qt
     c.step()  # the run goes on from where it was, on the same data
     qtbot.waitUntil(lambda: c.snapshot.step == before.steps + 1, timeout=WAIT_MS)
     np.testing.assert_array_equal(c.worker.trainer.X_train, before.X_train)
+
+
+def test_cancel_while_a_new_model_is_being_built_shows_the_model_the_worker_ends_up_with(
+    qtbot, make_window
+):
+    """Found by the UI fuzz: layers changed (the worker is building that model), then another
+    dataset chosen and cancelled before the worker answered. The form went back to the old
+    layers while the worker went on to run the new ones."""
+    window = trained_window(qtbot, make_window)
+    c, dc = window.controller, window.dataset_controls
+    layers = window.model_controls.layers.text_edit
+    type_text(qtbot, layers, "3,3")
+    c.apply_changes()  # the debounce fires: the worker is asked for the (3, 3) model
+    # No Qt event is processed from here to the cancel, so the worker's answer cannot arrive.
+    dc.combo.setCurrentIndex(dc.combo.findData("sleepy"))
+    c.apply_changes()
+    assert c.loader.busy
+    c.cancel_generation()
+    qtbot.waitUntil(
+        lambda: c.applied is not None and c.applied[0].layers == (3, 3), timeout=WAIT_MS
+    )
+    worker_caught_up(qtbot, window)
+    assert c.worker.trainer.config.layers == (3, 3)
+    assert layers.text().replace(" ", "") == "3,3"
+    assert c.config.layers == (3, 3) and dc.dataset_id() == "moons"
+    assert c.can_train()
+    c.step()
+    qtbot.waitUntil(lambda: c.snapshot.step == 1, timeout=WAIT_MS)
+    assert window.view.network.layer_sizes == [2, 3, 3, 1]
 
 
 def test_cancel_when_no_dataset_was_ever_loaded_says_what_to_do(qtbot, make_window):
