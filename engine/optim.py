@@ -32,6 +32,20 @@ def _check_lr(lr: float) -> float:
     return lr
 
 
+def adam_step_factors(
+    lr: float, betas: tuple[float, float], step: int
+) -> tuple[float, float, float]:
+    """Adam's scalars for update number ``step`` (from 1), as torch computes them.
+
+    Returns (step size lr / (1 - beta1**step), sqrt(1 - beta2**step), the first
+    moment's lerp weight 1 - beta1); the scalar and the array Adam share them so
+    their updates stay identical bit for bit.
+    """
+    beta1, beta2 = betas
+    bias1 = 1.0 - beta1**step
+    return lr / bias1, math.sqrt(1.0 - beta2**step), 1.0 - beta1
+
+
 class Optimizer:
     """Shared parts: the parameter list, zero_grad, state validation."""
 
@@ -143,12 +157,9 @@ class Adam(Optimizer):
     def step(self, lr: float | None = None) -> None:
         """One update; ``lr`` overrides the learning rate for this step only."""
         lr = self._step_lr(lr)
-        beta1, beta2 = self.betas
+        beta2 = self.betas[1]
         self.steps += 1
-        bias1 = 1.0 - beta1**self.steps
-        bias2_sqrt = math.sqrt(1.0 - beta2**self.steps)
-        step_size = lr / bias1
-        w1 = 1.0 - beta1
+        step_size, bias2_sqrt, w1 = adam_step_factors(lr, self.betas, self.steps)
         m, v = self.m, self.v
         for i, p in enumerate(self.params):
             g = p.grad

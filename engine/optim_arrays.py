@@ -9,11 +9,9 @@ session saved by one execution continues in the other.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from engine.optim import _check_lr, check_buffer, check_state
+from engine.optim import _check_lr, adam_step_factors, check_buffer, check_state
 
 __all__ = ["ARRAY_OPTIMIZERS", "ArrayAdam", "ArraySGD"]
 
@@ -88,12 +86,9 @@ class ArrayAdam:
     def step(self, params: np.ndarray, grads: np.ndarray, lr: float | None = None) -> None:
         """Update ``params`` in place; ``lr`` overrides the learning rate for this step."""
         lr = self.lr if lr is None else _check_lr(lr)
-        beta1, beta2 = self.betas
+        beta2 = self.betas[1]
         self.steps += 1
-        bias1 = 1.0 - beta1**self.steps
-        bias2_sqrt = math.sqrt(1.0 - beta2**self.steps)
-        step_size = lr / bias1
-        w1 = 1.0 - beta1
+        step_size, bias2_sqrt, w1 = adam_step_factors(lr, self.betas, self.steps)
         g = grads
         # torch's lerp, as engine.optim.Adam writes it per parameter
         if w1 < 0.5:
