@@ -50,8 +50,9 @@ class _Shared:
         self, model: MLP, loss: str, reg: str, reg_strength: float, optimizer: dict[str, Any]
     ) -> None:
         self._model = model
-        self.names = [name for name, _ in model.named_parameters()]
-        self._params = [p for _, p in model.named_parameters()]
+        named = model.named_parameters()
+        self.names = [name for name, _ in named]
+        self._params = [p for _, p in named]
         self.loss = loss
         self.reg = reg
         self.reg_strength = float(reg_strength)

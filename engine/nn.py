@@ -369,6 +369,10 @@ class Neuron(Module):
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{k}", w) for k, w in enumerate(self.w)] + [("b", self.b)]
 
+    def parameters(self) -> list[Value]:
+        # micrograd's w + [b], without making the names (a big network has millions)
+        return [*self.w, self.b]
+
     def _tensors(self) -> list[tuple[str, tuple[int, ...], list[Value]]]:
         # torch.nn.Linear(nin, 1)
         return [("weight", (1, self.nin), self.w), ("bias", (1,), [self.b])]
@@ -458,6 +462,9 @@ class Layer(Module):
         self.fused = fused
         for n in self.neurons:
             n.fused = fused
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -556,6 +563,9 @@ class MLP(Module):
         self.fused = fused
         for layer in self.layers:
             layer.set_fused(fused)
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [

@@ -55,7 +55,9 @@ __all__ = [
     "BYTES_PER_NODE",
     "BYTES_PER_PRODUCT",
     "GENERIC_ADVICE",
+    "PARAMETER_NODE_SHARE",
     "SECONDS_PER_NODE",
+    "SECONDS_PER_PARAMETER",
     "SECONDS_PER_PRODUCT",
     "VECTORIZED_WORK_FACTOR",
     "SizeError",
@@ -78,6 +80,13 @@ VECTOR_SECONDS_PER_PRODUCT = 3e-9
 VECTOR_FLOATS_PER_UNIT = 4
 VECTORIZED_WORK_FACTOR = 100
 AUTO_VECTORIZED_SECONDS = 0.002
+#: Every parameter is a Value made with the model and kept for the whole run (the graph
+#: view and saving read them), whichever execution trains it; the worker answers no
+#: command while it builds them. Measured here: about 7 microseconds each (14 on a
+#: loaded machine), so at most max_nodes / PARAMETER_NODE_SHARE parameters (500,000 by
+#: default) keeps the build to a few seconds.
+SECONDS_PER_PARAMETER = 7e-6
+PARAMETER_NODE_SHARE = 4
 GENERIC_ADVICE = (
     "use fewer samples, a smaller batch size or smaller layers, "
     "or raise the limit if you have the memory and patience"
@@ -230,12 +239,15 @@ def check_size(
 ) -> SizeEstimate:
     """The estimate, or SizeError (field max_nodes or max_work) when over a limit.
 
+    Any execution: at most max_nodes / PARAMETER_NODE_SHARE parameters (the model's
+    Values take that long to build).
+
     The vectorized execution may do VECTORIZED_WORK_FACTOR times ``max_work``
     products, in the memory the scalar limits allow.
     """
     estimate = estimate_size(config, n_samples, nin, nout, execution)
     if execution == "vectorized":
-        return _check_vectorized(config, estimate)
+        return _check_parameters(config, _check_vectorized(config, estimate))
     if estimate.nodes > config.max_nodes:
         raise SizeError(
             "max_nodes",
@@ -247,6 +259,19 @@ def check_size(
             "max_work",
             f"this network needs {estimate.describe()}, over the limit of "
             f"{config.max_work:,} products",
+        )
+    return _check_parameters(config, estimate)
+
+
+def _check_parameters(config: TrainConfig, estimate: SizeEstimate) -> SizeEstimate:
+    most = config.max_nodes // PARAMETER_NODE_SHARE
+    if estimate.parameters > most:
+        raise SizeError(
+            "max_nodes",
+            f"this network has {estimate.parameters:,} parameters, over the limit of "
+            f"{most:,} (max_nodes / {PARAMETER_NODE_SHARE}): each is a Value built with the "
+            f"model, about {estimate.parameters * SECONDS_PER_PARAMETER:.2g} s for this one",
+            "use smaller layers, or raise the limit if you have the memory and patience",
         )
     return estimate
 

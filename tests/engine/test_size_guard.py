@@ -128,3 +128,42 @@ def test_the_vectorized_limits_follow_what_numpy_can_do():
     with pytest.raises(SizeError) as info:
         check_size(config.replace(layers=(4096,) * 8), 10, 64, 1, "vectorized")
     assert info.value.field == "max_nodes" and "memory the limits allow" in str(info.value)
+
+
+# ---------------------------------------------------------------------- the model's own size
+
+
+@pytest.mark.parametrize("execution", ["auto", "scalar", "vectorized"])
+def test_a_network_too_big_to_build_is_refused_before_its_values_are_made(execution):
+    """Found by the UI fuzz: eight layers of 512 on 200 samples passed every per-step limit
+    under "vectorized" (1.1 s a step), and the worker then spent 20-40 s building 1.8 million
+    Values, answering no Pause or Cancel meanwhile."""
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    y = X[:, 0]
+    config = TrainConfig(layers=(512,) * 8, test_fraction=0, batch_size=1, execution=execution)
+    weights = MLP(2, [3, 1]).parameters()  # (2 + 1) * 3 + (3 + 1) * 1 = 13: the count's rule
+    assert len(weights) == 13
+    parameters = (2 + 1) * 512 + 7 * (512 + 1) * 512 + (512 + 1) * 1
+    with pytest.raises(SizeError) as info:
+        Trainer(config, X, y, "regression")
+    message = str(info.value)
+    assert info.value.field == "max_nodes"
+    assert message.startswith(
+        f"max_nodes: this network has {parameters:,} parameters, over the limit of 500,000 "
+        "(max_nodes / 4): each is a Value built with the model, about 13 s for this one"
+    )
+    assert "use smaller layers, or raise the limit" in message
+    # Raising max_nodes raises that limit (and the per-step limits still hold).
+    raised = config.replace(max_nodes=4 * parameters)
+    assert check_size(raised, 200, 2, 1, "vectorized").parameters == parameters
+
+
+@pytest.mark.parametrize("execution", ["scalar", "vectorized"])
+def test_the_parameter_limit_is_a_quarter_of_max_nodes_exactly(execution):
+    # layers (10,) between 2 inputs and 1 output: 3 * 10 + 11 = 41 parameters
+    fits = TrainConfig(layers=(10,), batch_size=1, max_nodes=4 * 41)
+    assert check_size(fits, 50, 2, 1, execution).parameters == 41
+    with pytest.raises(SizeError) as info:
+        check_size(fits.replace(max_nodes=4 * 41 - 1), 50, 2, 1, execution)
+    assert "has 41 parameters, over the limit of 40 (max_nodes / 4)" in str(info.value)
+    assert "about 0.00029 s for this one" in str(info.value)  # 41 x 7 microseconds
