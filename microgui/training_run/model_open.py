@@ -17,6 +17,7 @@ from typing import Any
 from engine.config import TrainConfig
 from engine.modelio import load_model_file
 from engine.train import Trainer
+from microgui.training_run.dataset_trainer import trainer_for_dataset
 
 
 class ModelOpenError(ValueError):
@@ -55,15 +56,7 @@ def trainer_for_model(
             "(train it with 'microgui train' instead)"
         )
     config = base.replace(layers=hidden, activation=model.activation, init=model.init)
-    trainer = Trainer(
-        config,
-        dataset.X,
-        dataset.y,
-        dataset.task,
-        n_classes=len(dataset.class_names),
-        preprocessor=preprocessor,
-        feature_names=tuple(dataset.feature_names),
-    )
+    trainer = trainer_for_dataset(config, dataset, preprocessor=preprocessor)
     if trainer.nout != model.nouts[-1]:
         raise ModelOpenError(
             f"{name}: the model gives {model.nouts[-1]} outputs but {base.dataset} "

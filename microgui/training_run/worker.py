@@ -38,6 +38,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from engine.config import ConfigError, TrainConfig
 from engine.size_guard import SizeError
 from engine.train import Trainer, TrainingFinished
+from microgui.training_run.dataset_trainer import trainer_for_dataset
 from microgui.training_run.gradient_stats import evaluate_training_set
 from microgui.training_run.snapshot_builder import SnapshotBuilder, training_data
 from microgui.widgets.numbering import long_name
@@ -277,15 +278,7 @@ class TrainingWorker(QObject):
             return
         try:
             with _no_automatic_gc():
-                trainer = Trainer(
-                    config,
-                    dataset.X,
-                    dataset.y,
-                    dataset.task,
-                    n_classes=len(dataset.class_names),
-                    scaling_hint=scaling_hint,
-                    feature_names=tuple(dataset.feature_names),
-                )
+                trainer = trainer_for_dataset(config, dataset, scaling_hint=scaling_hint)
         except ConfigError as exc:
             # The trained model stays: a refused setting must not throw it away.
             self.configFailed.emit(exc.field, window_message(exc))
