@@ -53,3 +53,10 @@ def test_the_names_to_choose_from_are_separated_by_commas(monkeypatch):
     with pytest.raises(ConfigError) as caught:
         preset_config("")
     assert str(caught.value) == "preset: '' is not a preset; choose one of micrograd-demo, tiny"
+
+
+def test_changing_a_presets_config_leaves_the_preset_as_it_was():
+    # A notebook user tries the demo with more noise; the next preset_config is the demo again.
+    config = preset_config("micrograd-demo")
+    config.dataset_params["noise"] = 0.3
+    assert preset_config("micrograd-demo").dataset_params == {"n_samples": 100, "noise": 0.1}
