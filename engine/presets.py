@@ -20,6 +20,7 @@ same weights as micrograd after ``random.seed(1337)``.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from engine.config import ConfigError, TrainConfig
@@ -69,4 +70,5 @@ def preset_config(name: str) -> TrainConfig:
         raise ConfigError(
             "preset", f"{name!r} is not a preset; choose one of {', '.join(preset_names())}"
         )
-    return TrainConfig.from_dict(dict(PRESETS[name]))
+    # A deep copy: the config must not share dataset_params (a dict) with the preset.
+    return TrainConfig.from_dict(copy.deepcopy(PRESETS[name]))
