@@ -25,6 +25,7 @@ bar and every survivor is explained, 1 otherwise, 2 when mutmut itself failed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -41,6 +42,7 @@ COPIED = ("engine", "microgui", "plugins", "resources", "tests", "pyproject.toml
 # mutmut's exit codes, as its own mutmut.stats.status_by_exit_code reads them.
 KILLED_CODES = {1, 3, 36, -24, 24, 152, 255, -11, -9}  # failed, crashed or timed out
 SURVIVED_CODES = {0, 5, 33}  # the tests passed, or no test reached the mutant
+NO_TEST_CODE = 33
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,40 @@ def prepare(work: Path, target: Target) -> None:
     pyproject = work / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + mutmut_config(target))
     # mutmut itself re-mutates a file newer than its mutants and re-tests changed functions.
+
+
+def refresh_stats(work: Path, target: Target) -> int:
+    """Make mutmut map tests to functions afresh when the code or the tests changed.
+
+    mutmut re-collects that map only for tests it has not seen, so a function added to a
+    changed file (engine.optim.adam_step_factors was one), or an old test that now reaches
+    another function, stays unmapped and its mutants count as "no test reaches it". When
+    anything changed since the last map, drop it (mutmut then runs every test once) and
+    forget those "no test" results. Returns how many were forgotten (-1: nothing changed).
+    """
+    digest = hashlib.sha256()
+    sources = [path for pattern in target.mutate for path in sorted(ROOT.glob(pattern))]
+    for entry in target.tests:  # a test folder or file
+        tests = ROOT / entry
+        sources += [tests] if tests.is_file() else sorted(tests.rglob("*.py"))
+    for path in sources:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    stamp = work / "stats-sources.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return -1
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    stamp.write_text(digest.hexdigest())
+    forgotten = 0
+    for meta in (work / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        codes = data.get("exit_code_by_key", {})
+        for name, code in codes.items():
+            if code == NO_TEST_CODE:
+                codes[name] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data))
+    return forgotten
 
 
 def forget_survivors(work: Path, patterns: list[str]) -> int:
@@ -273,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work)
     if not args.report:
         prepare(work, target)
+        forgotten = refresh_stats(work, target)
+        if forgotten >= 0:
+            print(f"code or tests changed: mapping tests afresh, {forgotten} 'no test' to retest")
         if args.retest_survivors:
             print(f"re-testing {forget_survivors(work, args.patterns)} survivors")
         names = args.patterns
