@@ -76,7 +76,6 @@ def test_an_array_save_point_of_another_size_is_refused_too(name):
     state = small.snapshot()
     with pytest.raises(ValueError) as info:
         make(2).load_state_dict(state)
-    assert str(info.value) == (
-        f"{kind} optimizer state {buffers[0]!r} has ndarray entries for 2 parameters; "
-        "it belongs to another model"
-    )
+    message = str(info.value)  # what it "has" is the array's type: not pinned here
+    assert message.startswith(f"{kind} optimizer state {buffers[0]!r} has ")
+    assert message.endswith(" for 2 parameters; it belongs to another model")
