@@ -1,0 +1,68 @@
+"""A session file whose header (format version, data description) is wrong: one whole line.
+
+read_session checks the parts around the training state before anything is
+built; each refusal names the file and the field. load_session passes its
+size limit on to the reading, so a caller's smaller limit is obeyed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_moons
+
+from engine.config import TrainConfig
+from engine.session import (
+    SessionFileError,
+    load_session,
+    read_session,
+    save_session,
+    session_to_dict,
+)
+from engine.train import Trainer
+
+X, _Y = make_moons(n_samples=20, noise=0.1, random_state=0)
+Y = _Y.astype(np.float64)
+
+
+@pytest.fixture
+def session_dict():
+    return json.loads(json.dumps(session_to_dict(Trainer(TrainConfig(), X, Y, "binary"))))
+
+
+def _refusal(tmp_path, d) -> tuple[str, object]:
+    path = tmp_path / "run.session.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(SessionFileError) as info:
+        read_session(path)
+    return str(info.value), path
+
+
+@pytest.mark.parametrize("version", [0, -3])
+def test_a_format_version_below_1_does_not_exist(tmp_path, session_dict, version):
+    session_dict["format_version"] = version
+    message, path = _refusal(tmp_path, session_dict)
+    assert message == f"{path}: format_version {version} does not exist"
+
+
+@pytest.mark.parametrize("drop", ["task", "fingerprint"])
+def test_data_without_its_task_or_fingerprint_is_named(tmp_path, session_dict, drop):
+    del session_dict["data"][drop]
+    message, path = _refusal(tmp_path, session_dict)
+    assert message == f"{path}: 'data' must name the task and the data's fingerprint"
+
+
+def test_load_session_obeys_the_callers_size_limit(tmp_path):
+    path = tmp_path / "run.session.json"
+    save_session(Trainer(TrainConfig(), X, Y, "binary"), path)
+    size = path.stat().st_size
+    assert load_session(path, X, Y, max_bytes=size).steps_done == 0
+    with pytest.raises(SessionFileError) as info:
+        load_session(path, X, Y, max_bytes=size - 1)
+    message = str(info.value)
+    assert message.startswith(f"{path} is ")
+    assert message.endswith(
+        " MB limit for a session file; it was not read (is it really a microgui session?)"
+    )
