@@ -66,3 +66,39 @@ def test_load_session_obeys_the_callers_size_limit(tmp_path):
     assert message.endswith(
         " MB limit for a session file; it was not read (is it really a microgui session?)"
     )
+
+
+@pytest.mark.parametrize("n_classes", ["3", 3.0, True, [3]])
+def test_a_class_count_that_is_not_a_whole_number_is_named(tmp_path, session_dict, n_classes):
+    session_dict["data"]["n_classes"] = n_classes
+    message, path = _refusal(tmp_path, session_dict)
+    assert message == f"{path}: n_classes {n_classes!r} is not a whole number"
+
+
+@pytest.mark.parametrize("extra", [[1], "view", 5])
+def test_extra_that_is_not_an_object_is_refused(tmp_path, session_dict, extra):
+    session_dict["extra"] = extra
+    message, path = _refusal(tmp_path, session_dict)
+    assert message == f"{path}: 'extra' must be an object"
+
+
+def test_a_missing_or_empty_file_is_called_a_session_file(tmp_path):
+    missing = tmp_path / "nope.session.json"
+    with pytest.raises(SessionFileError) as info:
+        read_session(missing)
+    assert str(info.value) == f"session file not found: {missing}"
+    empty = tmp_path / "empty.session.json"
+    empty.write_text("  \n")
+    with pytest.raises(SessionFileError) as info:
+        read_session(empty)
+    assert str(info.value) == f"{empty} is empty; it is not a session file"
+
+
+def test_the_file_describes_its_data_as_the_format_says(tmp_path):
+    """The module doc's format: "data" holds n_samples and n_features of the data given."""
+    path = tmp_path / "run.session.json"
+    X3 = np.c_[X, X[:, 0]]
+    save_session(Trainer(TrainConfig(), X3[:15], Y[:15], "binary"), path)
+    data = json.loads(path.read_text())["data"]
+    assert (data["n_samples"], data["n_features"]) == (15, 3)
+    assert data["task"] == "binary" and data["n_classes"] == 2
