@@ -79,3 +79,14 @@ def test_an_array_save_point_of_another_size_is_refused_too(name):
     message = str(info.value)  # what it "has" is the array's type: not pinned here
     assert message.startswith(f"{kind} optimizer state {buffers[0]!r} has ")
     assert message.endswith(" for 2 parameters; it belongs to another model")
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_state_of_another_kind_is_quoted_to_its_first_80_characters(name):
+    make, kind, _ = OPTIMIZERS[name]
+    other = {"type": "rmsprop", "lr": 0.001, "square_avg": [0.25] * 40}
+    with pytest.raises(ValueError) as info:
+        make(2).load_state_dict(other)
+    excerpt = "{'type': 'rmsprop', 'lr': 0.001, 'square_avg': [0.25, 0.25, 0.25, 0.25, 0.25, 0."
+    assert len(excerpt) == 80 and str(other).startswith(excerpt)
+    assert str(info.value) == f"not a {kind} optimizer state: {excerpt}"
