@@ -66,7 +66,7 @@ def test_a_file_that_cannot_be_opened_names_the_system_reason(tmp_path):
     path = tmp_path / "run.session.json"
     path.write_text("{}")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    lowest_free = os.dup(0)  # the next descriptor open() would get
+    lowest_free = os.open(os.devnull, os.O_RDONLY)  # the next descriptor open() would get
     os.close(lowest_free)
     resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))  # stat works, open fails
     try:
