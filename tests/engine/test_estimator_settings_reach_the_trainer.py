@@ -1,0 +1,43 @@
+"""Every setting of the scikit-learn estimator reaches the training: fit equals a Trainer run."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.datasets import make_regression
+
+from engine.config import TrainConfig
+from engine.estimators import MLPRegressor
+from engine.train import Trainer
+
+SETTINGS = dict(
+    activation="tanh",
+    init="xavier",
+    reg="l1",
+    reg_strength=1e-3,
+    optimizer="sgd",
+    lr=0.05,
+    momentum=0.5,
+    schedule="linear",
+    final_lr=0.01,
+    batch_size=7,
+    steps=12,
+    features=("x1", "x2", "x1^2"),
+    scaling="standardize",
+    execution="scalar",
+)
+
+
+def test_a_regressor_fit_is_the_trainer_run_of_the_same_settings():
+    X, y = make_regression(n_samples=25, n_features=2, noise=0.5, random_state=4)
+    model = MLPRegressor(layers=5, random_state=11, **SETTINGS).fit(X, y)
+    config = TrainConfig(
+        dataset="estimator", seed=11, test_fraction=0.0, layers=(5,), loss="mse", **SETTINGS
+    ).validate()
+    trainer = Trainer(config, X, y, "regression")
+    trainer.run()
+    weights = trainer.weight_arrays()
+    assert len(model.coefs_) == len(weights) == 2
+    for coef, intercept, (w, b) in zip(model.coefs_, model.intercepts_, weights, strict=True):
+        np.testing.assert_array_equal(coef, w.T)
+        np.testing.assert_array_equal(intercept, b)
+    assert model.n_iter_ == trainer.steps_done == 12
