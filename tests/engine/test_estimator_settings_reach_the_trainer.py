@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.datasets import make_regression
 
 from engine.config import TrainConfig
@@ -25,13 +26,17 @@ SETTINGS = dict(
     scaling="standardize",
     execution="scalar",
 )
+# Adam with its own betas, and no scaling where "auto" would scale the large targets.
+ADAM = {**SETTINGS, "optimizer": "adam", "betas": (0.5, 0.9), "scaling": "none", "lr": 0.01}
 
 
-def test_a_regressor_fit_is_the_trainer_run_of_the_same_settings():
+@pytest.mark.parametrize("settings", [SETTINGS, ADAM], ids=["sgd", "adam"])
+def test_a_regressor_fit_is_the_trainer_run_of_the_same_settings(settings):
     X, y = make_regression(n_samples=25, n_features=2, noise=0.5, random_state=4)
-    model = MLPRegressor(layers=5, random_state=11, **SETTINGS).fit(X, y)
+    y = 50.0 * y
+    model = MLPRegressor(layers=5, random_state=11, **settings).fit(X, y)
     config = TrainConfig(
-        dataset="estimator", seed=11, test_fraction=0.0, layers=(5,), loss="mse", **SETTINGS
+        dataset="estimator", seed=11, test_fraction=0.0, layers=(5,), loss="mse", **settings
     ).validate()
     trainer = Trainer(config, X, y, "regression")
     trainer.run()
