@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import xml.etree.ElementTree as ET
 
@@ -14,14 +13,6 @@ from engine import Value
 from engine.graph import SVG_NODE_LIMIT, GraphvizUnavailable, draw_dot, nodes_and_edges, to_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def graphviz():
-    module = pytest.importorskip("graphviz")
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot program is not installed")
-    return module
 
 
 def neuron_graph():

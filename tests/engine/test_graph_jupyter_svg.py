@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -15,14 +14,6 @@ from engine import Value
 from engine.graph import nodes_and_edges, repr_svg
 
 DOT_ERROR = "Error: <stdin>: syntax error in line 1"
-
-
-@pytest.fixture
-def graphviz():
-    module = pytest.importorskip("graphviz")
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot program is not installed")
-    return module
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ The reference is Graphviz's own parser: the SVG it draws must show the text.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import xml.etree.ElementTree as ET
 
@@ -20,14 +19,6 @@ from engine.graph import GraphvizUnavailable, draw_dot, to_dot
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 LABEL = 'a\\b "q" {x}|<y>\nz\\n'  # a backslash, quotes, record punctuation, a newline
 OP = 'op\\"\ny\\n'
-
-
-@pytest.fixture
-def graphviz():
-    module = pytest.importorskip("graphviz")
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot program is not installed")
-    return module
 
 
 def drawn_texts(graphviz, root: Value) -> list[str]:
