@@ -162,6 +162,9 @@ def test_a_symlink_to_a_file_replaces_the_file_and_keeps_the_link(tmp_path):
 _SIGNAL_DURING_WRITE = textwrap.dedent(
     """
     import os, signal, sys, time
+    # Python turns SIGINT into KeyboardInterrupt only if it was not ignored at start,
+    # and a test runner's workers may ignore it (mutmut's do): start as from a terminal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from engine.atomic_write import atomic_path
     target = sys.argv[1]
     with atomic_path(target, "session") as tmp:
