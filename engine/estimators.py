@@ -201,7 +201,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         if k < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes in y; got 1 class "
-                f"({self.classes_[0]!r})"
+                f"({self.classes_.tolist()[0]!r})"  # 0.0, not np.float64(0.0)
             )
         task = "binary" if k == 2 else "multiclass"
         loss = self.loss
