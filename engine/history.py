@@ -199,19 +199,19 @@ class History:
         for name in (*_FLOATS, *_OPTIONAL_FLOATS, *_INTS, "finite"):
             column = d.get(name)
             if not isinstance(column, list) or len(column) != n:
-                raise ValueError(f"history column {name!r} is missing or not {n} entries long")
+                raise ValueError(f"history column {name!r} is missing or not {_entries(n)} long")
+        # Sessions from before the vectorized execution have no such column.
+        vectorized = d.get("vectorized")
+        if vectorized is None:
+            vectorized = [0] * n
+        if not isinstance(vectorized, list) or len(vectorized) != n:
+            raise ValueError(f"history column 'vectorized' is not {_entries(n)} long")
         try:
             for name in (*_FLOATS, *_OPTIONAL_FLOATS):
                 history._floats[name] = array("d", [_nan_if_none(v) for v in d[name]])
             for name in _INTS:
                 history._ints[name] = array("q", [int(v) for v in d[name]])
             history._finite = array("b", [1 if v else 0 for v in d["finite"]])
-            # Sessions from before the vectorized execution have no such column.
-            vectorized = d.get("vectorized")
-            if vectorized is None:
-                vectorized = [0] * n
-            if not isinstance(vectorized, list) or len(vectorized) != n:
-                raise ValueError(f"history column 'vectorized' is not {n} entries long")
             history._vectorized = array("b", [1 if v else 0 for v in vectorized])
             for name in _TEXTS:
                 texts = d.get(name, {}) or {}
@@ -219,3 +219,7 @@ class History:
         except (TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ValueError(f"history has a malformed entry: {exc}") from None
         return history
+
+
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"

@@ -75,7 +75,7 @@ class Optimizer:
 def check_state(kind: str, d: object, keys: Sequence[str]) -> None:
     """ValueError unless ``d`` is a ``kind`` optimizer state with every key of ``keys``."""
     if not isinstance(d, dict) or d.get("type") != kind:
-        raise ValueError(f"not a {kind} optimizer state: {str(d)[:80]}")
+        raise ValueError(f"expected {kind} optimizer state, got: {str(d)[:80]}")
     missing = [k for k in keys if k not in d]
     if missing:
         raise ValueError(f"{kind} optimizer state is missing {', '.join(missing)}")
@@ -83,13 +83,18 @@ def check_state(kind: str, d: object, keys: Sequence[str]) -> None:
 
 def check_buffer(kind: str, name: str, buf: object, size: int) -> list[float]:
     """A saved per-parameter buffer as floats; ValueError if it is not ``size`` long."""
-    if not isinstance(buf, list) or len(buf) != size:
-        have = len(buf) if isinstance(buf, list) else type(buf).__name__
+    if isinstance(buf, list) and len(buf) == size:
+        return [float(v) for v in buf]
+    if not isinstance(buf, list) and not hasattr(buf, "shape"):  # a list, or snapshot()'s array
         raise ValueError(
-            f"{kind} optimizer state {name!r} has {have} entries "
-            f"for {size} parameters; it belongs to another model"
+            f"{kind} optimizer state {name!r} is of type {type(buf).__name__}, "
+            f"not a list of {size} numbers; the saved state is damaged"
         )
-    return [float(v) for v in buf]
+    have = len(buf)
+    raise ValueError(
+        f"{kind} optimizer state {name!r} has {have} {'entry' if have == 1 else 'entries'} "
+        f"for {size} {'parameter' if size == 1 else 'parameters'}; it belongs to another model"
+    )
 
 
 class SGD(Optimizer):

@@ -475,7 +475,7 @@ class TrainingController(QObject):
         self.loader.cancel()
         # The worker may still be building the model last sent to it (its answer has not
         # arrived): that is the model it ends up with, so that is the setup to show again.
-        setup = self._sent if self._sent is not None else self.applied
+        setup = self._sent  # applied is only ever set from it: never newer
         if setup is None:  # nothing was ever loaded: nothing to go back to
             self._show_error(f"Stopped waiting for {waited_for}: choose a dataset")
             self.w.status.set_message(self.status_hint())

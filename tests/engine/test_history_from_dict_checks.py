@@ -58,9 +58,19 @@ def test_a_vectorized_column_of_the_wrong_length_or_kind_is_refused(vectorized):
     data = {**_saved(), "vectorized": vectorized}
     with pytest.raises(ValueError) as info:
         History.from_dict(data)
-    message = str(info.value)
-    assert message.startswith("history ")
-    assert message.endswith("history column 'vectorized' is not 2 entries long")
+    assert str(info.value) == "history column 'vectorized' is not 2 entries long"
+
+
+def test_a_column_of_the_wrong_length_says_one_entry_in_the_singular():
+    history = History()
+    history.append(StepResult(step=0, loss=0.7, accuracy=0.5, lr=0.1, seconds=0.01, nodes=9))
+    data = history.to_dict()
+    with pytest.raises(ValueError) as info:
+        History.from_dict({**data, "vectorized": [0, 0]})
+    assert str(info.value) == "history column 'vectorized' is not 1 entry long"
+    with pytest.raises(ValueError) as info:
+        History.from_dict({**data, "loss": []})
+    assert str(info.value) == "history column 'loss' is missing or not 1 entry long"
 
 
 def test_a_step_number_beyond_64_bit_integers_is_refused():
