@@ -55,7 +55,13 @@ def test_the_size_and_the_limit_are_shown_apart(tmp_path, size, limit, said):
 
 @pytest.mark.parametrize(
     ("limit", "said"),
-    [(2_000_000, "2 MB"), (1_000_000, "1 MB"), (999_999, "999,999-byte"), (10, "10-byte")],
+    [
+        (2_000_000, "2 MB"),
+        (1_500_000, "2 MB"),  # to the nearest MB
+        (1_000_000, "1 MB"),
+        (999_999, "999,999-byte"),
+        (10, "10-byte"),
+    ],
 )
 def test_a_file_that_grows_past_the_limit_after_the_check_is_refused(
     tmp_path, monkeypatch, limit, said
