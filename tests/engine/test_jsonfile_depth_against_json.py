@@ -149,3 +149,16 @@ def test_running_out_of_stack_while_parsing_is_one_line(monkeypatch):
         near_the_recursion_limit(lambda: parse_json(text, where, Refused), room=60)
     assert str(info.value) == f"{where} nests too deeply to read; it is corrupt"
     assert parse_json(text, where, Refused) == json.loads(text)  # with the stack to spare
+
+
+def test_closing_brackets_inside_strings_do_not_hide_the_depth(tmp_path):
+    # A string of 200 "]" lowered the quick count by 200: 900 levels were let through.
+    text = '["' + "]" * 200 + '", ' + deep(MAX_JSON_DEPTH) + "]"
+    assert nesting(json.loads(text)) == MAX_JSON_DEPTH + 1
+    where = tmp_path / "m.json"
+    with pytest.raises(Refused) as info:
+        parse_json(text, where, Refused)
+    assert str(info.value) == (
+        f"{where} nests {MAX_JSON_DEPTH + 1} levels deep (at most {MAX_JSON_DEPTH} allowed); "
+        "it is corrupt or not a microgui file"
+    )
