@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 _TMP_MARK = ".tmp"
+#: The longest file name, in bytes, that ext4, XFS, btrfs, APFS and NTFS all take.
+_NAME_MAX_BYTES = 255
 #: Signals that would otherwise end the process between creating and renaming the file.
 _HELD_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -116,7 +118,7 @@ def check_writable_target(path: str | os.PathLike[str], what: str = "file") -> P
     real = Path(os.path.realpath(target))  # a link's target is the file to replace
     folder = real.parent
     if not folder.is_dir():
-        shown = folder if os.path.islink(target) else (target.parent if str(target.parent) else ".")
+        shown = folder if os.path.islink(target) else target.parent  # "." for a bare name
         raise WriteError(
             f"cannot save the {what} to {raw}: the folder {shown} does not exist; "
             "create it or choose another place",
@@ -169,14 +171,26 @@ def _signals_held() -> Iterator[None]:
 
 
 def _temporary_beside(target: Path) -> Path:
+    """``.NAME.RANDOM.tmp.SUFFIX`` beside ``target``, NAME shortened to fit a file name.
+
+    A suffix longer than 16 characters is not a format an exporter reads
+    ("report.final_version_2"), so it is not kept. The random part has 8 hex
+    digits (32 bits): enough for writes that overlap, short enough to leave room
+    for the name.
+    """
     token = secrets.token_hex(4)
     suffix = target.suffix if len(target.suffix) <= 16 else ""
-    return target.with_name(f".{target.name}.{token}{_TMP_MARK}{suffix}")
+    tail = f".{token}{_TMP_MARK}{suffix}"
+    name = target.name
+    # A target name near the limit is valid, but the marks would push its temporary one over.
+    while len(os.fsencode(f".{name}{tail}")) > _NAME_MAX_BYTES:
+        name = name[:-1]
+    return target.with_name(f".{name}{tail}")
 
 
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable; not every platform or file system allows it."""
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
             os.fsync(fd)

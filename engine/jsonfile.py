@@ -73,9 +73,10 @@ def read_bytes_limited(
             f"{path} is {kind_of(info.st_mode)}, not a {kind} file; give the path of a regular file"
         )
     if info.st_size > max_bytes:
+        size, limit = _size_and_limit(info.st_size, max_bytes)
         raise error(
-            f"{path} is {info.st_size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB limit "
-            f"for a {kind} file; it was not read (is it really a microgui {kind}?)"
+            f"{path} is {size}, over the {limit} limit for a {kind} file; "
+            f"it was not read (is it really a microgui {kind}?)"
         )
     try:
         # Non-blocking: should a FIFO replace the file after the stat, open must not wait.
@@ -96,9 +97,29 @@ def read_bytes_limited(
         raise error(_cannot_read(path, exc, kind)) from None
     finally:
         os.close(fd)
-    if total > max_bytes:
-        raise error(f"{path} is over the {max_bytes / 1e6:,.0f} MB limit for a {kind} file")
+    if total > max_bytes:  # it grew after the stat; how much more is unknown, as it was not read
+        raise error(f"{path} is over the {_limit_in_words(max_bytes)} limit for a {kind} file")
     return b"".join(chunks)
+
+
+def _size_and_limit(size: int, limit: int) -> tuple[str, str]:
+    """A file's size and the limit it is over, as "3 MB" and "2 MB", or "312 bytes" and "10-byte".
+
+    MB for a limit of a megabyte or more, with the fewest decimals (up to 2)
+    that show the two apart ("1 MB, over the 1 MB limit" would not say why);
+    bytes for a smaller limit or sizes closer than that.
+    """
+    if limit >= 1e6:
+        for decimals in range(3):
+            shown_size, shown_limit = (f"{n / 1e6:,.{decimals}f}" for n in (size, limit))
+            if shown_size != shown_limit:
+                return f"{shown_size} MB", f"{shown_limit} MB"
+    return f"{size:,} byte{'s' * (size != 1)}", f"{limit:,}-byte"
+
+
+def _limit_in_words(limit: int) -> str:
+    """The limit alone: "2 MB" for a megabyte or more, else "1,000-byte" (never "0 MB")."""
+    return f"{limit / 1e6:,.0f} MB" if limit >= 1e6 else f"{limit:,}-byte"
 
 
 def _cannot_read(path: Path, exc: OSError, kind: str) -> str:
@@ -127,7 +148,8 @@ def json_depth(text: str, *, strings: bool = False) -> int:
     """How deeply arrays and objects nest in JSON ``text``.
 
     Brackets inside strings count too unless ``strings`` is True (which
-    strips the strings first, exact but three times slower).
+    strips the strings first, exact but three times slower). The quick count
+    is no bound: a ``]`` inside a string lowers it. Check limits with the exact one.
     """
     source = _STRING.sub("", text) if strings else text
     # bytes.translate deletes in C at memory speed (a regex took 10 times longer); in
@@ -160,10 +182,9 @@ def parse_json(
     ``where`` names the source in messages (a path, or "the settings file X").
     ``allow_nan``: accept NaN/Infinity tokens (the caller then checks numbers itself).
     """
-    # The quick count first; the exact one only if brackets in strings may have inflated it.
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        depth = json_depth(text, strings=True)
+    # The exact count: closing brackets inside strings would lower the quick one and let
+    # any depth through ('["]]]]...", [[[[...]]]]]').
+    depth = json_depth(text, strings=True)
     if depth > MAX_JSON_DEPTH:
         raise error(
             f"{where} nests {depth:,} levels deep (at most {MAX_JSON_DEPTH} allowed); "

@@ -61,10 +61,9 @@ def test_load_session_obeys_the_callers_size_limit(tmp_path):
     assert load_session(path, X, Y, max_bytes=size).steps_done == 0
     with pytest.raises(SessionFileError) as info:
         load_session(path, X, Y, max_bytes=size - 1)
-    message = str(info.value)
-    assert message.startswith(f"{path} is ")
-    assert message.endswith(
-        " MB limit for a session file; it was not read (is it really a microgui session?)"
+    assert str(info.value) == (
+        f"{path} is {size:,} bytes, over the {size - 1:,}-byte limit for a session file; "
+        "it was not read (is it really a microgui session?)"
     )
 
 
