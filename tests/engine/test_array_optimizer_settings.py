@@ -67,3 +67,19 @@ def test_the_defaults_make_engine_optims_state(array, scalar):
     state = array(3).state_dict()
     assert state == scalar([Value(0.0) for _ in range(3)]).state_dict()
     assert state["lr"] == (0.01 if array is ArrayAdam else 0.1)
+
+
+@pytest.mark.parametrize("eps", [1e-8, 0.5, 2.0, 0.0, -0.0, -1e-8, math.nan], ids=str)
+def test_eps_is_taken_and_refused_as_engine_optims_adam_does(eps):
+    # eps = 0 would divide 0 by 0 for a weight whose gradient is 0: a NaN weight
+    params = [Value(0.0), Value(0.0)]
+    try:
+        scalar = Adam(params, eps=eps)
+    except ValueError as scalar_refusal:
+        with pytest.raises(ValueError) as array_refusal:
+            ArrayAdam(2, eps=eps)
+        assert str(array_refusal.value) == str(scalar_refusal) == f"eps must be > 0, got {eps}"
+        assert not eps > 0.0
+    else:
+        assert eps > 0.0
+        assert ArrayAdam(2, eps=eps).state_dict() == scalar.state_dict()
