@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
 import pytest
-from sklearn.datasets import make_moons
-
-from engine.config import TrainConfig
-from engine.train import Trainer
+from test_trainer_run_step_counts import _trainer, start_a_run_that_pauses_after_one_step
 
 REFUSAL = (
     "Trainer.run: a run is already in progress; stop() it and let it return before starting another"
 )
-
-
-def _trainer() -> Trainer:
-    X, y = make_moons(n_samples=16, noise=0.1, random_state=0)
-    config = TrainConfig(layers=(4,), steps=100, test_fraction=0.0, seed=2)
-    return Trainer(config, X, y.astype(np.float64), "binary")
 
 
 def test_a_run_started_from_a_runs_callback_is_refused_and_the_trainer_runs_again_after():
@@ -67,16 +57,6 @@ def test_runs_one_after_another_each_train_and_each_can_be_stopped():
 
 def test_a_second_run_from_another_thread_is_refused_and_stop_still_ends_the_first():
     trainer = _trainer()
-    paused = threading.Event()
-
-    def pause_after_the_first_step(result):
-        trainer.pause()
-        paused.set()
-
-    outcome = {}
-    worker = threading.Thread(
-        target=lambda: outcome.setdefault("last", trainer.run(pause_after_the_first_step))
-    )
     second = {}
 
     def second_run():
@@ -88,9 +68,8 @@ def test_a_second_run_from_another_thread_is_refused_and_stop_still_ends_the_fir
     # in a thread of its own, so that a run that is wrongly let in (and waits
     # on the pause) fails the test instead of hanging it
     other = threading.Thread(target=second_run)
-    worker.start()
+    worker, outcome = start_a_run_that_pauses_after_one_step(trainer)
     try:
-        assert paused.wait(timeout=20)
         other.start()
         other.join(timeout=20)
         assert second == {"refused": REFUSAL}
