@@ -179,7 +179,8 @@ class ScalarExecution(_Shared):
 
     def predict(self, Z: np.ndarray) -> np.ndarray:
         """Outputs (n, nout) for network inputs Z, by numpy (engine.fast)."""
-        return mlp_forward_numpy(self._model, Z, exact=False)
+        with np.errstate(all="ignore"):  # as the vectorized execution: inf and nan, no warning
+            return mlp_forward_numpy(self._model, Z, exact=False)
 
     def weight_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return model_weight_arrays(self._model)

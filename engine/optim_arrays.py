@@ -75,6 +75,8 @@ class ArrayAdam:
         beta1, beta2 = (float(b) for b in betas)
         if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
             raise ValueError(f"betas must each be in [0, 1), got {betas}")
+        if not eps > 0.0:
+            raise ValueError(f"eps must be > 0, got {eps}")
         self.size = int(size)
         self.lr = _check_lr(lr)
         self.betas = (beta1, beta2)

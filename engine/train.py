@@ -424,8 +424,14 @@ class Trainer:
 
         Waits while paused (``pause()``/``resume()`` from any thread).
         ``callback(result)`` runs after every step in this thread.
+        One run at a time: a second ``run()`` while one is going raises RuntimeError.
         """
         with self._flags:
+            if self._running:
+                raise RuntimeError(
+                    "Trainer.run: a run is already in progress; "
+                    "stop() it and let it return before starting another"
+                )
             self._running, self._stop_requested = True, False
         last = None
         taken = 0

@@ -47,8 +47,12 @@ def test_a_run_that_takes_no_step_returns_none():
     assert trainer.run() is None and trainer.steps_done == 2  # finished: nothing more to do
 
 
-def test_stop_ends_a_paused_run_at_once_without_another_step():
-    trainer = _trainer()
+def start_a_run_that_pauses_after_one_step(trainer: Trainer) -> tuple[threading.Thread, dict]:
+    """run() in a thread of its own, which pauses itself after its first step.
+
+    Returns the thread and a dict that gets the run's result as "last"; the
+    caller must stop() and resume() the trainer and join the thread.
+    """
     paused = threading.Event()
 
     def pause_after_the_first_step(result):
@@ -60,8 +64,14 @@ def test_stop_ends_a_paused_run_at_once_without_another_step():
         target=lambda: outcome.setdefault("last", trainer.run(pause_after_the_first_step))
     )
     worker.start()
+    assert paused.wait(timeout=20), "the run did not take its first step"
+    return worker, outcome
+
+
+def test_stop_ends_a_paused_run_at_once_without_another_step():
+    trainer = _trainer()
+    worker, outcome = start_a_run_that_pauses_after_one_step(trainer)
     try:
-        assert paused.wait(timeout=20)
         time.sleep(0.1)  # the run is now waiting for resume()
         trainer.stop()
         worker.join(timeout=5)
