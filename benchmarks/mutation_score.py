@@ -172,6 +172,12 @@ def untested(work: Path, patterns: list[str]) -> list[str]:
     ]
 
 
+def covers_all(work: Path, patterns: list[str]) -> bool:
+    """Whether `patterns` match every mutant of the last run (as "engine.*" does)."""
+    names = [name for codes in results(work).values() for name in codes]
+    return all(any(re.fullmatch(_glob(p), name) for p in patterns) for name in names)
+
+
 # mutmut, with each mutant's tests handed over fastest first (mutmut passes them in set
 # order). Its pytest runs with -x, so a killed mutant (most of them) stops at its first
 # failing test: with a cheap one first, a function that hundreds of tests reach (a
@@ -314,11 +320,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"code or tests changed: mapping tests afresh, {forgotten} 'no test' to retest")
         if args.retest_survivors:
             print(f"re-testing {forget_survivors(work, args.patterns)} survivors")
-        names = args.patterns
-        if args.patterns and (work / "mutants").is_dir():
+        names, run = args.patterns, True
+        if args.patterns and (work / "mutants").is_dir() and not covers_all(work, args.patterns):
             names = untested(work, args.patterns)
             print(f"{len(names)} mutants to test")
-        code = run_mutmut(work, names, args.children) if names else 0
+            run = bool(names)
+        elif args.patterns:
+            # Patterns that name every mutant ("engine.*"): mutmut itself runs the untested
+            # ones, and also those of functions changed since, which a list made before it
+            # re-mutates the code would miss.
+            names = []
+        code = run_mutmut(work, names, args.children) if run else 0
         if code not in (0, 1):  # mutmut's own failure (a clean run failing, a bad setup)
             print(f"mutmut stopped with exit status {code}", file=sys.stderr)
             return 2
