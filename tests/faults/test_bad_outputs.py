@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from fault_helpers import assert_one_line_error
+from fault_helpers import AS_FROM_A_TERMINAL, assert_one_line_error
 
 from engine.atomic_write import is_temporary_name
 from engine.config import TrainConfig
@@ -300,7 +299,7 @@ def _start_run(tmp_path: Path, session: Path, steps: int = 1_000_000) -> subproc
     env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"))
     env.pop("MICROGUI_PLUGIN_PATH", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "microgui", "train", "--json", "-q", "--layers", "4"]
+        [*AS_FROM_A_TERMINAL, "-m", "microgui", "train", "--json", "-q", "--layers", "4"]
         + ["--steps", str(steps), "--session", str(session)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
