@@ -202,8 +202,11 @@ def _call_here(function: Any) -> Any:
 
     Except the user's Ctrl-C: in the main thread a SIGINT handler notes a real
     one, so a KeyboardInterrupt the plugin raised itself is told apart from it.
+    With SIGINT ignored (a background job, nohup) no Ctrl-C can arrive: any
+    KeyboardInterrupt is the plugin's.
     """
     sigint_seen: list[bool] = []
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     watching = (
         threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -220,7 +223,7 @@ def _call_here(function: Any) -> Any:
     except (Exception, SystemExit):
         raise
     except KeyboardInterrupt as exc:
-        if sigint_seen or not watching:
+        if sigint_seen or not (watching or ignored):
             raise  # the user's Ctrl-C (or no way to tell): it stops the program
         raise PluginBaseException(exc) from exc
     except BaseException as exc:

@@ -203,6 +203,29 @@ def test_what_generate_raises_or_returns_is_one_line_naming_the_plugin(tmp_path,
     assert load_plugins(include_default_dirs=False).generate("moons", seed=0).n_samples == 100
 
 
+@pytest.fixture
+def sigint_ignored():
+    """SIGINT ignored, as in a background job of a script or under nohup."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("timeout", [None, 30.0], ids=["same thread", "plugin thread"])
+def test_with_sigint_ignored_a_keyboard_interrupt_is_still_the_plugins(
+    tmp_path, sigint_ignored, timeout
+):
+    """No Ctrl-C can arrive, so the KeyboardInterrupt is the plugin's, not the user's."""
+    body, says = MISCONDUCT["KeyboardInterrupt"]
+    drop_in(tmp_path, "misconduct", plugin_source("bad", body))
+    registry = load_plugins([tmp_path], include_default_dirs=False)
+    with pytest.raises(PluginError) as caught:
+        registry.generate("bad", seed=0, timeout=timeout)
+    assert says in str(caught.value)
+
+
 def test_a_keyboard_interrupt_at_import_is_that_plugins_failure(tmp_path):
     drop_in(tmp_path, "interrupting", HEADER + "raise KeyboardInterrupt('at import')\n")
     drop_in(tmp_path, "fine", plugin_source("fine"))
