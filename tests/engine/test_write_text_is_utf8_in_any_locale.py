@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from engine.atomic_write import write_text
+
 ROOT = Path(__file__).resolve().parents[2]
 
 _WRITE = textwrap.dedent(
@@ -26,6 +28,11 @@ _WRITE = textwrap.dedent(
 
 
 def test_the_file_is_utf8_under_an_ascii_locale(tmp_path):
+    # In this process's locale first: also how mutation testing (which maps tests to the
+    # functions they call in-process) knows this test reaches write_text.
+    here = tmp_path / "here.json"
+    write_text(here, "température\n", "model")
+    assert here.read_bytes() == "température\n".encode()
     target = tmp_path / "m.json"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     done = subprocess.run(
