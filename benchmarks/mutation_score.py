@@ -17,6 +17,11 @@ an issue that changes engine/ or the worker, and put the score in the note
     python benchmarks/mutation_score.py "engine.optim*"  # only these mutants
     python benchmarks/mutation_score.py --report         # the last results, no run
 
+mutmut runs, for each mutant, only the tests that called its function in-process
+while it mapped them: a test that reaches a function only through a subprocess is
+not run for it (call the function in the test's own process too), and a test must
+not look at stack frames or qualnames (mutmut wraps every function).
+
 The copy lives in build/mutation/<target> (ignored by git), so a second run
 only tests what changed. Exit status: 0 when the score reaches the target's
 bar and every survivor is explained, 1 otherwise, 2 when mutmut itself failed.
