@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,18 +28,6 @@ class FileKind:
     error: type[Exception]
     save: Callable[[Path], None]
     load: Callable[[Path], object]
-
-
-# Python started with SIGINT ignored keeps ignoring it (no KeyboardInterrupt), and a test
-# runner's process may have been started that way (a background job of a script, mutmut's
-# workers): a child meant to get Ctrl-C starts with SIGINT at its default, as from a
-# terminal. exec keeps the process id (the session lock names it).
-AS_FROM_A_TERMINAL = [
-    sys.executable,
-    "-c",
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
-]
 
 
 def assert_one_line_error(result: CliResult, *must_say: str) -> str:

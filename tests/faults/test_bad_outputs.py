@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fault_helpers import AS_FROM_A_TERMINAL, assert_one_line_error
+from child_process import AS_FROM_A_TERMINAL
+from fault_helpers import assert_one_line_error
 
 from engine.atomic_write import is_temporary_name
 from engine.config import TrainConfig

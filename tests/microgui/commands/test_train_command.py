@@ -18,6 +18,7 @@ import sys
 
 import numpy as np
 import pytest
+from child_process import AS_FROM_A_TERMINAL
 from sklearn.datasets import make_moons
 
 from engine.modelio import load_model
@@ -132,7 +133,7 @@ def test_bad_argument_exits_2_with_one_clear_line(tmp_path):
 def test_ctrl_c_saves_the_session_and_exits_130(tmp_path):
     process = subprocess.Popen(
         [
-            sys.executable,
+            *AS_FROM_A_TERMINAL,
             "-m",
             "microgui",
             "train",
