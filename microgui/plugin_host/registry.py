@@ -206,10 +206,11 @@ def _call_here(function: Any) -> Any:
     KeyboardInterrupt is the plugin's.
     """
     sigint_seen: list[bool] = []
-    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    handler = signal.getsignal(signal.SIGINT)
+    ignored = handler == signal.SIG_IGN
     watching = (
         threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        and handler is signal.default_int_handler
     )
 
     def note_sigint(signum: int, frame: Any) -> None:

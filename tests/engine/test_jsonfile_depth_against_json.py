@@ -1,8 +1,7 @@
 """How engine.jsonfile counts nesting and parses, checked against Python's own json module.
 
-``json_depth(text, strings=True)`` must be the nesting of what ``json.loads``
-returns; the quick count (the default) also counts brackets inside strings,
-so it is never less. ``parse_json`` accepts exactly MAX_JSON_DEPTH levels,
+``json_depth(text)`` must be the nesting of what ``json.loads``
+returns, brackets inside strings not counted. ``parse_json`` accepts exactly MAX_JSON_DEPTH levels,
 refuses one more in a whole line, is not fooled by brackets inside strings,
 takes whatever text ``json.loads`` takes (lone surrogates too), keeps whole
 numbers of up to 40 digits exact, and turns a RecursionError into one line.
@@ -50,38 +49,16 @@ TEXTS = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_the_exact_count_is_the_nesting_json_loads_builds(text):
-    assert json_depth(text, strings=True) == nesting(json.loads(text))
+    assert json_depth(text) == nesting(json.loads(text))
 
 
-@pytest.mark.parametrize("text", TEXTS)
-def test_the_quick_count_adds_only_the_brackets_inside_strings(text):
-    in_strings = sum(s.count("[") + s.count("{") for s in _strings(json.loads(text)))
-    if in_strings == 0:
-        assert json_depth(text) == nesting(json.loads(text))
-    else:
-        assert json_depth(text) > nesting(json.loads(text))
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-
-
-def test_brackets_in_a_string_count_only_in_the_quick_count():
-    assert json_depth('["[[["]') == 4  # [ then [[[ inside the string
-    assert json_depth('["[[["]', strings=True) == 1
+def test_brackets_in_a_string_do_not_count():
+    assert json_depth('["[[["]') == 1  # [ then [[[ inside the string
 
 
 def test_a_lone_surrogate_is_counted_and_parsed_as_json_reads_it():
     text = '["\ud800", ["x"]]'  # json.loads takes it (the text is str, not UTF-8 bytes)
-    assert json_depth(text) == json_depth(text, strings=True) == 2
+    assert json_depth(text) == json_depth(text) == 2
     assert parse_json(text, "t", Refused) == json.loads(text)
 
 
