@@ -234,16 +234,20 @@ class VectorizedExecution(_Shared):
         self._reclaim()
         Z = self._Z if rows is None else self._Z[rows]
         targets = self._targets if rows is None else self._targets[rows]
-        outputs, cache = self._net.forward(Z, keep=True)
-        data_loss, d_out = loss_and_gradient(outputs, targets, self.loss)
-        penalty, d_penalty = penalty_and_gradient(self._flat, self.reg, self.reg_strength)
+        # Quiet like the scalar execution (Python floats overflow to inf without a word):
+        # a non-finite loss is reported by the Trainer as the step that diverged.
+        with np.errstate(all="ignore"):
+            outputs, cache = self._net.forward(Z, keep=True)
+            data_loss, d_out = loss_and_gradient(outputs, targets, self.loss)
+            penalty, d_penalty = penalty_and_gradient(self._flat, self.reg, self.reg_strength)
         self._pending = (cache, d_out, d_penalty)
         return data_loss + penalty, outputs
 
     def penalty(self) -> float:
         """The regularisation term of the current weights, in numpy (no Python loop)."""
         self._reclaim()
-        return penalty_and_gradient(self._flat, self.reg, self.reg_strength, gradient=False)[0]
+        with np.errstate(all="ignore"):  # huge weights: inf, as the scalar execution gives
+            return penalty_and_gradient(self._flat, self.reg, self.reg_strength, gradient=False)[0]
 
     def backward(self) -> None:
         """Every parameter's gradient of the last forward's loss."""
