@@ -55,11 +55,14 @@ def divergence_message(
     *,
     largest_feature: float = 0.0,
     reg_strength: float = 0.0,
+    in_update: bool = False,
 ) -> str:
     """The one-line message a user sees when training diverges, blaming the likely cause.
 
-    Step 0 is before any update, and a tiny learning rate moves nothing: then
-    the cause is the data's scale or the regularisation, not the learning rate.
+    Step 0's forward and backward come before any update, and a tiny learning
+    rate moves nothing: then the cause is the data's scale or the
+    regularisation, not the learning rate. ``in_update``: the problem appeared
+    in the step's own update (learning rate times gradient), even at step 0.
     """
     head = f"diverged at step {step}: {problem}; training stopped, parameters kept {kept}."
     causes = []
@@ -75,8 +78,13 @@ def divergence_message(
         )
     if causes:
         return f"{head} The cause is the input, not the learning rate: {'; '.join(causes)}."
-    if step == 0 or lr < TINY_LR:
-        when = "at step 0, before any update" if step == 0 else f"with a learning rate of {lr:g}"
+    before_any_update = step == 0 and not in_update
+    if before_any_update or lr < TINY_LR:
+        when = (
+            "at step 0, before any update"
+            if before_any_update
+            else f"with a learning rate of {lr:g}"
+        )
         return (
             f"{head} It diverged {when}, so the learning rate is not the cause: check the "
             "data for extreme values and the regularisation strength."

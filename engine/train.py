@@ -347,7 +347,7 @@ class Trainer:
         common["execution"] = run.name
         first = self.history[0].loss if len(self.history) else None
         problem = loss_problem(loss, first, cfg.divergence_factor, run.largest_parameter)
-        kept_step, rolled_back = k, False
+        kept_step, rolled_back, in_update = k, False, False
         if problem:
             run.discard()
             # These weights already gave a bad loss: go back to those of the step before.
@@ -364,6 +364,7 @@ class Trainer:
                 bad = run.values_nonfinite()
                 if bad:
                     problem = f"parameter {bad[0]} became {bad[1]} in the update (loss {loss:.6g})"
+                    in_update = True
                     self._restore(saved)
         seconds = time.perf_counter() - start
         if not problem:
@@ -380,6 +381,7 @@ class Trainer:
             lr,
             largest_feature=self._largest_feature,
             reg_strength=cfg.reg_strength if cfg.reg != "none" else 0.0,
+            in_update=in_update,
         )
         result = StepResult(
             seconds=seconds, finite=False, message=message, stop_reason="diverged", **common
