@@ -58,8 +58,21 @@ def test_brackets_in_a_string_do_not_count():
 
 def test_a_lone_surrogate_is_counted_and_parsed_as_json_reads_it():
     text = '["\ud800", ["x"]]'  # json.loads takes it (the text is str, not UTF-8 bytes)
-    assert json_depth(text) == json_depth(text) == 2
+    assert json_depth(text) == 2
     assert parse_json(text, "t", Refused) == json.loads(text)
+
+
+def test_a_lone_surrogate_outside_a_string_is_refused_in_one_line_as_json_refuses_it():
+    text = "[\ud800, 1]"  # not JSON: json.loads says where; counting must not crash first
+    with pytest.raises(json.JSONDecodeError) as reference:
+        json.loads(text)
+    assert json_depth(text) == 1
+    with pytest.raises(Refused) as refused:
+        parse_json(text, "t", Refused)
+    where = (
+        f"{reference.value.msg} at line {reference.value.lineno}, column {reference.value.colno}"
+    )
+    assert str(refused.value) == f"t is not valid JSON (truncated or corrupt?): {where}"
 
 
 def deep(levels: int, spaced: bool = False) -> str:
