@@ -153,11 +153,11 @@ def run_gui(args: argparse.Namespace) -> int:
         )
         return 2
     app = _application()
-    from microgui.desktop.error_handler import ExceptionHandler
     from microgui.plugin_host.manager import load_plugins
     from microgui.plugin_host.reporting import missing_dataset_message
-    from microgui.window.main_window import MainWindow
 
+    # A Ctrl-C while the plugins load still stops the program (a KeyboardInterrupt);
+    # from here on a stop signal closes the window as its close button does.
     registry = load_plugins(getattr(args, "plugins_dir", None))
     if config is not None and config.dataset not in registry.datasets:
         print(
@@ -165,6 +165,29 @@ def run_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    stop_signals = _close_on_stop_signals(app)
+    try:
+        return _run_window(app, args, registry, config, screenshot, stop_signals)
+    finally:
+        stop_signals.uninstall()
+
+
+def _close_on_stop_signals(app):
+    """Ctrl-C, SIGTERM, SIGHUP: close every window (settings saved), exit 128 + signum."""
+    from microgui.desktop.stop_signals import CloseOnSignals
+
+    def close(signum: int) -> None:
+        app.closeAllWindows()
+        app.exit(128 + signum)
+
+    return CloseOnSignals(close).install()
+
+
+def _run_window(app, args, registry, config, screenshot, stop_signals) -> int:
+    """Show the main window and run the event loop; the process exit code."""
+    from microgui.desktop.error_handler import ExceptionHandler
+    from microgui.window.main_window import MainWindow
+
     window = MainWindow(registry, config=config)
     _add_graph_tabs(window)
     show = getattr(args, "show", "training") or "training"
@@ -184,6 +207,8 @@ def run_gui(args: argparse.Namespace) -> int:
             )
             runner.begin()
         code = app.exec()
+        if stop_signals.exit_code is not None:
+            return stop_signals.exit_code
         if screenshot:
             return code or runner.exit_code
         return code

@@ -202,12 +202,13 @@ def _call_here(function: Any) -> Any:
 
     Except the user's Ctrl-C: in the main thread a SIGINT handler notes a real
     one, so a KeyboardInterrupt the plugin raised itself is told apart from it.
-    With SIGINT ignored (a background job, nohup) no Ctrl-C can arrive: any
-    KeyboardInterrupt is the plugin's.
+    With SIGINT ignored (a background job, nohup), or taken by a handler that
+    says ``raises_keyboard_interrupt = False`` (the window's: Ctrl-C closes it),
+    no Ctrl-C can raise one: any KeyboardInterrupt is the plugin's.
     """
     sigint_seen: list[bool] = []
     handler = signal.getsignal(signal.SIGINT)
-    ignored = handler == signal.SIG_IGN
+    no_ctrl_c = handler == signal.SIG_IGN or not getattr(handler, "raises_keyboard_interrupt", True)
     watching = (
         threading.current_thread() is threading.main_thread()
         and handler is signal.default_int_handler
@@ -224,7 +225,7 @@ def _call_here(function: Any) -> Any:
     except (Exception, SystemExit):
         raise
     except KeyboardInterrupt as exc:
-        if sigint_seen or not (watching or ignored):
+        if sigint_seen or not (watching or no_ctrl_c):
             raise  # the user's Ctrl-C (or no way to tell): it stops the program
         raise PluginBaseException(exc) from exc
     except BaseException as exc:

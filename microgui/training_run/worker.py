@@ -52,6 +52,9 @@ GC_INTERVAL_S = 0.5
 GUI_TURN_S = 0.014
 
 
+#: The commands still carried out after stop(): the files the user asked for, then the stop.
+WRITTEN_WHILE_CLOSING = frozenset({"save_session", "export_model", "stop"})
+
 WINDOW_SIZE_ADVICE = (
     "make the hidden layers smaller, set a batch size (Training > Batch size) "
     "or use fewer samples (Data)"
@@ -150,6 +153,7 @@ class TrainingWorker(QObject):
         self._last_gc = 0.0
         self._gc_rounds = 0
         self._alive = True
+        self._closing = False  # stop() was called: only file writes and the stop remain
 
     # ------------------------------------------------------- commands (any thread)
     def configure(
@@ -219,8 +223,13 @@ class TrainingWorker(QObject):
         self._commands.put(("open_model", (path, config, dataset, limits)))
 
     def stop(self) -> None:
-        """End the loop; the thread finishes after the current step."""
-        self._alive = False
+        """End the loop after the current step and the files already asked for.
+
+        A save or export queued before stop() is still written (the window
+        closing right after Save, or on a stop signal, must not lose the file);
+        every other queued command is dropped, and no step follows.
+        """
+        self._closing = True
         self._commands.put(("stop", None))
 
     def snapshot_consumed(self) -> None:
@@ -269,6 +278,8 @@ class TrainingWorker(QObject):
         return max(0.0, due - time.perf_counter())
 
     def _handle(self, name: str, arg: Any) -> None:
+        if self._closing and name not in WRITTEN_WHILE_CLOSING:
+            return
         handler = getattr(self, f"_do_{name}")
         handler(arg)
 

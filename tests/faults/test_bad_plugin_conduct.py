@@ -226,6 +226,26 @@ def test_with_sigint_ignored_a_keyboard_interrupt_is_still_the_plugins(
     assert says in str(caught.value)
 
 
+def test_with_the_window_taking_ctrl_c_a_keyboard_interrupt_is_the_plugins(qtbot, tmp_path):
+    """In the window Ctrl-C closes it (microgui.desktop.stop_signals), never raising one."""
+    import signal
+
+    from microgui.desktop.stop_signals import CloseOnSignals
+
+    body, says = MISCONDUCT["KeyboardInterrupt"]
+    drop_in(tmp_path, "misconduct", plugin_source("bad", body))
+    registry = load_plugins([tmp_path], include_default_dirs=False)
+    before = signal.getsignal(signal.SIGINT)
+    stop = CloseOnSignals(lambda signum: None).install()
+    try:
+        with pytest.raises(PluginError) as caught:
+            registry.generate("bad", seed=0)
+    finally:
+        stop.uninstall()
+    assert says in str(caught.value)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 def test_a_keyboard_interrupt_at_import_is_that_plugins_failure(tmp_path):
     drop_in(tmp_path, "interrupting", HEADER + "raise KeyboardInterrupt('at import')\n")
     drop_in(tmp_path, "fine", plugin_source("fine"))

@@ -1,0 +1,59 @@
+"""stop() still writes the files asked for before it, and drops everything else queued.
+
+The window stops the worker when it closes (its close button, Ctrl-C, SIGTERM).
+A session save or model export the user asked for just before must reach the
+disk: stop() used to end the loop at once, and the queued save was silently
+lost (seen on SIGTERM right after Save Session). Commands other than file
+writes queued before stop() are dropped: no training step follows a stop.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from window_fixtures import WAIT_MS
+
+from engine.config import TrainConfig
+from engine.modelio import load_model_file
+from engine.session import read_session
+from microgui.training_run.worker import WorkerHandle
+
+
+def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registry, tmp_path):
+    moons = registry.generate("moons", {"n_samples": 40}, seed=3)
+    handle = WorkerHandle()
+    worker = handle.worker
+    snapshots = []
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_loop(snapshot) -> None:
+        """In the worker thread (direct connection): keep it here while the test queues."""
+        snapshots.append(snapshot)
+        if snapshot.state == "running" and snapshot.step >= 3 and not holding.is_set():
+            holding.set()
+            release.wait(WAIT_MS / 1000)
+        worker.snapshot_consumed()
+
+    worker.snapshotReady.connect(hold_the_loop, Qt.ConnectionType.DirectConnection)
+    config = TrainConfig.from_dict({"dataset": "moons", "layers": [4], "steps": 1_000_000})
+    worker.configure(config, moons)
+    worker.start()
+    qtbot.waitUntil(holding.is_set, timeout=WAIT_MS)
+    # The loop is inside a step: these four arrive together, in this order.
+    worker.save_session(str(tmp_path / "run.json"), {})
+    worker.export_model(str(tmp_path / "model.json"))
+    worker.step()  # dropped: no step after stop
+    worker.stop()
+    steps_when_stopped = snapshots[-1].step
+    release.set()
+    assert handle.thread.wait(WAIT_MS)
+
+    session = read_session(tmp_path / "run.json")  # refuses a cut or corrupt file
+    model = load_model_file(tmp_path / "model.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "run.json"]
+    # Both hold the weights of the step the loop was in; the queued step() was dropped.
+    assert session.steps_done == steps_when_stopped
+    assert max(s.step for s in snapshots) == steps_when_stopped
+    weights = {name: p.data for name, p in model.model.named_parameters()}
+    assert weights == session.trainer_state["parameters"]
