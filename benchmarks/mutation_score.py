@@ -71,6 +71,8 @@ TARGETS = {
             "tests/microgui/training_run/test_worker_open_model.py",  # open_model
             "tests/microgui/training_run/test_worker_set_weight.py",  # set_weight
             "tests/microgui/training_run/test_worker_stop_keeps_files.py",  # stop, writes kept
+            "tests/microgui/training_run/test_worker_refusals.py",  # too wide, size guard
+            "tests/microgui/training_run/test_worker_pace.py",  # BLAS, gc, speed limit
             "tests/microgui/training_run/test_gradient_stats.py",  # set_weight, gradients
             "tests/microgui/window/test_training_window.py",
             "tests/microgui/window/test_files_and_settings.py",  # save, export, open

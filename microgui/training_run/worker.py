@@ -94,12 +94,19 @@ def _leave_a_core_to_the_gui() -> Any:
     2-core machine the GUI thread got no core for the whole step (a 4.6 s
     freeze on 80,000 rows: benchmarks/bench_big_table_ui.py). threadpoolctl
     comes with scikit-learn.
+
+    Entered as a context (closed when the run stops): threadpoolctl lets one Python
+    thread at a time set OpenBLAS's limits and hands that over only when a limit's
+    context exits. A QThread never counts as ended, so a worker that merely restored
+    its limits kept the control, and the next worker's limits were ignored.
     """
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - scikit-learn always brings it
         return None
-    return threadpool_limits(max(1, (os.cpu_count() or 2) - 1), user_api="blas")
+    limits = contextlib.ExitStack()
+    limits.enter_context(threadpool_limits(max(1, (os.cpu_count() or 2) - 1), user_api="blas"))
+    return limits
 
 
 @contextlib.contextmanager
@@ -505,7 +512,7 @@ class TrainingWorker(QObject):
             self._last_gc = time.perf_counter()
         else:
             if self._blas_limit is not None:
-                self._blas_limit.restore_original_limits()
+                self._blas_limit.close()  # the limits restored, and OpenBLAS's control let go
                 self._blas_limit = None
             # Both undone independently: the interval was restored only when the
             # collector had been enabled before the run.

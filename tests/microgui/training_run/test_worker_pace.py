@@ -1,0 +1,140 @@
+"""How the worker shares the machine while it trains: BLAS threads, the garbage
+collector, and the speed limit, each set for the run and put back when it stops.
+
+Checked on state (what threadpoolctl and gc report, which step a snapshot shows),
+never on time.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+import pytest
+from test_worker import Relay, _config, moons, worker
+from threadpoolctl import threadpool_info
+from window_fixtures import WAIT_MS
+
+from microgui.training_run.worker import WorkerHandle
+
+__all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
+
+
+def _threads() -> dict[str, int]:
+    """Threads per loaded thread pool library (BLAS, OpenMP, ...)."""
+    return {f"{i['user_api']}:{i['filepath']}": i["num_threads"] for i in threadpool_info()}
+
+
+def _wait(qtbot, worker, condition):
+    qtbot.waitUntil(
+        lambda: bool(worker.received) and condition(worker.received[-1]), timeout=WAIT_MS
+    )
+    return worker.received[-1]
+
+
+def _running_from(step):
+    return lambda s: s.state == "running" and s.step >= step
+
+
+@pytest.mark.parametrize(("cores", "blas_threads"), [(8, 7), (2, 1), (1, 1), (None, 1)])
+def test_training_leaves_a_core_to_the_gui_and_gives_it_back(
+    qtbot, worker, moons, monkeypatch, cores, blas_threads
+):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    before = _threads()
+    assert any(name.startswith("blas:") for name in before)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(2))
+    during = _threads()
+    assert {n: t for n, t in during.items() if n.startswith("blas:")} == {
+        n: blas_threads for n in before if n.startswith("blas:")
+    }
+    # Only BLAS: other thread pools (OpenMP) keep their threads.
+    assert {n: t for n, t in during.items() if not n.startswith("blas:")} == {
+        n: t for n, t in before.items() if not n.startswith("blas:")
+    }
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert _threads() == before
+
+
+def test_the_collector_is_off_while_training_and_back_after(qtbot, worker, moons):
+    assert gc.isenabled()
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(2))
+    assert not gc.isenabled()  # young generations only, collected between steps
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert gc.isenabled()
+
+
+def test_closing_the_worker_mid_run_puts_everything_back(qtbot, moons):
+    switch_interval, threads = sys.getswitchinterval(), _threads()
+    handle = WorkerHandle()
+    relay = Relay(handle)
+    handle.worker.configure(_config(steps=1_000_000), moons)
+    handle.worker.start()
+    qtbot.waitUntil(
+        lambda: bool(relay.received) and _running_from(2)(relay.received[-1]), timeout=WAIT_MS
+    )
+    assert handle.shutdown()  # the window closing while the run goes on
+    assert not handle.thread.isRunning()
+    assert gc.isenabled() and _threads() == threads
+    assert sys.getswitchinterval() == pytest.approx(switch_interval)
+
+
+def test_a_speed_limit_holds_the_next_step_until_it_is_due(qtbot, worker, moons):
+    w = worker.worker
+
+    def answer_to_a_command():
+        # Commands are answered at once, also while the run waits for its next step.
+        count = len(worker.received)
+        w.set_axes((0, 1))
+        qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+        return worker.received[-1].state, worker.received[-1].step
+
+    w.set_speed(0.001)  # one step per 1000 s: the first at once, the next long after the test
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, lambda s: s.state == "running")
+    # The first step's own snapshot is held back (the start's was just sent): read the trainer.
+    qtbot.waitUntil(lambda: w.trainer.steps_done == 1, timeout=WAIT_MS)
+    assert [answer_to_a_command() for _ in range(3)] == [("running", 1)] * 3
+    # No limit again (0, or a negative rate): the run goes on at full speed.
+    w.set_speed(-5.0)
+    _wait(qtbot, worker, _running_from(60))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+
+
+def test_a_second_worker_leaves_a_core_too_after_the_first_one_trained(qtbot, moons, monkeypatch):
+    # Two windows' workers, one after the other (each its own QThread, both alive):
+    # OpenBLAS takes its limit from one thread at a time, and the first worker must let
+    # go of it when its run stops, or the second trains on every core.
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    before = _threads()
+    handles = [WorkerHandle(), WorkerHandle()]
+    relays = [Relay(handle) for handle in handles]
+    try:
+        for handle, relay in zip(handles, relays, strict=True):
+            handle.worker.configure(_config(steps=1_000_000), moons)
+            handle.worker.start()
+            qtbot.waitUntil(
+                lambda r=relay: bool(r.received) and _running_from(2)(r.received[-1]),
+                timeout=WAIT_MS,
+            )
+            during = _threads()
+            assert [t for n, t in during.items() if n.startswith("blas:")] == [7] * sum(
+                n.startswith("blas:") for n in before
+            )
+            handle.worker.pause()
+            qtbot.waitUntil(lambda r=relay: r.received[-1].state == "paused", timeout=WAIT_MS)
+            assert _threads() == before
+    finally:
+        for handle in handles:
+            assert handle.shutdown()
