@@ -17,6 +17,7 @@ layer's block of that vector, reshaped to (nout, nin + 1), is ``[W | b]``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,12 +66,20 @@ class ArrayMLP:
 
     def __init__(self, sizes: Sequence[int], activation: str, flat: np.ndarray) -> None:
         self.sizes = [int(s) for s in sizes]
+        if len(self.sizes) < 2:  # no layer: nothing to compute, and forward would fail obscurely
+            raise ValueError(
+                f"layer sizes {self.sizes} have no layer: give the number of inputs and at "
+                "least one layer's size, e.g. [2, 8, 1]"
+            )
         self.activations = [activation] * (len(self.sizes) - 2) + ["linear"]
+        # counted before the views: a vector too short would fail in numpy's reshape
+        needed = sum(nout * (nin + 1) for nin, nout in itertools.pairwise(self.sizes))
+        if flat.size != needed:
+            raise ValueError(
+                f"{flat.size} parameters for layer sizes {self.sizes}, which need {needed}"
+            )
         self.flat = flat
         self.blocks = self._views(flat)
-        start = sum(b.size for b in self.blocks)
-        if start != flat.size:
-            raise ValueError(f"{flat.size} parameters for layer sizes {self.sizes} ({start})")
 
     def _views(self, flat: np.ndarray) -> list[np.ndarray]:
         """Each layer's ``[W | b]`` block of a flat vector, as a (nout, nin + 1) view."""
