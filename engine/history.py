@@ -150,7 +150,8 @@ class History:
             raise TypeError("History does not slice; use column(name)[a:b] or a loop")
         i = index + n if index < 0 else index
         if not 0 <= i < n:
-            raise IndexError(f"step index {index} out of range for {n} recorded steps")
+            steps = "step" if n == 1 else "steps"
+            raise IndexError(f"step index {index} out of range for {n} recorded {steps}")
         values: dict[str, Any] = {name: self._floats[name][i] for name in _FLOATS}
         values.update({name: _none_if_nan(self._floats[name][i]) for name in _OPTIONAL_FLOATS})
         values.update({name: self._ints[name][i] for name in _INTS})
