@@ -6,6 +6,7 @@ from __future__ import annotations
 from test_worker import _config, moons, worker
 from window_fixtures import WAIT_MS
 
+from engine.modelio import save_model
 from microgui.training_run.dataset_trainer import trainer_for_dataset
 
 __all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
@@ -123,3 +124,40 @@ def test_train_after_train_until_goes_on_past_the_old_stop(qtbot, worker, moons)
     )
     w.pause()
     qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+
+
+def test_an_opened_model_keeps_its_weights_when_a_setting_changes_before_the_first_step(
+    qtbot, worker, moons, tmp_path
+):
+    # File > Open model, then a lower learning rate, then Train: the run must start from
+    # the model's weights (they were replaced by fresh random ones: nothing was carried
+    # over from a run at step 0).
+    model = _straight_run(_config(), moons, 20)
+    path = tmp_path / "model.json"
+    save_model(model.model, path, config=model.config.to_dict(), preprocessor=model.preprocessor)
+    w = worker.worker
+    w.configure(_config(), moons)
+    _wait(qtbot, worker, 0, "idle")
+    count = len(worker.received)
+    w.open_model(str(path), _config(), moons, (512, 8))
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert w.trainer.parameter_values() == model.parameter_values()
+    count = len(worker.received)
+    w.configure(_config(lr=0.05), moons, True)
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert (worker.received[-1].step, worker.received[-1].state) == (0, "idle")
+    assert w.trainer.config.lr == 0.05
+    assert w.trainer.parameter_values() == model.parameter_values()
+
+
+def test_a_weight_set_before_the_first_step_survives_a_new_learning_rate(qtbot, worker, moons):
+    w = worker.worker
+    w.configure(_config(), moons)
+    _wait(qtbot, worker, 0, "idle")
+    count = len(worker.received)
+    w.set_weight("layers.1.neurons.2.w.0", 1.5)
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    count = len(worker.received)
+    w.configure(_config(lr=0.05), moons, True)
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert w.trainer.parameter_values()["layers.1.neurons.2.w.0"] == 1.5
