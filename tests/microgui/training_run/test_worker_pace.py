@@ -10,12 +10,14 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 
 import pytest
 from test_worker import Relay, _config, moons, worker
 from threadpoolctl import threadpool_info
 from window_fixtures import WAIT_MS
 
+import microgui.training_run.worker as worker_module
 from microgui.training_run.worker import WorkerHandle
 
 __all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
@@ -138,3 +140,57 @@ def test_a_second_worker_leaves_a_core_too_after_the_first_one_trained(qtbot, mo
     finally:
         for handle in handles:
             assert handle.shutdown()
+
+
+def test_no_collection_runs_while_a_model_is_built_and_the_collector_is_back_after(
+    qtbot, worker, moons, monkeypatch
+):
+    # A collection in the worker thread could free the GUI's Qt wrappers there (an abort
+    # under "Garbage-collecting"): none may start while the Trainer is built.
+    enabled_while_building = []
+    build = worker_module.trainer_for_dataset
+
+    def recording_build(*args, **kwargs):
+        enabled_while_building.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(worker_module, "trainer_for_dataset", recording_build)
+    w = worker.worker
+    w.configure(_config(), moons)
+    _wait(qtbot, worker, lambda s: s.state == "idle")
+    assert enabled_while_building == [False] and gc.isenabled()
+    gc.disable()  # an app that manages collections itself: left as it was
+    try:
+        w.configure(_config(lr=0.05), moons)
+        qtbot.waitUntil(lambda: len(worker.received) == 2, timeout=WAIT_MS)
+        assert enabled_while_building == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_between_steps_of_a_run_only_the_young_garbage_is_collected(
+    qtbot, worker, moons, monkeypatch
+):
+    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", -1.0)  # at every step, for the test
+    collections = []
+    real_collect = gc.collect
+    gui = threading.get_ident()
+
+    def recording_collect(generation=2):
+        if threading.get_ident() != gui:
+            collections.append(generation)
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", recording_collect)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    for step in (1, 2):  # single steps: not a run, nothing collected
+        w.step()
+        _wait(qtbot, worker, lambda s, step=step: s.step == step and s.state == "paused")
+    assert collections == []
+    w.start()
+    qtbot.waitUntil(lambda: len(collections) >= 11, timeout=WAIT_MS)
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    # The youngest generation each time, the next one every tenth time.
+    assert collections[:11] == [0] * 9 + [1, 0]
