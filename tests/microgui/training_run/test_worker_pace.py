@@ -194,3 +194,13 @@ def test_between_steps_of_a_run_only_the_young_garbage_is_collected(
     _wait(qtbot, worker, lambda s: s.state == "paused")
     # The youngest generation each time, the next one every tenth time.
     assert collections[:11] == [0] * 9 + [1, 0]
+
+
+def test_a_fast_speed_limit_does_not_hold_each_step_for_a_second(qtbot, worker, moons):
+    w = worker.worker
+    w.set_speed(2000.0)  # a step every half millisecond at most
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(60))  # at a step a second this would take a minute
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")

@@ -161,3 +161,18 @@ def test_a_weight_set_before_the_first_step_survives_a_new_learning_rate(qtbot, 
     w.configure(_config(lr=0.05), moons, True)
     qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
     assert w.trainer.parameter_values()["layers.1.neurons.2.w.0"] == 1.5
+
+
+def test_scaling_auto_follows_the_datasets_suggestion(qtbot, worker, moons):
+    # A CSV table suggests "standardize"; moons itself is near unit scale (no scaling).
+    w = worker.worker
+    w.configure(_config(scaling="auto"), moons, False, "standardize")
+    _wait(qtbot, worker, 0, "idle")
+    assert (w.trainer.scaling, w.trainer.scaling_reason) == (
+        "standardize",
+        "the dataset suggests standardize",
+    )
+    count = len(worker.received)
+    w.configure(_config(scaling="auto"), moons)  # no suggestion: the data decides
+    qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
+    assert (w.trainer.scaling, w.trainer.scaling_reason) == ("none", "")
