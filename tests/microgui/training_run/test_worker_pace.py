@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 import threading
+import time
 
 import pytest
 from test_worker import Relay, _config, moons, worker
@@ -204,3 +205,28 @@ def test_a_fast_speed_limit_does_not_hold_each_step_for_a_second(qtbot, worker, 
     _wait(qtbot, worker, _running_from(60))  # at a step a second this would take a minute
     w.pause()
     _wait(qtbot, worker, lambda s: s.state == "paused")
+
+
+def test_a_run_shorter_than_the_collection_interval_collects_nothing(
+    qtbot, worker, moons, monkeypatch
+):
+    # An interval as long as the machine has been up (perf_counter's origin is the boot):
+    # no run in this test comes near it.
+    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", time.perf_counter())
+    collections = []
+    real_collect = gc.collect
+    gui = threading.get_ident()
+
+    def recording_collect(generation=2):
+        if threading.get_ident() != gui:
+            collections.append(generation)
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", recording_collect)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(30))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert collections == []
