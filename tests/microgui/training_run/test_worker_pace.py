@@ -230,3 +230,66 @@ def test_a_run_shorter_than_the_collection_interval_collects_nothing(
     w.pause()
     _wait(qtbot, worker, lambda s: s.state == "paused")
     assert collections == []
+
+
+def test_with_an_interval_longer_than_the_run_only_the_answers_are_sent(
+    qtbot, worker, moons, monkeypatch
+):
+    # At most one ordinary snapshot per interval: with an interval as long as the machine
+    # has been up, a run sends none, only the answers to configure, start and pause.
+    monkeypatch.setattr(worker_module, "SNAPSHOT_INTERVAL_S", time.perf_counter())
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done >= 30, timeout=WAIT_MS)
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert [s.state for s in worker.received] == ["idle", "running", "paused"]
+
+
+class _Clock:
+    """The worker's time module: the real clock, and its sleeps recorded (not slept)."""
+
+    def __init__(self) -> None:
+        self.perf_counter = time.perf_counter
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def test_the_gui_gets_its_turn_after_each_snapshot_of_a_run_only(qtbot, worker, moons, monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(worker_module, "time", clock)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.step()
+    _wait(qtbot, worker, lambda s: s.step == 1)
+    assert clock.slept == []  # paused: nothing to leave the GIL to
+    w.start()
+    _wait(qtbot, worker, _running_from(3))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    running = sum(s.state == "running" for s in worker.received)
+    assert clock.slept == [worker_module.GUI_TURN_S] * running
+    # No turn at all when it is set to 0.
+    monkeypatch.setattr(worker_module, "GUI_TURN_S", 0.0)
+    clock.slept.clear()
+    w.start()
+    _wait(qtbot, worker, _running_from(6))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert clock.slept == []
+
+
+def test_a_speed_limit_never_delays_the_first_step(qtbot, worker, moons):
+    # One step per "as long as the machine has been up": the first still comes at once
+    # (the next would be due long after the test).
+    w = worker.worker
+    w.set_speed(1.0 / time.perf_counter())
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done == 1, timeout=WAIT_MS)
+    w.pause()
+    paused = _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert paused.step == 1
