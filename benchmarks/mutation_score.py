@@ -73,6 +73,10 @@ TARGETS = {
             "tests/microgui/training_run/test_worker_stop_keeps_files.py",  # stop, writes kept
             "tests/microgui/training_run/test_worker_refusals.py",  # too wide, size guard
             "tests/microgui/training_run/test_worker_pace.py",  # BLAS, gc, speed limit
+            "tests/microgui/training_run/test_worker_files.py",  # sessions, model export
+            "tests/microgui/training_run/test_worker_view.py",  # axes, domain
+            "tests/microgui/training_run/test_worker_runs.py",  # keep weights, finished, diverged
+            "tests/microgui/training_run/test_worker_answers.py",  # answers to a busy GUI
             "tests/microgui/training_run/test_gradient_stats.py",  # set_weight, gradients
             "tests/microgui/window/test_training_window.py",
             "tests/microgui/window/test_files_and_settings.py",  # save, export, open

@@ -304,7 +304,8 @@ class TrainingWorker(QObject):
         except ValueError as exc:
             self.configFailed.emit("dataset", f"dataset: {exc}")
             return
-        if keep_weights and old is not None and old.steps_done:
+        if keep_weights and old is not None:
+            # Also at step 0: the weights may be a model file's, or edited by hand.
             self._carry_over(old, trainer)
         self.trainer = trainer
         self.builder.set_data(trainer, dataset)

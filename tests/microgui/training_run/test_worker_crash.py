@@ -19,6 +19,7 @@ from window_fixtures import WAIT_MS
 import microgui.training_run.worker as worker_module
 from engine.train import Trainer
 from microgui.training_run.dataset_trainer import trainer_for_dataset
+from microgui.training_run.snapshot_builder import SnapshotBuilder
 from microgui.training_run.worker import WorkerHandle
 
 __all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
@@ -151,3 +152,27 @@ def test_an_error_before_there_is_a_model_is_reported_and_the_next_configure_wor
     assert worker.received == [first] and len(calls) == 2
     w.step()
     _wait_for(qtbot, worker.received, 1, "paused")
+
+
+def test_when_the_errors_own_snapshot_fails_too_the_worker_still_serves(
+    qtbot, worker, moons, monkeypatch, excepthook
+):
+    # Reporting must never end the loop: a snapshot that fails while an error is being
+    # reported (the model in a state the plots cannot draw) is dropped, not raised.
+    _fail_once_at(monkeypatch, 2, RuntimeError("boom"))
+    real_build = SnapshotBuilder.build
+
+    def build(self, trainer, state, message=""):
+        if message == "RuntimeError: boom":
+            raise ValueError("cannot draw this")
+        return real_build(self, trainer, state, message)
+
+    monkeypatch.setattr(SnapshotBuilder, "build", build)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(lambda: bool(excepthook), timeout=WAIT_MS)
+    w.step()
+    _wait_for(qtbot, worker.received, 3, "paused")
+    assert worker.thread.isRunning()
+    assert [(t, str(e)) for t, e, _ in excepthook] == [(RuntimeError, "boom")]

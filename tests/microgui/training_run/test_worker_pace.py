@@ -10,12 +10,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
+import time
 
 import pytest
 from test_worker import Relay, _config, moons, worker
 from threadpoolctl import threadpool_info
 from window_fixtures import WAIT_MS
 
+import microgui.training_run.worker as worker_module
 from microgui.training_run.worker import WorkerHandle
 
 __all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
@@ -138,3 +141,155 @@ def test_a_second_worker_leaves_a_core_too_after_the_first_one_trained(qtbot, mo
     finally:
         for handle in handles:
             assert handle.shutdown()
+
+
+def test_no_collection_runs_while_a_model_is_built_and_the_collector_is_back_after(
+    qtbot, worker, moons, monkeypatch
+):
+    # A collection in the worker thread could free the GUI's Qt wrappers there (an abort
+    # under "Garbage-collecting"): none may start while the Trainer is built.
+    enabled_while_building = []
+    build = worker_module.trainer_for_dataset
+
+    def recording_build(*args, **kwargs):
+        enabled_while_building.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(worker_module, "trainer_for_dataset", recording_build)
+    w = worker.worker
+    w.configure(_config(), moons)
+    _wait(qtbot, worker, lambda s: s.state == "idle")
+    assert enabled_while_building == [False] and gc.isenabled()
+    gc.disable()  # an app that manages collections itself: left as it was
+    try:
+        w.configure(_config(lr=0.05), moons)
+        qtbot.waitUntil(lambda: len(worker.received) == 2, timeout=WAIT_MS)
+        assert enabled_while_building == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_between_steps_of_a_run_only_the_young_garbage_is_collected(
+    qtbot, worker, moons, monkeypatch
+):
+    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", -1.0)  # at every step, for the test
+    collections = []
+    real_collect = gc.collect
+    gui = threading.get_ident()
+
+    def recording_collect(generation=2):
+        if threading.get_ident() != gui:
+            collections.append(generation)
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", recording_collect)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    for step in (1, 2):  # single steps: not a run, nothing collected
+        w.step()
+        _wait(qtbot, worker, lambda s, step=step: s.step == step and s.state == "paused")
+    assert collections == []
+    w.start()
+    qtbot.waitUntil(lambda: len(collections) >= 11, timeout=WAIT_MS)
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    # The youngest generation each time, the next one every tenth time.
+    assert collections[:11] == [0] * 9 + [1, 0]
+
+
+def test_a_fast_speed_limit_does_not_hold_each_step_for_a_second(qtbot, worker, moons):
+    w = worker.worker
+    w.set_speed(2000.0)  # a step every half millisecond at most
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(60))  # at a step a second this would take a minute
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+
+
+def test_a_run_shorter_than_the_collection_interval_collects_nothing(
+    qtbot, worker, moons, monkeypatch
+):
+    # An interval as long as the machine has been up (perf_counter's origin is the boot):
+    # no run in this test comes near it.
+    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", time.perf_counter())
+    collections = []
+    real_collect = gc.collect
+    gui = threading.get_ident()
+
+    def recording_collect(generation=2):
+        if threading.get_ident() != gui:
+            collections.append(generation)
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", recording_collect)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    _wait(qtbot, worker, _running_from(30))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert collections == []
+
+
+def test_with_an_interval_longer_than_the_run_only_the_answers_are_sent(
+    qtbot, worker, moons, monkeypatch
+):
+    # At most one ordinary snapshot per interval: with an interval as long as the machine
+    # has been up, a run sends none, only the answers to configure, start and pause.
+    monkeypatch.setattr(worker_module, "SNAPSHOT_INTERVAL_S", time.perf_counter())
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done >= 30, timeout=WAIT_MS)
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert [s.state for s in worker.received] == ["idle", "running", "paused"]
+
+
+class _Clock:
+    """The worker's time module: the real clock, and its sleeps recorded (not slept)."""
+
+    def __init__(self) -> None:
+        self.perf_counter = time.perf_counter
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def test_the_gui_gets_its_turn_after_each_snapshot_of_a_run_only(qtbot, worker, moons, monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(worker_module, "time", clock)
+    w = worker.worker
+    w.configure(_config(steps=1_000_000), moons)
+    w.step()
+    _wait(qtbot, worker, lambda s: s.step == 1)
+    assert clock.slept == []  # paused: nothing to leave the GIL to
+    w.start()
+    _wait(qtbot, worker, _running_from(3))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    running = sum(s.state == "running" for s in worker.received)
+    assert clock.slept == [worker_module.GUI_TURN_S] * running
+    # No turn at all when it is set to 0.
+    monkeypatch.setattr(worker_module, "GUI_TURN_S", 0.0)
+    clock.slept.clear()
+    w.start()
+    _wait(qtbot, worker, _running_from(6))
+    w.pause()
+    _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert clock.slept == []
+
+
+def test_a_speed_limit_never_delays_the_first_step(qtbot, worker, moons):
+    # One step per "as long as the machine has been up": the first still comes at once
+    # (the next would be due long after the test).
+    w = worker.worker
+    w.set_speed(1.0 / time.perf_counter())
+    w.configure(_config(steps=1_000_000), moons)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done == 1, timeout=WAIT_MS)
+    w.pause()
+    paused = _wait(qtbot, worker, lambda s: s.state == "paused")
+    assert paused.step == 1
