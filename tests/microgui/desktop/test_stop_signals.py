@@ -17,11 +17,15 @@ from microgui.desktop.stop_signals import STOP_SIGNALS, CloseOnSignals
 
 @pytest.fixture
 def handlers_kept():
-    """The test process's own handlers and wakeup fd, put back whatever a test does."""
+    """Handlers at their defaults for the test; the process's own put back after it."""
     before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     fd = signal.set_wakeup_fd(-1)
     signal.set_wakeup_fd(fd)
-    yield before, fd
+    # As from a terminal, whatever started the test run (a background job ignores SIGINT).
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield {number: signal.getsignal(number) for number in STOP_SIGNALS}, fd
     for number, handler in before.items():
         signal.signal(number, handler)
     signal.set_wakeup_fd(fd)
