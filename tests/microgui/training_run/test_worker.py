@@ -7,56 +7,17 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal, Slot
 from window_fixtures import WAIT_MS
+from worker_events import Relay, worker
 
 from engine.config import TrainConfig
 from engine.fast import mlp_forward_numpy
 from engine.value import Value
 from microgui.training_run.boundary_compute import compute_boundary, neuron_maps
-from microgui.training_run.snapshot import TrainingSnapshot
 from microgui.training_run.snapshot_builder import thin_indices
 from microgui.training_run.worker import TRAINING_SWITCH_INTERVAL_S, WorkerHandle
 
-
-class Relay(QObject):
-    """Receives the worker's signals on the GUI thread, as the window does.
-
-    A plain Python callable connected to a signal of an object living in the
-    worker thread would run in the worker thread instead.
-    """
-
-    configFailed = Signal(str, str)
-
-    def __init__(self, handle: WorkerHandle, acknowledge: bool = True) -> None:
-        super().__init__()
-        self.handle = handle
-        self.acknowledge = acknowledge
-        self.received: list[TrainingSnapshot] = []
-        self.threads: set[int] = set()
-        handle.worker.snapshotReady.connect(self.on_snapshot)
-        handle.worker.configFailed.connect(self.on_config_failed)
-
-    @Slot(object)
-    def on_snapshot(self, snapshot) -> None:
-        self.threads.add(threading.get_ident())
-        self.received.append(snapshot)
-        if self.acknowledge:
-            self.handle.worker.snapshot_consumed()
-
-    @Slot(str, str)
-    def on_config_failed(self, field: str, message: str) -> None:
-        self.configFailed.emit(field, message)
-
-
-@pytest.fixture
-def worker(qtbot):
-    handle = WorkerHandle()
-    handle.relay = Relay(handle)
-    handle.received = handle.relay.received
-    yield handle
-    assert handle.shutdown()
-    assert not handle.thread.isRunning()
+__all__ = ["worker"]  # a fixture of worker_events, used here by name
 
 
 @pytest.fixture(scope="module")

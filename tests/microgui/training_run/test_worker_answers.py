@@ -8,8 +8,9 @@ for it to show the new state. Here the GUI never draws, so only answers arrive.
 from __future__ import annotations
 
 import pytest
-from test_worker import Relay, _config, moons
+from test_worker import _config, moons
 from window_fixtures import WAIT_MS
+from worker_events import Relay
 
 from microgui.training_run.dataset_trainer import trainer_for_dataset
 from microgui.training_run.worker import WorkerHandle

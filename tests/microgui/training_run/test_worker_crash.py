@@ -13,8 +13,9 @@ import sys
 
 import numpy as np
 import pytest
-from test_worker import Relay, _config, moons, worker
+from test_worker import _config, moons, worker
 from window_fixtures import WAIT_MS
+from worker_events import Relay
 
 import microgui.training_run.worker as worker_module
 from engine.train import Trainer

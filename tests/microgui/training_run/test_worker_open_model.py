@@ -10,71 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Slot
-from test_worker import Relay, _config, moons
+from test_worker import _config, moons
 from window_fixtures import WAIT_MS
+from worker_events import at, last_snapshot, running_from, worker
 
 from engine.modelio import load_model, save_model
 from engine.size_guard import SizeError
 from microgui.training_run.dataset_trainer import trainer_for_dataset
-from microgui.training_run.worker import WINDOW_SIZE_ADVICE, WorkerHandle
+from microgui.training_run.worker import WINDOW_SIZE_ADVICE
 
-__all__ = ["moons"]  # a fixture of test_worker, used here by name
+__all__ = ["moons", "worker"]  # fixtures, used here by name
 
 LIMITS = (512, 8)  # the window's (neurons per layer, hidden layers)
-
-
-class EventRelay(Relay):
-    """Every signal of the worker, in the order the GUI thread receives them."""
-
-    def __init__(self, handle: WorkerHandle) -> None:
-        super().__init__(handle)
-        self.events: list[tuple] = []
-        handle.worker.configured.connect(self.on_configured)
-        handle.worker.modelOpened.connect(self.on_model_opened)
-        handle.worker.fileDone.connect(self.on_file_done)
-
-    @Slot(object)
-    def on_snapshot(self, snapshot) -> None:
-        self.events.append(("snapshot", snapshot))
-        super().on_snapshot(snapshot)
-
-    @Slot(object)
-    def on_configured(self, data) -> None:
-        self.events.append(("configured", data))
-
-    @Slot(str, object)
-    def on_model_opened(self, path, config) -> None:
-        self.events.append(("modelOpened", path, config))
-
-    @Slot(str, str, str)
-    def on_file_done(self, kind, path, error) -> None:
-        self.events.append(("fileDone", kind, path, error))
-
-    def after_last(self, kind: str) -> list[tuple]:
-        """The events from the last one of `kind` on."""
-        starts = [i for i, event in enumerate(self.events) if event[0] == kind]
-        return self.events[starts[-1] :] if starts else []
-
-
-@pytest.fixture
-def worker(qtbot):
-    handle = WorkerHandle()
-    handle.relay = EventRelay(handle)
-    handle.received = handle.relay.received
-    yield handle
-    assert handle.shutdown()
-
-
-def _wait_for(qtbot, worker, step: int, state: str):
-    qtbot.waitUntil(
-        lambda: (
-            bool(worker.received)
-            and (worker.received[-1].step, worker.received[-1].state) == (step, state)
-        ),
-        timeout=WAIT_MS,
-    )
-    return worker.received[-1]
 
 
 def _open(qtbot, worker, path, config, dataset, limits=LIMITS) -> tuple:
@@ -106,9 +53,7 @@ def test_a_model_file_opened_during_a_run_becomes_the_run_at_step_0(qtbot, worke
     base = _config(steps=1_000_000, lr=0.2)
     w.configure(base, moons)
     w.start()
-    qtbot.waitUntil(
-        lambda: bool(worker.received) and worker.received[-1].step >= 2, timeout=WAIT_MS
-    )
+    last_snapshot(qtbot, worker, running_from(2))
     done = _open(qtbot, worker, path, base, moons)
     assert done == ("fileDone", "open_model", str(path), "")
     assert not w.running
@@ -134,7 +79,7 @@ def test_a_model_file_opened_during_a_run_becomes_the_run_at_step_0(qtbot, worke
     qtbot.waitUntil(lambda: len(worker.received) > count, timeout=WAIT_MS)
     assert (worker.received[-1].step, worker.received[-1].state) == (0, "idle")
     w.step()  # and it trains from the file's weights
-    _wait_for(qtbot, worker, 1, "paused")
+    last_snapshot(qtbot, worker, at(1, "paused"))
     reference = trainer_for_dataset(config, moons, preprocessor=w.trainer.preprocessor)
     reference.set_parameter_values(weights)
     reference.step()
@@ -149,7 +94,7 @@ def test_a_model_that_does_not_fit_is_refused_in_one_line_and_the_run_stays(
     base = _config()
     w.configure(base, moons)
     w.start(until_step=3)
-    _wait_for(qtbot, worker, 3, "paused")
+    last_snapshot(qtbot, worker, at(3, "paused"))
     before = w.trainer.parameter_values()
     done = _open(qtbot, worker, path, base, moons, limits=(6, 2))
     assert done == (
@@ -166,7 +111,7 @@ def test_a_model_that_does_not_fit_is_refused_in_one_line_and_the_run_stays(
     assert (kept.step, kept.state, kept.message) == (3, "paused", "")
     assert w.trainer.parameter_values() == before and w.trainer.config == base
     w.step()
-    _wait_for(qtbot, worker, 4, "paused")
+    last_snapshot(qtbot, worker, at(4, "paused"))
 
 
 def test_a_model_too_big_for_the_size_guard_gets_the_windows_advice(qtbot, worker, moons, tmp_path):

@@ -14,30 +14,20 @@ import threading
 import time
 
 import pytest
-from test_worker import Relay, _config, moons, worker
+from test_worker import _config, moons
 from threadpoolctl import threadpool_info
 from window_fixtures import WAIT_MS
+from worker_events import Relay, last_snapshot, running_from, worker
 
 import microgui.training_run.worker as worker_module
 from microgui.training_run.worker import WorkerHandle
 
-__all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
+__all__ = ["moons", "worker"]  # fixtures, used here by name
 
 
 def _threads() -> dict[str, int]:
     """Threads per loaded thread pool library (BLAS, OpenMP, ...)."""
     return {f"{i['user_api']}:{i['filepath']}": i["num_threads"] for i in threadpool_info()}
-
-
-def _wait(qtbot, worker, condition):
-    qtbot.waitUntil(
-        lambda: bool(worker.received) and condition(worker.received[-1]), timeout=WAIT_MS
-    )
-    return worker.received[-1]
-
-
-def _running_from(step):
-    return lambda s: s.state == "running" and s.step >= step
 
 
 @pytest.mark.parametrize(("cores", "blas_threads"), [(8, 7), (2, 1), (1, 1), (None, 1)])
@@ -50,7 +40,7 @@ def test_training_leaves_a_core_to_the_gui_and_gives_it_back(
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    _wait(qtbot, worker, _running_from(2))
+    last_snapshot(qtbot, worker, running_from(2))
     during = _threads()
     assert {n: t for n, t in during.items() if n.startswith("blas:")} == {
         n: blas_threads for n in before if n.startswith("blas:")
@@ -60,7 +50,7 @@ def test_training_leaves_a_core_to_the_gui_and_gives_it_back(
         n: t for n, t in before.items() if not n.startswith("blas:")
     }
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert _threads() == before
 
 
@@ -69,10 +59,10 @@ def test_the_collector_is_off_while_training_and_back_after(qtbot, worker, moons
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    _wait(qtbot, worker, _running_from(2))
+    last_snapshot(qtbot, worker, running_from(2))
     assert not gc.isenabled()  # young generations only, collected between steps
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert gc.isenabled()
 
 
@@ -83,7 +73,7 @@ def test_closing_the_worker_mid_run_puts_everything_back(qtbot, moons):
     handle.worker.configure(_config(steps=1_000_000), moons)
     handle.worker.start()
     qtbot.waitUntil(
-        lambda: bool(relay.received) and _running_from(2)(relay.received[-1]), timeout=WAIT_MS
+        lambda: bool(relay.received) and running_from(2)(relay.received[-1]), timeout=WAIT_MS
     )
     assert handle.shutdown()  # the window closing while the run goes on
     assert not handle.thread.isRunning()
@@ -104,15 +94,15 @@ def test_a_speed_limit_holds_the_next_step_until_it_is_due(qtbot, worker, moons)
     w.set_speed(0.001)  # one step per 1000 s: the first at once, the next long after the test
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    _wait(qtbot, worker, lambda s: s.state == "running")
+    last_snapshot(qtbot, worker, lambda s: s.state == "running")
     # The first step's own snapshot is held back (the start's was just sent): read the trainer.
     qtbot.waitUntil(lambda: w.trainer.steps_done == 1, timeout=WAIT_MS)
     assert [answer_to_a_command() for _ in range(3)] == [("running", 1)] * 3
     # No limit again (0, or a negative rate): the run goes on at full speed.
     w.set_speed(-5.0)
-    _wait(qtbot, worker, _running_from(60))
+    last_snapshot(qtbot, worker, running_from(60))
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
 
 
 def test_a_second_worker_leaves_a_core_too_after_the_first_one_trained(qtbot, moons, monkeypatch):
@@ -128,7 +118,7 @@ def test_a_second_worker_leaves_a_core_too_after_the_first_one_trained(qtbot, mo
             handle.worker.configure(_config(steps=1_000_000), moons)
             handle.worker.start()
             qtbot.waitUntil(
-                lambda r=relay: bool(r.received) and _running_from(2)(r.received[-1]),
+                lambda r=relay: bool(r.received) and running_from(2)(r.received[-1]),
                 timeout=WAIT_MS,
             )
             during = _threads()
@@ -158,7 +148,7 @@ def test_no_collection_runs_while_a_model_is_built_and_the_collector_is_back_aft
     monkeypatch.setattr(worker_module, "trainer_for_dataset", recording_build)
     w = worker.worker
     w.configure(_config(), moons)
-    _wait(qtbot, worker, lambda s: s.state == "idle")
+    last_snapshot(qtbot, worker, lambda s: s.state == "idle")
     assert enabled_while_building == [False] and gc.isenabled()
     gc.disable()  # an app that manages collections itself: left as it was
     try:
@@ -169,30 +159,36 @@ def test_no_collection_runs_while_a_model_is_built_and_the_collector_is_back_aft
         gc.enable()
 
 
-def test_between_steps_of_a_run_only_the_young_garbage_is_collected(
-    qtbot, worker, moons, monkeypatch
-):
-    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", -1.0)  # at every step, for the test
-    collections = []
+@pytest.fixture
+def collections(monkeypatch) -> list[int]:
+    """The generations the worker's thread collects (gc.collect called off the GUI thread)."""
+    generations = []
     real_collect = gc.collect
     gui = threading.get_ident()
 
     def recording_collect(generation=2):
         if threading.get_ident() != gui:
-            collections.append(generation)
+            generations.append(generation)
         return real_collect(generation)
 
     monkeypatch.setattr(gc, "collect", recording_collect)
+    return generations
+
+
+def test_between_steps_of_a_run_only_the_young_garbage_is_collected(
+    qtbot, worker, moons, monkeypatch, collections
+):
+    monkeypatch.setattr(worker_module, "GC_INTERVAL_S", -1.0)  # at every step, for the test
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     for step in (1, 2):  # single steps: not a run, nothing collected
         w.step()
-        _wait(qtbot, worker, lambda s, step=step: s.step == step and s.state == "paused")
+        last_snapshot(qtbot, worker, lambda s, step=step: s.step == step and s.state == "paused")
     assert collections == []
     w.start()
     qtbot.waitUntil(lambda: len(collections) >= 11, timeout=WAIT_MS)
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     # The youngest generation each time, the next one every tenth time.
     assert collections[:11] == [0] * 9 + [1, 0]
 
@@ -202,33 +198,23 @@ def test_a_fast_speed_limit_does_not_hold_each_step_for_a_second(qtbot, worker, 
     w.set_speed(2000.0)  # a step every half millisecond at most
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    _wait(qtbot, worker, _running_from(60))  # at a step a second this would take a minute
+    last_snapshot(qtbot, worker, running_from(60))  # at a step a second this would take a minute
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
 
 
 def test_a_run_shorter_than_the_collection_interval_collects_nothing(
-    qtbot, worker, moons, monkeypatch
+    qtbot, worker, moons, monkeypatch, collections
 ):
     # An interval as long as the machine has been up (perf_counter's origin is the boot):
     # no run in this test comes near it.
     monkeypatch.setattr(worker_module, "GC_INTERVAL_S", time.perf_counter())
-    collections = []
-    real_collect = gc.collect
-    gui = threading.get_ident()
-
-    def recording_collect(generation=2):
-        if threading.get_ident() != gui:
-            collections.append(generation)
-        return real_collect(generation)
-
-    monkeypatch.setattr(gc, "collect", recording_collect)
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    _wait(qtbot, worker, _running_from(30))
+    last_snapshot(qtbot, worker, running_from(30))
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert collections == []
 
 
@@ -243,7 +229,7 @@ def test_with_an_interval_longer_than_the_run_only_the_answers_are_sent(
     w.start()
     qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done >= 30, timeout=WAIT_MS)
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert [s.state for s in worker.received] == ["idle", "running", "paused"]
 
 
@@ -264,21 +250,21 @@ def test_the_gui_gets_its_turn_after_each_snapshot_of_a_run_only(qtbot, worker, 
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.step()
-    _wait(qtbot, worker, lambda s: s.step == 1)
+    last_snapshot(qtbot, worker, lambda s: s.step == 1)
     assert clock.slept == []  # paused: nothing to leave the GIL to
     w.start()
-    _wait(qtbot, worker, _running_from(3))
+    last_snapshot(qtbot, worker, running_from(3))
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     running = sum(s.state == "running" for s in worker.received)
     assert clock.slept == [worker_module.GUI_TURN_S] * running
     # No turn at all when it is set to 0.
     monkeypatch.setattr(worker_module, "GUI_TURN_S", 0.0)
     clock.slept.clear()
     w.start()
-    _wait(qtbot, worker, _running_from(6))
+    last_snapshot(qtbot, worker, running_from(6))
     w.pause()
-    _wait(qtbot, worker, lambda s: s.state == "paused")
+    last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert clock.slept == []
 
 
@@ -291,5 +277,5 @@ def test_a_speed_limit_never_delays_the_first_step(qtbot, worker, moons):
     w.start()
     qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps_done == 1, timeout=WAIT_MS)
     w.pause()
-    paused = _wait(qtbot, worker, lambda s: s.state == "paused")
+    paused = last_snapshot(qtbot, worker, lambda s: s.state == "paused")
     assert paused.step == 1

@@ -7,12 +7,13 @@ import math
 import re
 import sys
 
-from test_worker import _config, moons, worker
+from test_worker import _config, moons
 from window_fixtures import WAIT_MS
+from worker_events import last_snapshot, running_from, worker
 
 from microgui.training_run.gradient_stats import evaluate_training_set
 
-__all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
+__all__ = ["moons", "worker"]  # fixtures, used here by name
 
 
 def _next_snapshot(qtbot, worker, command):
@@ -55,9 +56,7 @@ def test_a_weight_set_while_training_keeps_the_run_going(qtbot, worker, moons):
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    qtbot.waitUntil(
-        lambda: bool(worker.received) and worker.received[-1].step >= 2, timeout=WAIT_MS
-    )
+    last_snapshot(qtbot, worker, running_from(2))
     w.set_weight("layers.0.neurons.1.w.0", 2.5)
     qtbot.waitUntil(
         lambda: worker.received[-1].message.startswith("Layer 1, neuron 2, weight 1 set to 2.5"),

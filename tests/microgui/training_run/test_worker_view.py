@@ -3,19 +3,18 @@ fixed domain (drawn data keeps its canvas), also while a run goes on."""
 
 from __future__ import annotations
 
-from test_worker import _config, moons, worker
+from test_worker import _config, moons
 from window_fixtures import WAIT_MS
+from worker_events import last_snapshot, running_from, worker
 
-__all__ = ["moons", "worker"]  # fixtures of test_worker, used here by name
+__all__ = ["moons", "worker"]  # fixtures, used here by name
 
 
 def test_swapping_the_axes_while_training_redraws_and_the_run_goes_on(qtbot, worker, moons):
     w = worker.worker
     w.configure(_config(steps=1_000_000), moons)
     w.start()
-    qtbot.waitUntil(
-        lambda: bool(worker.received) and worker.received[-1].step >= 2, timeout=WAIT_MS
-    )
+    last_snapshot(qtbot, worker, running_from(2))
     assert worker.received[-1].boundary.axes == (0, 1)
     w.set_axes((1, 0))
     qtbot.waitUntil(lambda: worker.received[-1].boundary.axes == (1, 0), timeout=WAIT_MS)
