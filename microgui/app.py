@@ -174,11 +174,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def _close_on_stop_signals(app):
     """Ctrl-C, SIGTERM, SIGHUP: close every window (settings saved), exit 128 + signum."""
+    from microgui.desktop.signal_exit import signal_exit_code
     from microgui.desktop.stop_signals import CloseOnSignals
 
     def close(signum: int) -> None:
         app.closeAllWindows()
-        app.exit(128 + signum)
+        app.exit(signal_exit_code(signum))
 
     return CloseOnSignals(close).install()
 
