@@ -167,48 +167,58 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     stop_signals = _close_on_stop_signals(app)
     try:
-        return _run_window(app, args, registry, config, screenshot, stop_signals)
+        code = _run_window(
+            app,
+            registry=registry,
+            config=config,
+            show=getattr(args, "show", "training") or "training",
+            steps=args.steps or 0,
+            screenshot=screenshot,
+        )
     finally:
         stop_signals.uninstall()
+    # A stop signal's code (128 + signum) wins over the window's own, as a shell would report it.
+    return code if stop_signals.exit_code is None else stop_signals.exit_code
 
 
 def _close_on_stop_signals(app):
     """Ctrl-C, SIGTERM, SIGHUP: close every window (settings saved), exit 128 + signum."""
+    from microgui.desktop.signal_exit import signal_exit_code
     from microgui.desktop.stop_signals import CloseOnSignals
 
     def close(signum: int) -> None:
         app.closeAllWindows()
-        app.exit(128 + signum)
+        app.exit(signal_exit_code(signum))
 
     return CloseOnSignals(close).install()
 
 
-def _run_window(app, args, registry, config, screenshot, stop_signals) -> int:
-    """Show the main window and run the event loop; the process exit code."""
+def _run_window(
+    app, *, registry, config: TrainConfig | None, show: str, steps: int, screenshot: str | None
+) -> int:
+    """Show the main window on ``show``'s tab and run the event loop; the window's exit code.
+
+    ``steps`` > 0 trains that many steps as soon as the data is ready; ``screenshot`` (an
+    absolute path, or None) saves the window there once they are done and ends the run
+    (``window.auto_run``).
+    """
     from microgui.desktop.error_handler import ExceptionHandler
     from microgui.window.main_window import MainWindow
 
     window = MainWindow(registry, config=config)
     _add_graph_tabs(window)
-    show = getattr(args, "show", "training") or "training"
     _show_tab(window, show)
-    handler = ExceptionHandler(lambda: window, show_dialog=not args.screenshot).install()
+    handler = ExceptionHandler(lambda: window, show_dialog=not screenshot).install()
     window.show()
     try:
-        if args.screenshot or args.steps:
+        if screenshot or steps:
             from microgui.window.auto_run import AutoRun
 
             runner = AutoRun(
-                window,
-                args.steps or 0,
-                screenshot,
-                SCREENSHOT_TIMEOUT_MS,
-                settle=_settle_for(window, show),
+                window, steps, screenshot, SCREENSHOT_TIMEOUT_MS, settle=_settle_for(window, show)
             )
             runner.begin()
         code = app.exec()
-        if stop_signals.exit_code is not None:
-            return stop_signals.exit_code
         if screenshot:
             return code or runner.exit_code
         return code

@@ -15,9 +15,12 @@ import signal
 import threading
 from collections.abc import Iterator
 
+from microgui.desktop.signal_exit import STOP_SIGNALS, signal_exit_code
+
 __all__ = ["Stopped", "exit_code_of", "stopping_signals_raise"]
 
-_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+# Ctrl-C raises KeyboardInterrupt by itself; the other stop signals are made to.
+_SIGNALS = tuple(number for number in STOP_SIGNALS if number != signal.SIGINT)
 
 
 class Stopped(KeyboardInterrupt):
@@ -30,7 +33,7 @@ class Stopped(KeyboardInterrupt):
 
 def exit_code_of(interrupt: KeyboardInterrupt) -> int:
     """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
-    return 128 + (interrupt.signum if isinstance(interrupt, Stopped) else signal.SIGINT)
+    return signal_exit_code(interrupt.signum if isinstance(interrupt, Stopped) else signal.SIGINT)
 
 
 def _raise_stopped(signum: int, _frame: object) -> None:

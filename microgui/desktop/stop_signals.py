@@ -27,11 +27,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
-__all__ = ["STOP_SIGNALS", "CloseOnSignals"]
+from microgui.desktop.signal_exit import STOP_SIGNALS, signal_exit_code
 
-STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
+__all__ = ["STOP_SIGNALS", "CloseOnSignals"]
 
 
 def _noted(signum: int, frame: Any) -> None:
@@ -84,7 +82,7 @@ class CloseOnSignals(QObject):
     @property
     def exit_code(self) -> int | None:
         """128 + the signal's number once one came (130 for Ctrl-C), else None."""
-        return None if self.signum is None else 128 + self.signum
+        return None if self.signum is None else signal_exit_code(self.signum)
 
     def _wake(self) -> None:
         try:

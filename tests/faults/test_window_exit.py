@@ -11,14 +11,13 @@ bounds a hang.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import time
 
 import pytest
-from window_fault_helpers import TEN_MINUTES_PLUGIN
+from window_fault_helpers import TEN_MINUTES_PLUGIN, window_process_env
 
 CLOSE_TO_EXIT_LIMIT_S = 2.0
 HANG_TIMEOUT_S = 120
@@ -99,18 +98,11 @@ run()  # exactly what the `microgui` program does
 
 def run_and_close(tmp_path, scenario: str, *args: str) -> tuple[subprocess.CompletedProcess, float]:
     """Run the driver; returns the process and the seconds from window.close() to its exit."""
-    env = dict(os.environ)
-    env.pop("MICROGUI_PLUGIN_PATH", None)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
     proc = subprocess.run(
         [sys.executable, "-c", DRIVER, scenario, *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=window_process_env(tmp_path),
         timeout=HANG_TIMEOUT_S,
     )
     ended_at = time.time()

@@ -12,12 +12,12 @@ and valid beside no leftover temporary file, and the window's geometry and confi
 from __future__ import annotations
 
 import configparser
-import os
 import signal
 import subprocess
 
 import pytest
 from child_process import AS_FROM_A_TERMINAL
+from window_fault_helpers import window_process_env
 
 from engine.session import read_session
 
@@ -61,19 +61,12 @@ run()  # exactly what the `microgui` program does
 
 
 def run_until_signal(tmp_path, signum: int) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env.pop("MICROGUI_PLUGIN_PATH", None)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
     (tmp_path / "saved").mkdir()
     proc = subprocess.run(
         [*AS_FROM_A_TERMINAL, "-c", DRIVER, str(signum), str(tmp_path / "saved" / "run.json")],
         capture_output=True,
         text=True,
-        env=env,
+        env=window_process_env(tmp_path),
         timeout=HANG_TIMEOUT_S,
     )
     print(proc.stdout, proc.stderr, sep="\n")

@@ -1,12 +1,15 @@
 """Helpers of the GUI fault-matrix modules (tests/faults/test_window_*.py).
 
 They compare what the worker's trainer holds before and after a bad input, wait for the
-debounced form check and the worker, and type as a user would.
+debounced form check and the worker, type as a user would, and set up the environment of
+a real ``microgui`` window run in a subprocess.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +34,23 @@ def generate(params, seed):
 def microgui_datasets():
     return [DatasetSpec("sleepy", "Sleepy", "Takes ten minutes", "binary", (), generate)]
 """
+
+
+def window_process_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for a ``microgui`` window in a subprocess, kept off the user's own.
+
+    Offscreen; settings under ``tmp_path / "config"`` (``microgui/microgui.ini``) and data
+    under ``tmp_path / "data"``; no MICROGUI_PLUGIN_PATH and no per-user plugin folder, so
+    the only drop-in plugins are those of a ``--plugins-dir``.
+    """
+    env = dict(os.environ)
+    env.pop("MICROGUI_PLUGIN_PATH", None)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    return env
 
 
 @dataclass
