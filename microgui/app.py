@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from engine.config import ConfigError, TrainConfig, parse_layers
 
 SCREENSHOT_TIMEOUT_MS = 180_000
 SETTLE_TIMEOUT_S = 60.0  # the Graph tab's build before a screenshot; then it is taken anyway
+# After the window closed: how long a step in progress and the files asked for may take.
+STOPPING_WAIT_S = 60
 
 
 def initial_config(args: argparse.Namespace) -> TrainConfig | None:
@@ -177,8 +180,43 @@ def run_gui(args: argparse.Namespace) -> int:
         )
     finally:
         stop_signals.uninstall()
+    if _let_the_worker_finish() == "interrupted":
+        from microgui.desktop.signal_exit import signal_exit_code
+
+        return signal_exit_code(signal.SIGINT)  # Ctrl-C ended the wait
     # A stop signal's code (128 + signum) wins over the window's own, as a shell would report it.
     return code if stop_signals.exit_code is None else stop_signals.exit_code
+
+
+def _let_the_worker_finish() -> str:
+    """The window closed while the worker was inside a long step or writing a file:
+    wait for it (at most STOPPING_WAIT_S; Ctrl-C leaves at once), so that a save asked
+    for before closing reaches the disk, and say so on the terminal.
+
+    Returns "ended" (nothing to wait for, or it ended), "timed out" or "interrupted".
+    """
+    from microgui.training_run.worker import stopping_workers, wait_for_stopping_workers
+
+    workers = stopping_workers()
+    if not workers:
+        return "ended"
+    files = [path for handle in workers for path in handle.worker.pending_writes]
+    writing = f", then to write {', '.join(files)}" if files else ""
+    print(
+        f"microgui: the window closed during a training step; waiting for it to end{writing} "
+        f"(at most {STOPPING_WAIT_S} s; Ctrl-C to leave now)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        outcome = "ended" if wait_for_stopping_workers(STOPPING_WAIT_S) else "timed out"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+    if outcome != "ended":
+        left = [path for handle in stopping_workers() for path in handle.worker.pending_writes]
+        lost = f"; not written: {', '.join(left)}" if left else ""
+        print(f"microgui: left before the training step ended{lost}", file=sys.stderr)
+    return outcome
 
 
 def _close_on_stop_signals(app):

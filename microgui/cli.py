@@ -147,12 +147,17 @@ def run() -> None:
 
     When the window closes, a daemon thread may still be inside a plugin's
     endless ``generate`` or an 80,000-node graph layout; Python cannot stop
-    it, and Qt's teardown under a running thread can crash. Settings and the
-    log are already written on close, so in that case we flush and leave at
-    once (os._exit) instead of tearing down around the thread.
+    it, and Qt's teardown under a running thread can crash. Likewise a training
+    worker still inside a step that the wait after closing gave up on (Qt
+    aborts when a running QThread is destroyed). Settings and the log are
+    already written on close, so in that case we flush and leave at once
+    (os._exit) instead of tearing down around the thread.
     """
     code = main()
-    if any(t.daemon and t.is_alive() for t in threading.enumerate()):
+    worker = sys.modules.get("microgui.training_run.worker")  # loaded by the window only
+    if any(t.daemon and t.is_alive() for t in threading.enumerate()) or (
+        worker is not None and worker.stopping_workers()
+    ):
         sys.stdout.flush()
         sys.stderr.flush()
         logging.shutdown()

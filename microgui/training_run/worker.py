@@ -154,6 +154,9 @@ class TrainingWorker(QObject):
         self._gc_rounds = 0
         self._alive = True
         self._closing = False  # stop() was called: only file writes and the stop remain
+        # Paths of the saves and exports asked for and not yet written (appended by the
+        # GUI thread, removed by the worker's: list operations hold the GIL).
+        self._pending_writes: list[str] = []
 
     # ------------------------------------------------------- commands (any thread)
     def configure(
@@ -203,6 +206,7 @@ class TrainingWorker(QObject):
 
     def save_session(self, path: str, extra: dict[str, Any]) -> None:
         """Write the session file (engine.session format) with `extra` view data."""
+        self._pending_writes.append(path)
         self._commands.put(("save_session", (path, extra)))
 
     def open_session(self, session: Any, dataset: Any) -> None:
@@ -211,6 +215,7 @@ class TrainingWorker(QObject):
 
     def export_model(self, path: str) -> None:
         """Write the model file (engine.modelio format)."""
+        self._pending_writes.append(path)
         self._commands.put(("export_model", path))
 
     def open_model(
@@ -231,6 +236,11 @@ class TrainingWorker(QObject):
         """
         self._closing = True
         self._commands.put(("stop", None))
+
+    @property
+    def pending_writes(self) -> tuple[str, ...]:
+        """The paths of the saves and exports asked for and not yet written (any thread)."""
+        return tuple(self._pending_writes)
 
     def snapshot_consumed(self) -> None:
         """The GUI drew the last snapshot: the next may be sent."""
@@ -394,11 +404,12 @@ class TrainingWorker(QObject):
 
         path, extra = arg
         error = "there is no model yet" if self.trainer is None else ""
-        if not error:
-            try:
-                save_session(self.trainer, path, extra)
-            except SessionFileError as exc:
-                error = str(exc)
+        with self._writing(path):
+            if not error:
+                try:
+                    save_session(self.trainer, path, extra)
+                except SessionFileError as exc:
+                    error = str(exc)
         self.fileDone.emit("session", path, error)
 
     def _do_open_session(self, arg: tuple[Any, Any]) -> None:
@@ -445,20 +456,29 @@ class TrainingWorker(QObject):
         from engine.modelio import save_model
 
         error = ""
-        if self.trainer is None:
-            error = "there is no model yet"
-        else:
-            try:
-                trainer = self.trainer
-                save_model(
-                    trainer.model,
-                    path,
-                    config=trainer.config.to_dict(),
-                    preprocessor=trainer.preprocessor,
-                )
-            except (OSError, ValueError) as exc:
-                error = str(exc)
+        with self._writing(path):
+            if self.trainer is None:
+                error = "there is no model yet"
+            else:
+                try:
+                    trainer = self.trainer
+                    save_model(
+                        trainer.model,
+                        path,
+                        config=trainer.config.to_dict(),
+                        preprocessor=trainer.preprocessor,
+                    )
+                except (OSError, ValueError) as exc:
+                    error = str(exc)
         self.fileDone.emit("model", path, error)
+
+    @contextlib.contextmanager
+    def _writing(self, path: str):
+        """While a save or export runs; then it is no longer pending, whatever happened."""
+        try:
+            yield
+        finally:
+            self._pending_writes.remove(path)
 
     # ------------------------------------------------------------------ training
     def _train_one(self) -> None:
@@ -539,6 +559,32 @@ class TrainingWorker(QObject):
             time.sleep(GUI_TURN_S)
 
 
+#: Handles whose thread outlived shutdown()'s wait (a long step, a big save): held here
+#: until it ends, since Qt aborts the process when a running QThread is destroyed.
+_STOPPING: list[WorkerHandle] = []
+
+
+def stopping_workers() -> list[WorkerHandle]:
+    """The handles shut down whose thread has not ended yet (the finished ones let go)."""
+    _STOPPING[:] = [handle for handle in _STOPPING if handle.thread.isRunning()]
+    return list(_STOPPING)
+
+
+def wait_for_stopping_workers(timeout_s: float) -> bool:
+    """Wait until every stopping worker's thread ended (its step and queued files done).
+
+    True when all ended within `timeout_s`. Waits in short slices, so a Ctrl-C
+    (KeyboardInterrupt) can end the wait.
+    """
+    deadline = time.monotonic() + timeout_s
+    while stopping_workers():
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if left_ms <= 0:
+            return False
+        _STOPPING[0].thread.wait(min(left_ms, 100))
+    return True
+
+
 class WorkerHandle:
     """A TrainingWorker started in its own QThread, and its orderly shutdown."""
 
@@ -551,9 +597,18 @@ class WorkerHandle:
         self.thread.start()
 
     def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
-        """Stop the loop and wait for the thread; True when it ended in time."""
+        """Stop the loop and wait for the thread; True when it ended in time.
+
+        A thread still running after `timeout_ms` (inside a long step, or writing
+        the files queued before the stop) goes on to its end; stopping_workers()
+        holds its handle meanwhile, and wait_for_stopping_workers() waits for it.
+        """
         if not self.thread.isRunning():
             return True
         self.worker.stop()
         self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        if self.thread.wait(timeout_ms):
+            return True
+        if self not in _STOPPING:
+            _STOPPING.append(self)
+        return False

@@ -17,7 +17,11 @@ from window_fixtures import WAIT_MS
 from engine.config import TrainConfig
 from engine.modelio import load_model_file
 from engine.session import read_session
-from microgui.training_run.worker import WorkerHandle
+from microgui.training_run.worker import (
+    WorkerHandle,
+    stopping_workers,
+    wait_for_stopping_workers,
+)
 
 
 def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registry, tmp_path):
@@ -57,3 +61,64 @@ def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registr
     assert max(s.step for s in snapshots) == steps_when_stopped
     weights = {name: p.data for name, p in model.model.named_parameters()}
     assert weights == session.trainer_state["parameters"]
+
+
+def _held_in_a_step(qtbot, moons):
+    """A worker whose loop is held inside a step until `release` is set."""
+    handle = WorkerHandle()
+    worker = handle.worker
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_loop(snapshot) -> None:
+        if snapshot.state == "running" and snapshot.step >= 2 and not holding.is_set():
+            holding.set()
+            release.wait(WAIT_MS / 1000)
+        worker.snapshot_consumed()
+
+    worker.snapshotReady.connect(hold_the_loop, Qt.ConnectionType.DirectConnection)
+    config = TrainConfig.from_dict({"dataset": "moons", "layers": [4], "steps": 1_000_000})
+    worker.configure(config, moons)
+    worker.start()
+    qtbot.waitUntil(holding.is_set, timeout=WAIT_MS)
+    return handle, release
+
+
+def test_a_worker_that_outlives_the_shutdown_wait_is_kept_until_its_files_are_written(
+    qtbot, registry, tmp_path
+):
+    # The window waits 2 s when it closes; a long step, or a big save behind it, takes
+    # longer. The thread then runs on (Qt aborts if a running QThread is destroyed), held
+    # by stopping_workers(), and the program waits for it before it exits.
+    moons = registry.generate("moons", {"n_samples": 40}, seed=3)
+    handle, release = _held_in_a_step(qtbot, moons)
+    path = str(tmp_path / "run.json")
+    try:
+        handle.worker.save_session(path, {})
+        assert handle.worker.pending_writes == (path,)
+        assert not handle.shutdown(timeout_ms=50)  # still inside the step
+        assert stopping_workers() == [handle]
+        assert not wait_for_stopping_workers(0.2)  # still held: the wait gives up in time
+        assert handle.thread.isRunning() and not (tmp_path / "run.json").exists()
+        release.set()
+        assert wait_for_stopping_workers(WAIT_MS / 1000)
+        assert not handle.thread.isRunning()
+        assert stopping_workers() == [] and handle.worker.pending_writes == ()
+    finally:
+        release.set()
+        assert handle.shutdown()  # a failed assertion must not leave the thread running
+    assert read_session(path).steps_done >= 2  # written whole after the step
+
+
+def test_a_failed_write_is_no_longer_pending(qtbot, registry, tmp_path):
+    moons = registry.generate("moons", {"n_samples": 40}, seed=3)
+    handle, release = _held_in_a_step(qtbot, moons)
+    try:
+        missing = str(tmp_path / "no such folder" / "m.json")
+        handle.worker.export_model(missing)
+        assert handle.worker.pending_writes == (missing,)
+        release.set()
+        qtbot.waitUntil(lambda: handle.worker.pending_writes == (), timeout=WAIT_MS)
+    finally:
+        release.set()
+        assert handle.shutdown()
+    assert stopping_workers() == []
