@@ -189,30 +189,30 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _let_the_worker_finish() -> str:
-    """The window closed while the worker was inside a long step or writing a file:
-    wait for it (at most STOPPING_WAIT_S; Ctrl-C leaves at once), so that a save asked
-    for before closing reaches the disk, and say so on the terminal.
+    """The window closed while the worker was inside a long step with a save or export
+    queued behind it (or writing one): wait for it (at most STOPPING_WAIT_S; Ctrl-C
+    leaves at once), so that the file reaches the disk, and say so on the terminal.
 
-    Returns "ended" (nothing to wait for, or it ended), "timed out" or "interrupted".
+    With nothing to write there is nothing to wait for: the program leaves at once
+    (``cli.run`` does not tear Qt down around the running thread).
+    Returns "written", "nothing to write", "timed out" or "interrupted".
     """
     from microgui.training_run.worker import stopping_workers, wait_for_stopping_workers
 
-    workers = stopping_workers()
-    if not workers:
-        return "ended"
-    files = [path for handle in workers for path in handle.worker.pending_writes]
-    writing = f", then to write {', '.join(files)}" if files else ""
+    files = [path for handle in stopping_workers() for path in handle.worker.pending_writes]
+    if not files:
+        return "nothing to write"
     print(
-        f"microgui: the window closed during a training step; waiting for it to end{writing} "
-        f"(at most {STOPPING_WAIT_S} s; Ctrl-C to leave now)",
+        "microgui: the window closed during a training step; waiting for it to end, "
+        f"then to write {', '.join(files)} (at most {STOPPING_WAIT_S} s; Ctrl-C to leave now)",
         file=sys.stderr,
         flush=True,
     )
     try:
-        outcome = "ended" if wait_for_stopping_workers(STOPPING_WAIT_S) else "timed out"
+        outcome = "written" if wait_for_stopping_workers(STOPPING_WAIT_S) else "timed out"
     except KeyboardInterrupt:
         outcome = "interrupted"
-    if outcome != "ended":
+    if outcome != "written":
         left = [path for handle in stopping_workers() for path in handle.worker.pending_writes]
         lost = f"; not written: {', '.join(left)}" if left else ""
         print(f"microgui: left before the training step ended{lost}", file=sys.stderr)

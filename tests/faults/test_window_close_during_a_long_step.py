@@ -8,12 +8,14 @@ terminal), and Ctrl-C during that wait leaves at once, naming what was not writt
 
 Each case runs ``microgui --offscreen`` (``microgui.cli.run``) in a subprocess, as
 from a terminal. The driver makes every step from step 5 on take STEP_S seconds,
-asks for a session save, and closes the window, as its close button does.
+asks for a session save (or not), and closes the window, as its close button does.
 """
 
 from __future__ import annotations
 
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from child_process import AS_FROM_A_TERMINAL
@@ -31,6 +33,7 @@ import microgui.app as app_module
 from microgui.cli import run
 
 session, step_s, interrupt_after_s = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+save = sys.argv[4] == "save"
 done = []
 
 
@@ -53,7 +56,8 @@ def poll():
 
                 trainer.step = long_step
                 time.sleep(0.5)  # the worker is inside a long step now
-                c.files.save_session_file(session)
+                if save:
+                    c.files.save_session_file(session)
                 if interrupt_after_s:
                     threading.Timer(
                         interrupt_after_s, os.kill, (os.getpid(), signal.SIGINT)
@@ -72,11 +76,21 @@ run()  # exactly what the `microgui` program does
 """
 
 
-def close_during_a_long_step(tmp_path, step_s: float, interrupt_after_s: float = 0.0):
+def close_during_a_long_step(
+    tmp_path, step_s: float, interrupt_after_s: float = 0.0, save: bool = True
+) -> tuple[subprocess.CompletedProcess, Path]:
     (tmp_path / "saved").mkdir()
     session = tmp_path / "saved" / "run.json"
     proc = subprocess.run(
-        [*AS_FROM_A_TERMINAL, "-c", DRIVER, str(session), str(step_s), str(interrupt_after_s)],
+        [
+            *AS_FROM_A_TERMINAL,
+            "-c",
+            DRIVER,
+            str(session),
+            str(step_s),
+            str(interrupt_after_s),
+            "save" if save else "no save",
+        ],
         capture_output=True,
         text=True,
         env=window_process_env(tmp_path),
@@ -109,4 +123,16 @@ def test_ctrl_c_during_the_wait_leaves_at_once_and_names_the_file_not_written(tm
     assert proc.returncode == 130, proc.stderr
     assert f"microgui: left before the training step ended; not written: {session}" in (proc.stderr)
     assert "Traceback" not in proc.stderr
+    assert list(session.parent.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_with_nothing_to_write_the_program_leaves_without_waiting_for_the_step(tmp_path):
+    # A 60 s step and no save asked for: nothing is lost by leaving, so no wait.
+    started = time.monotonic()
+    proc, session = close_during_a_long_step(tmp_path, step_s=60.0, save=False)
+    assert "closing" in proc.stdout, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "microgui:" not in proc.stderr and "Aborted" not in proc.stderr
+    assert time.monotonic() - started < 60  # it did not sit out the step
     assert list(session.parent.iterdir()) == []
