@@ -687,3 +687,22 @@ def test_numpy_sample_losses_equal_the_scalar_loss_of_each_sample(loss):
         else:
             scalar = LOSSES[loss]([[Value(v) for v in row]], [target])
         assert value == pytest.approx(scalar.data, rel=1e-12, abs=1e-15)
+
+
+def test_a_step_schedule_decays_every_step_size_steps_as_configured():
+    X, y = moons(n=12)
+    config = TrainConfig(
+        seed=0,
+        test_fraction=0.0,
+        layers=(2,),
+        lr=0.1,
+        schedule="step",
+        step_size=2,
+        gamma=0.5,
+        steps=30,
+        execution="scalar",
+    )
+    trainer = Trainer(config, X, y, "binary")
+    run(trainer, steps=5)
+    # base_lr * gamma ** (k // 2) for k = 0..4, by hand
+    assert trainer.history.column("lr").tolist() == [0.1, 0.1, 0.05, 0.05, 0.025]
