@@ -152,6 +152,17 @@ def test_a_given_preprocessor_is_used_as_it_is():
         Trainer(TrainConfig(), X, y, "binary", preprocessor=Preprocessor.identity(3))
 
 
+def test_a_given_preprocessor_comes_with_no_auto_scaling_reason():
+    # Features in the thousands: "auto" would standardize and say why, but a given
+    # (a model file's) preprocessor was not chosen by "auto", so there is no reason.
+    X, y = make_moons(n_samples=40, noise=0.1, random_state=0)
+    X = X * 1000.0
+    fitted = Preprocessor.fit(X, (), "minmax")
+    trainer = Trainer(TrainConfig(scaling="auto"), X, y, "binary", preprocessor=fitted)
+    assert trainer.scaling == "minmax"
+    assert trainer.scaling_reason == ""
+
+
 def test_a_state_trained_on_other_inputs_is_refused():
     X, y = make_moons(n_samples=40, noise=0.1, random_state=0)
     scaled = Trainer(TrainConfig(scaling="standardize"), X, y, "binary")
