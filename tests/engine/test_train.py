@@ -725,3 +725,13 @@ def test_a_session_saved_before_the_first_step_counts_no_steps_without_improveme
     X, y = moons(n=12)
     trainer = Trainer(demo_config(layers=(2,), steps=30, patience=3), X, y, "binary")
     assert trainer.state_dict()["since_best"] == 0
+
+
+def test_the_trainer_keeps_a_private_copy_of_the_dataset_parameters():
+    X, y = moons(n=12)
+    config = TrainConfig(layers=(2,), dataset="moons", dataset_params={"noise": 0.1})
+    trainer = Trainer(config, X, y, "binary")
+    config.dataset_params["noise"] = 0.3  # the caller edits its config afterwards
+    assert trainer.config.dataset_params == {"noise": 0.1}
+    trainer.config.dataset_params["n_samples"] = 12
+    assert config.dataset_params == {"noise": 0.3}
