@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -30,6 +31,28 @@ def test_identity_adds_nothing():
     inputs = [Value(1.0), Value(2.0)]
     assert p.values(inputs) == inputs  # the very same nodes: no node is added
     assert Preprocessor.fit(X, "x1,x2", "none") == p  # spelled out, still the raw inputs
+
+
+def test_a_one_dimensional_input_is_one_sample_of_several_inputs_or_samples_of_one():
+    # Two inputs: [a, b] is one row (a model file's predict of one sample).
+    row = Preprocessor.identity(2).transform(np.array([0.5, -2.0]))
+    assert row.shape == (1, 2) and row.tolist() == [[0.5, -2.0]]
+    # One input: [a, b, c] is three samples.
+    column = Preprocessor.identity(1).transform(np.array([1.0, 2.0, 3.0]))
+    assert column.shape == (3, 1) and column.tolist() == [[1.0], [2.0], [3.0]]
+
+
+def test_integer_rows_come_back_as_float64():
+    Z = Preprocessor.identity(2).transform([[1, 2], [3, 4]])
+    assert Z.dtype == np.float64 and Z.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_a_feature_that_overflows_gives_inf_without_a_numpy_warning():
+    p = Preprocessor.fit(_X(), "x1,x1^2", "none")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Z = p.transform(np.array([[1e200, 0.0]]))
+    assert Z.tolist() == [[1e200, math.inf]]
 
 
 def test_features_then_scaling_equal_scikit_learn_on_the_feature_columns():
@@ -150,6 +173,17 @@ def test_a_given_preprocessor_is_used_as_it_is():
     np.testing.assert_array_equal(trainer.Z_train, fitted.transform(trainer.X_train))
     with pytest.raises(ConfigError, match="takes 3 inputs but the data has 2"):
         Trainer(TrainConfig(), X, y, "binary", preprocessor=Preprocessor.identity(3))
+
+
+def test_a_given_preprocessor_comes_with_no_auto_scaling_reason():
+    # Features in the thousands: "auto" would standardize and say why, but a given
+    # (a model file's) preprocessor was not chosen by "auto", so there is no reason.
+    X, y = make_moons(n_samples=40, noise=0.1, random_state=0)
+    X = X * 1000.0
+    fitted = Preprocessor.fit(X, (), "minmax")
+    trainer = Trainer(TrainConfig(scaling="auto"), X, y, "binary", preprocessor=fitted)
+    assert trainer.scaling == "minmax"
+    assert trainer.scaling_reason == ""
 
 
 def test_a_state_trained_on_other_inputs_is_refused():

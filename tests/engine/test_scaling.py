@@ -90,3 +90,22 @@ def test_resolve_prefers_the_setting_then_the_datasets_hint_then_the_data():
     )
     assert resolve_scaling("auto", X, hint="none") == ("none", "")
     assert resolve_scaling("auto", X)[0] == "standardize"
+
+
+def test_auto_counts_regression_targets_far_from_unit_scale_and_names_the_target():
+    X = np.array([[-1.0], [-0.5], [0.5], [1.0]])  # near unit scale by itself
+    y_far = np.array([0.0, 1000.0, 2000.0, 3000.0])  # mean 1,500: far from unit scale
+    assert resolve_scaling("auto", X, y_train=y_far) == (
+        "standardize",
+        "the target reaches 3,000, far from unit scale",
+    )
+    assert resolve_scaling("auto", X, y_train=np.array([0.0, 1.0, 2.0, 3.0])) == ("none", "")
+
+
+def test_auto_keeps_a_features_verdict_whatever_the_regression_targets():
+    X = np.array([[0.0], [1000.0], [2000.0], [3000.0]])
+    y_unit = np.array([-1.0, -0.5, 0.5, 1.0])
+    assert resolve_scaling("auto", X, names=("price",), y_train=y_unit) == (
+        "standardize",
+        "feature 'price' reaches 3,000, far from unit scale",
+    )

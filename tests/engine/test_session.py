@@ -482,3 +482,13 @@ def test_a_version_1_session_continues_on_the_raw_inputs(tmp_path):
     assert resumed.parameter_values() == trainer.parameter_values()
     assert [r.execution for r in resumed.history] == ["scalar"] * 3
     assert comparable(resumed.step()) == comparable(trainer.step())
+
+
+def test_the_data_fingerprint_is_the_one_earlier_session_files_hold():
+    # Session files store it and a session continues only on data with the same one, so it
+    # must not change between versions: the first 32 hex digits of the SHA-256 of X's and
+    # y's float64 bytes and the task (unchanged since the first version), here by hashlib.
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    trainer = Trainer(TrainConfig(layers=(2,), test_fraction=0.0), X, y, "binary")
+    assert trainer.data_fingerprint == "d05964eba75027349c87181801aa57b3"

@@ -224,8 +224,12 @@ def test_split_is_seeded_disjoint_and_keeps_data_order():
 
 
 def test_test_fraction_that_leaves_no_training_data_is_refused():
-    with pytest.raises(ConfigError, match="test_fraction"):
+    with pytest.raises(ConfigError) as info:
         Trainer(TrainConfig(test_fraction=0.5), np.zeros((1, 2)), np.zeros(1), "binary")
+    assert info.value.field == "test_fraction"
+    assert str(info.value) == (
+        "test_fraction: 0.5 leaves no training samples out of 1; use a smaller one"
+    )
 
 
 def test_minibatches_are_seeded_and_sized():
@@ -687,3 +691,47 @@ def test_numpy_sample_losses_equal_the_scalar_loss_of_each_sample(loss):
         else:
             scalar = LOSSES[loss]([[Value(v) for v in row]], [target])
         assert value == pytest.approx(scalar.data, rel=1e-12, abs=1e-15)
+
+
+def test_a_step_schedule_decays_by_gamma_every_step_size_steps_as_configured():
+    X, y = moons(n=12)
+    config = TrainConfig(
+        seed=0,
+        test_fraction=0.0,
+        layers=(2,),
+        lr=0.1,
+        schedule="step",
+        step_size=2,
+        gamma=0.25,  # not the schedule's default (0.5)
+        steps=30,
+        execution="scalar",
+    )
+    trainer = Trainer(config, X, y, "binary")
+    run(trainer, steps=5)
+    # base_lr * gamma ** (k // 2) for k = 0..4, by hand
+    assert trainer.history.column("lr").tolist() == [0.1, 0.1, 0.025, 0.025, 0.00625]
+
+
+def test_a_run_has_no_message_until_it_stops():
+    X, y = moons(n=12)
+    trainer = Trainer(demo_config(layers=(2,), steps=30), X, y, "binary")
+    assert (trainer.message, trainer.stop_reason) == ("", "")
+    run(trainer, steps=3)
+    assert (trainer.message, trainer.stop_reason) == ("", "")
+    assert trainer.state_dict()["message"] == ""
+
+
+def test_a_session_saved_before_the_first_step_counts_no_steps_without_improvement():
+    X, y = moons(n=12)
+    trainer = Trainer(demo_config(layers=(2,), steps=30, patience=3), X, y, "binary")
+    assert trainer.state_dict()["since_best"] == 0
+
+
+def test_the_trainer_keeps_a_private_copy_of_the_dataset_parameters():
+    X, y = moons(n=12)
+    config = TrainConfig(layers=(2,), dataset="moons", dataset_params={"noise": 0.1})
+    trainer = Trainer(config, X, y, "binary")
+    config.dataset_params["noise"] = 0.3  # the caller edits its config afterwards
+    assert trainer.config.dataset_params == {"noise": 0.1}
+    trainer.config.dataset_params["n_samples"] = 12
+    assert config.dataset_params == {"noise": 0.3}

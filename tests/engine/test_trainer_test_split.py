@@ -133,3 +133,10 @@ def test_test_rows_that_overflow_add_no_numpy_warning(execution):
         warnings.simplefilter("error")
         trainer.run()
     assert trainer.stop_reason == "diverged"
+
+
+def test_a_small_test_fraction_still_holds_out_one_row():
+    # 10 rows x 0.04 rounds to 0 test rows: at least one is held out, and only one.
+    X, y = make_moons(n_samples=10, noise=0.1, random_state=0)
+    trainer = Trainer(TrainConfig(layers=(2,), test_fraction=0.04), X, y, "binary")
+    assert (len(trainer.y_test), len(trainer.y_train)) == (1, 9)
