@@ -1,6 +1,7 @@
-"""Preprocessor.transform on raw rows beyond the plain (n, d) floats: rows of another width or
-rank are refused with their shape, and integer rows are computed in float64 (never in the
-integers' own wrapping arithmetic). test_preprocessing.py has the flat-array cases."""
+"""Preprocessor.fit and transform on raw rows beyond the plain (n, d) floats: rows of another
+width or rank are refused with their shape, integer rows are computed in float64 (never in the
+integers' own wrapping arithmetic), and complex numbers are refused, not cut to their real
+part. test_preprocessing.py has the flat-array cases."""
 
 from __future__ import annotations
 
@@ -24,3 +25,13 @@ def test_integer_rows_are_squared_in_float64_not_in_wrapping_integers():
     np.testing.assert_array_equal(small, [[40000.0], [9.0]])
     big = p.transform([[2**32]])  # Python ints: int64 would wrap 2**64 to 0
     assert big.dtype == np.float64 and big[0, 0] == float(2**64)
+
+
+def test_fit_refuses_complex_rows_and_targets_instead_of_keeping_their_real_part():
+    # As check_data does for the Trainer: a complex number is not a real input or target.
+    real = [[1.0, 0.5], [3.0, -1.0]]
+    for scaling in ("none", "standardize"):
+        with pytest.raises((TypeError, ValueError)):
+            Preprocessor.fit([[1 + 2j, 0.5], [3.0, -1.0]], (), scaling)
+        with pytest.raises((TypeError, ValueError)):
+            Preprocessor.fit(real, (), scaling, y_train=[1 + 2j, 3.0])
