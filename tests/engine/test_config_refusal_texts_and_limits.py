@@ -29,6 +29,32 @@ def test_a_dataset_parameter_name_must_be_non_empty_text(params, shown):
     )
 
 
+def test_a_dataset_parameter_value_of_another_kind_is_shown_with_its_name():
+    assert str(refusal(dataset_params={"noise": [1, 2]})) == (
+        "dataset_params: noise=[1, 2] is not a number, text or true/false"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"test_fraction": 1.0}, "test_fraction: 1.0 is not allowed; a number from 0 to below 1"),
+        ({"reg_strength": -1}, "reg_strength: -1 is not allowed; a finite number >= 0, e.g. 1e-4"),
+        ({"lr": -1}, "lr: -1 is not allowed; a finite number > 0, e.g. 0.1"),
+        ({"momentum": 1.0}, "momentum: 1.0 is not allowed; a number from 0 to below 1, e.g. 0.9"),
+        ({"betas": (0.9,)}, "betas: (0.9,) is not two numbers, e.g. 0.9,0.999"),
+        (
+            {"betas": (0.9, 1.0)},
+            "betas: 1.0 is not allowed; two numbers from 0 to below 1, e.g. 0.9,0.999",
+        ),
+        ({"layers": 16}, f"layers: 16 is not a list; give {SIZES}"),
+    ],
+    ids=["test_fraction", "reg_strength", "lr", "momentum", "one beta", "beta 1", "layers"],
+)
+def test_a_refusal_shows_the_value_and_what_is_allowed(fields, text):
+    assert str(refusal(**fields)) == text
+
+
 def test_an_empty_layer_list_has_no_hidden_layer():
     assert str(refusal(layers=[])) == f"layers: [] has no hidden layer; give {SIZES}"
 
