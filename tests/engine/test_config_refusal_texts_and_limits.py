@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from engine.config import ConfigError, TrainConfig
@@ -48,8 +50,33 @@ def test_a_dataset_parameter_value_of_another_kind_is_shown_with_its_name():
             "betas: 1.0 is not allowed; two numbers from 0 to below 1, e.g. 0.9,0.999",
         ),
         ({"layers": 16}, f"layers: 16 is not a list; give {SIZES}"),
+        ({"final_lr": -0.1}, "final_lr: -0.1 is not allowed; a finite number >= 0, e.g. 0.01"),
+        ({"gamma": 0.0}, "gamma: 0.0 is not allowed; a number in (0, 1], e.g. 0.5"),
+        ({"target_loss": math.nan}, "target_loss: nan is not allowed; a finite number"),
+        (
+            {"target_accuracy": 1.5},
+            "target_accuracy: 1.5 is not allowed; a fraction in (0, 1], e.g. 1.0 for 100%",
+        ),
+        (
+            {"divergence_factor": 1.0},
+            "divergence_factor: 1.0 is not allowed; a number > 1, e.g. 1e6 "
+            "(or none: only NaN/inf count)",
+        ),
     ],
-    ids=["test_fraction", "reg_strength", "lr", "momentum", "one beta", "beta 1", "layers"],
+    ids=[
+        "test_fraction",
+        "reg_strength",
+        "lr",
+        "momentum",
+        "one beta",
+        "beta 1",
+        "layers",
+        "final_lr",
+        "gamma",
+        "target_loss",
+        "target_accuracy",
+        "divergence_factor",
+    ],
 )
 def test_a_refusal_shows_the_value_and_what_is_allowed(fields, text):
     assert str(refusal(**fields)) == text
@@ -97,9 +124,24 @@ def test_a_whole_number_refusal_with_a_note_adds_it_in_brackets():
     )
 
 
-def test_whole_number_ranges_include_their_upper_end():
-    config = TrainConfig(steps=100_000_000, seed=2**32 - 1, max_nodes=10**12).validate()
-    assert (config.steps, config.seed, config.max_nodes) == (100_000_000, 2**32 - 1, 10**12)
-    assert str(refusal(steps=100_000_001)) == (
-        "steps: 100000001 is not allowed; a whole number from 1 to 100000000"
-    )
+@pytest.mark.parametrize(
+    ("field", "top"),
+    [
+        ("seed", 2**32 - 1),
+        ("steps", 100_000_000),
+        ("batch_size", 10**9),
+        ("max_nodes", 10**12),
+        ("max_work", 10**15),
+    ],
+)
+def test_whole_number_ranges_include_their_upper_end(field, top):
+    assert getattr(TrainConfig(**{field: top}).validate(), field) == top
+    error = refusal(**{field: top + 1})
+    assert error.field == field
+    assert str(error).startswith(f"{field}: {top + 1} is not allowed; a whole number from ")
+    assert f" to {top}" in str(error)
+
+
+def test_full_accuracy_and_a_divergence_factor_above_1_pass():
+    config = TrainConfig(target_accuracy=1.0, divergence_factor=1.5).validate()
+    assert (config.target_accuracy, config.divergence_factor) == (1.0, 1.5)
