@@ -54,3 +54,13 @@ def test_an_unknown_key_with_no_close_name_lists_the_known_ones():
 
 def test_from_dict_without_validation_keeps_a_bad_value():
     assert TrainConfig.from_dict({"lr": -1}, validate=False).lr == -1
+
+
+def test_a_name_with_no_close_match_gets_no_hint_only_the_choices():
+    assert message(reg="l3") == "reg: 'l3' is not allowed; choose one of none, l1, l2"
+
+
+def test_a_value_that_is_not_text_gets_no_spelling_hint():
+    # The number 1 reads as "1", one letter short of 'l1', but a number is not a
+    # misspelt name (reg=1 is more likely a strength meant for reg_strength).
+    assert message(reg=1) == "reg: 1 is not allowed; choose one of none, l1, l2"

@@ -94,6 +94,12 @@ def test_check_inputs_names_the_missing_input():
     )
 
 
+def test_check_inputs_with_one_input_says_feature_and_x1():
+    with pytest.raises(FeatureError) as info:
+        check_inputs(parse_features("x1,x2"), 1)
+    assert str(info.value) == "'x2' needs input x2 but the data has 1 feature (x1); use only those"
+
+
 def test_available_features_for_d_inputs():
     assert [f.name for f in available_features(2)] == FEATURE_EXAMPLE.split(",")
     three = available_features(3)
