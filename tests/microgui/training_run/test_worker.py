@@ -188,13 +188,19 @@ def test_no_new_snapshot_until_the_last_is_consumed(qtbot, moons):
 
 
 def test_switch_interval_is_short_while_training_and_restored(qtbot, worker, moons):
-    before = sys.getswitchinterval()
-    w = worker.worker
-    _start_long_run(qtbot, worker, moons)
-    assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
-    w.pause()
-    qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
-    assert sys.getswitchinterval() == pytest.approx(before)
+    # An interval of its own, not the process's current one: a worker that never
+    # restored it would leave 0.001 behind, and a later test would take that as "before".
+    original = sys.getswitchinterval()
+    sys.setswitchinterval(0.0042)
+    try:
+        w = worker.worker
+        _start_long_run(qtbot, worker, moons)
+        assert sys.getswitchinterval() == pytest.approx(TRAINING_SWITCH_INTERVAL_S)
+        w.pause()
+        qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+        assert sys.getswitchinterval() == pytest.approx(0.0042)
+    finally:
+        sys.setswitchinterval(original)
 
 
 def test_gc_and_switch_interval_are_restored_even_when_gc_was_off(qtbot, worker, moons):
