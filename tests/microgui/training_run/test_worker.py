@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 from window_fixtures import WAIT_MS
-from worker_events import Relay, worker
+from worker_events import Relay, last_snapshot, running_from, worker
 
 from engine.config import TrainConfig
 from engine.fast import mlp_forward_numpy
@@ -56,14 +56,7 @@ def _start_long_run(qtbot, worker, moons, min_step=2):
     """
     worker.worker.configure(_config(steps=1_000_000), moons)
     worker.worker.start()
-    qtbot.waitUntil(
-        lambda: (
-            bool(worker.received)
-            and worker.received[-1].state == "running"
-            and worker.received[-1].step >= min_step
-        ),
-        timeout=WAIT_MS,
-    )
+    last_snapshot(qtbot, worker, running_from(min_step))
 
 
 def test_exact_steps_and_plain_data_snapshots(qtbot, worker, moons):

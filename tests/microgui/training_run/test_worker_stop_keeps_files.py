@@ -24,17 +24,17 @@ from microgui.training_run.worker import (
 )
 
 
-def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registry, tmp_path):
-    moons = registry.generate("moons", {"n_samples": 40}, seed=3)
+def _held_in_a_step(qtbot, moons, step: int = 2):
+    """A worker whose loop is held inside `step` until `release` is set; the snapshots
+    it sent, recorded in the worker thread (a direct connection)."""
     handle = WorkerHandle()
     worker = handle.worker
     snapshots = []
     holding, release = threading.Event(), threading.Event()
 
     def hold_the_loop(snapshot) -> None:
-        """In the worker thread (direct connection): keep it here while the test queues."""
         snapshots.append(snapshot)
-        if snapshot.state == "running" and snapshot.step >= 3 and not holding.is_set():
+        if snapshot.state == "running" and snapshot.step >= step and not holding.is_set():
             holding.set()
             release.wait(WAIT_MS / 1000)
         worker.snapshot_consumed()
@@ -44,6 +44,13 @@ def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registr
     worker.configure(config, moons)
     worker.start()
     qtbot.waitUntil(holding.is_set, timeout=WAIT_MS)
+    return handle, release, snapshots
+
+
+def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registry, tmp_path):
+    moons = registry.generate("moons", {"n_samples": 40}, seed=3)
+    handle, release, snapshots = _held_in_a_step(qtbot, moons, step=3)
+    worker = handle.worker
     # The loop is inside a step: these four arrive together, in this order.
     worker.save_session(str(tmp_path / "run.json"), {})
     worker.export_model(str(tmp_path / "model.json"))
@@ -63,26 +70,6 @@ def test_a_save_and_an_export_queued_just_before_stop_are_written(qtbot, registr
     assert weights == session.trainer_state["parameters"]
 
 
-def _held_in_a_step(qtbot, moons):
-    """A worker whose loop is held inside a step until `release` is set."""
-    handle = WorkerHandle()
-    worker = handle.worker
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_loop(snapshot) -> None:
-        if snapshot.state == "running" and snapshot.step >= 2 and not holding.is_set():
-            holding.set()
-            release.wait(WAIT_MS / 1000)
-        worker.snapshot_consumed()
-
-    worker.snapshotReady.connect(hold_the_loop, Qt.ConnectionType.DirectConnection)
-    config = TrainConfig.from_dict({"dataset": "moons", "layers": [4], "steps": 1_000_000})
-    worker.configure(config, moons)
-    worker.start()
-    qtbot.waitUntil(holding.is_set, timeout=WAIT_MS)
-    return handle, release
-
-
 def test_a_worker_that_outlives_the_shutdown_wait_is_kept_until_its_files_are_written(
     qtbot, registry, tmp_path
 ):
@@ -90,7 +77,7 @@ def test_a_worker_that_outlives_the_shutdown_wait_is_kept_until_its_files_are_wr
     # longer. The thread then runs on (Qt aborts if a running QThread is destroyed), held
     # by stopping_workers(), and the program waits for it before it exits.
     moons = registry.generate("moons", {"n_samples": 40}, seed=3)
-    handle, release = _held_in_a_step(qtbot, moons)
+    handle, release, _ = _held_in_a_step(qtbot, moons)
     path = str(tmp_path / "run.json")
     try:
         handle.worker.save_session(path, {})
@@ -111,7 +98,7 @@ def test_a_worker_that_outlives_the_shutdown_wait_is_kept_until_its_files_are_wr
 
 def test_a_failed_write_is_no_longer_pending(qtbot, registry, tmp_path):
     moons = registry.generate("moons", {"n_samples": 40}, seed=3)
-    handle, release = _held_in_a_step(qtbot, moons)
+    handle, release, _ = _held_in_a_step(qtbot, moons)
     try:
         missing = str(tmp_path / "no such folder" / "m.json")
         handle.worker.export_model(missing)
