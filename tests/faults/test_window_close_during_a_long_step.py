@@ -19,61 +19,40 @@ from pathlib import Path
 
 import pytest
 from child_process import AS_FROM_A_TERMINAL
-from window_fault_helpers import window_process_env
+from window_fault_helpers import TRAIN_TO_STEP_5, window_process_env
 
 from engine.session import read_session
 
 HANG_TIMEOUT_S = 120
 
-DRIVER = r"""
+DRIVER = (
+    r"""
 import os, signal, sys, threading, time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-import microgui.app as app_module
-from microgui.cli import run
 
 session, step_s, interrupt_after_s = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 save = sys.argv[4] == "save"
-done = []
+program_args = []
 
 
-def poll():
-    if done:
-        return
-    for window in QApplication.topLevelWidgets():
-        if hasattr(window, "controller") and window.isVisible():
-            c = window.controller
-            if c.state != "running" and c.can_train():
-                c.start()
-            elif c.snapshot is not None and c.snapshot.step >= 5 and c.state == "running":
-                done.append(True)
-                trainer = c.handle.worker.trainer
-                step = trainer.step
+def at_step_5(c, window):
+    trainer = c.handle.worker.trainer
+    step = trainer.step
 
-                def long_step():
-                    time.sleep(step_s)
-                    return step()
+    def long_step():
+        time.sleep(step_s)
+        return step()
 
-                trainer.step = long_step
-                time.sleep(0.5)  # the worker is inside a long step now
-                if save:
-                    c.files.save_session_file(session)
-                if interrupt_after_s:
-                    threading.Timer(
-                        interrupt_after_s, os.kill, (os.getpid(), signal.SIGINT)
-                    ).start()
-                print("closing", flush=True)
-                window.close()
-
-
-app_module._application()
-timer = QTimer()
-timer.setInterval(10)
-timer.timeout.connect(poll)
-timer.start()
-sys.argv[1:] = ["--offscreen"]
-run()  # exactly what the `microgui` program does
+    trainer.step = long_step
+    time.sleep(0.5)  # the worker is inside a long step now
+    if save:
+        c.files.save_session_file(session)
+    if interrupt_after_s:
+        threading.Timer(interrupt_after_s, os.kill, (os.getpid(), signal.SIGINT)).start()
+    print("closing", flush=True)
+    window.close()
 """
+    + TRAIN_TO_STEP_5
+)
 
 
 def close_during_a_long_step(

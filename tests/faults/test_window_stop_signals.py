@@ -17,47 +17,28 @@ import subprocess
 
 import pytest
 from child_process import AS_FROM_A_TERMINAL
-from window_fault_helpers import window_process_env
+from window_fault_helpers import TRAIN_TO_STEP_5, window_process_env
 
 from engine.session import read_session
 
 HANG_TIMEOUT_S = 120
 
-DRIVER = r"""
-import os, signal, sys
+DRIVER = (
+    r"""
+import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-import microgui.app as app_module
-from microgui.cli import run
 
 signum, session = int(sys.argv[1]), sys.argv[2]
-done = []
+program_args = sys.argv[3:]
 
 
-def poll():
-    if done:
-        return
-    for window in QApplication.topLevelWidgets():
-        if hasattr(window, "controller") and window.isVisible():
-            c = window.controller
-            if c.state != "running" and c.can_train():
-                c.start()
-            elif c.snapshot is not None and c.snapshot.step >= 5 and c.state == "running":
-                done.append(True)
-                c.files.save_session_file(session)
-                print(f"signal {signum} at step {c.snapshot.step}", flush=True)
-                os.kill(os.getpid(), signum)
-
-
-app_module._application()
-timer = QTimer()
-timer.setInterval(10)
-timer.timeout.connect(poll)
-timer.start()
-sys.argv[1:] = ["--offscreen", *sys.argv[3:]]
-run()  # exactly what the `microgui` program does
+def at_step_5(c, window):
+    c.files.save_session_file(session)
+    print(f"signal {signum} at step {c.snapshot.step}", flush=True)
+    os.kill(os.getpid(), signum)
 """
+    + TRAIN_TO_STEP_5
+)
 
 
 def run_until_signal(tmp_path, signum: int) -> subprocess.CompletedProcess:

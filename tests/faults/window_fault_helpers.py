@@ -36,6 +36,44 @@ def microgui_datasets():
 """
 
 
+# The end of a driver script for a real ``microgui`` window run in a subprocess. The
+# script before it defines ``at_step_5(c, window)`` and ``program_args``; this part
+# starts training in the window, calls ``at_step_5`` once with the window's controller
+# when a run is at step 5 or later, and runs the program as its console script does,
+# offscreen, with ``program_args``.
+TRAIN_TO_STEP_5 = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import microgui.app as app_module
+from microgui.cli import run
+
+_done = []
+
+
+def _poll():
+    if _done:
+        return
+    for window in QApplication.topLevelWidgets():
+        if hasattr(window, "controller") and window.isVisible():
+            c = window.controller
+            if c.state != "running" and c.can_train():
+                c.start()
+            elif c.snapshot is not None and c.snapshot.step >= 5 and c.state == "running":
+                _done.append(True)
+                at_step_5(c, window)
+
+
+app_module._application()
+_timer = QTimer()
+_timer.setInterval(10)
+_timer.timeout.connect(_poll)
+_timer.start()
+sys.argv[1:] = ["--offscreen", *program_args]
+run()  # exactly what the `microgui` program does
+"""
+
+
 def window_process_env(tmp_path: Path) -> dict[str, str]:
     """The environment for a ``microgui`` window in a subprocess, kept off the user's own.
 
