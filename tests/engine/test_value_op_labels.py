@@ -85,3 +85,11 @@ def test_the_repr_is_micrograds_and_names_the_label_only_when_there_is_one():
 def test_vsum_names_the_type_it_cannot_add():
     with pytest.raises(TypeError, match="got str"):
         vsum([Value(1.0), "2"])
+
+
+def test_a_computed_node_starts_without_a_label():
+    # labels name parameters and inputs; an interior node has none until given one
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    for node in (a + b, a * b, a.tanh(), a.relu(), a**2, vsum([a, b])):
+        assert node.label == ""
+        assert "label" not in repr(node)
