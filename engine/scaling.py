@@ -11,6 +11,9 @@
 A column with no spread (constant in the training split) gets scale 1, as
 in scikit-learn, so it is shifted but never divided by zero: to 0 for both
 (scikit-learn's MinMaxScaler puts it at the range's low end instead).
+A finite column near the float limit (values ~1e300, whose squares or
+range overflow) is fitted in units of its largest magnitude, so it is
+scaled like any other column instead of collapsing to zeros.
 
 Both forms are written as the same two float operations, ``(f - shift) /
 scale``, on numpy columns and on scalar ``Value`` nodes, so a training input
@@ -62,13 +65,18 @@ class Scaler:
         if kind == "none":
             return cls()
         F = np.asarray(F, dtype=np.float64)
-        if kind == "standardize":
-            shift = F.mean(axis=0)
-            scale = F.std(axis=0)
-        else:
-            lo, hi = F.min(axis=0), F.max(axis=0)
-            shift = lo + (hi - lo) / 2.0
-            scale = (hi - lo) / 2.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            shift, scale = _shift_and_scale(kind, F)
+        # A finite column near the float limit (|f| ~ 1e300) overflows on the
+        # way (its squares, or hi - lo) though its mean and spread are finite;
+        # scaled by 0 its values would all become 0, silently. Such a column is
+        # fitted in units of its largest magnitude; every other column keeps
+        # the plain formulas (scikit-learn's numbers, bit for bit).
+        redo = ~(np.isfinite(shift) & np.isfinite(scale)) & np.isfinite(F).all(axis=0)
+        if redo.any():
+            unit = np.max(np.abs(F[:, redo]), axis=0)
+            unit_shift, unit_scale = _shift_and_scale(kind, F[:, redo] / unit)
+            shift[redo], scale[redo] = unit_shift * unit, unit_scale * unit
         # No spread: divide by 1 (scikit-learn's _handle_zeros_in_scale).
         scale = np.where(scale > 0.0, scale, 1.0)
         return cls(kind, tuple(shift.tolist()), tuple(scale.tolist()))
@@ -113,6 +121,14 @@ class Scaler:
         if any(s <= 0.0 for s in columns[1]):
             raise ValueError("scaling 'scale' must be > 0 for every feature")
         return cls(kind, columns[0], columns[1])
+
+
+def _shift_and_scale(kind: str, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: (mean, standard deviation) or (middle of the range, half its width)."""
+    if kind == "standardize":
+        return F.mean(axis=0), F.std(axis=0)
+    lo, hi = F.min(axis=0), F.max(axis=0)
+    return lo + (hi - lo) / 2.0, (hi - lo) / 2.0
 
 
 def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]:

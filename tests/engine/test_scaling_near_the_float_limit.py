@@ -1,0 +1,83 @@
+"""Scaler.fit on columns near the float limit: a finite column is scaled, never zeroed.
+
+A column of values around 1e300 has a finite mean and spread, but squaring
+its values (the variance) or subtracting its ends (the range) overflows.
+Scaled by that infinity, the column used to become all zeros with only a
+numpy warning; scikit-learn's scalers fail the same way, so the reference
+here is the unit: the same column measured in units of 1e300 must scale to
+the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from engine.preprocessing import Preprocessor
+from engine.scaling import Scaler
+
+pytestmark = pytest.mark.filterwarnings("error")  # no numpy overflow warning either
+
+HUGE = np.array([1e300, -1e300, 5e299, 2.5e299, -7e299])
+ORDINARY = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+
+
+def table() -> np.ndarray:
+    return np.column_stack([HUGE, ORDINARY])
+
+
+def test_standardize_scales_a_huge_column_as_it_does_the_same_column_in_smaller_units():
+    scaled = Scaler.fit("standardize", table()).transform(table())
+    in_units = StandardScaler().fit_transform((HUGE / 1e300).reshape(-1, 1))[:, 0]
+    np.testing.assert_allclose(scaled[:, 0], in_units, rtol=1e-12)
+    assert scaled[:, 0].mean() == pytest.approx(0.0, abs=1e-12)
+    assert scaled[:, 0].std() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_minmax_spans_minus_one_to_one_up_to_the_largest_float():
+    column = np.array([1.7e308, -1.7e308, 0.0, 1e308])
+    scaler = Scaler.fit("minmax", column.reshape(-1, 1))
+    scaled = scaler.transform(column.reshape(-1, 1))[:, 0]
+    reference = MinMaxScaler((-1, 1)).fit_transform((column / 1e308).reshape(-1, 1))[:, 0]
+    np.testing.assert_allclose(scaled, reference, rtol=1e-12)
+    assert (scaled.min(), scaled.max()) == (-1.0, 1.0)
+
+
+def test_standardize_at_the_largest_float_keeps_a_finite_scale():
+    column = np.array([[1.7e308], [-1.7e308], [0.0]])
+    scaler = Scaler.fit("standardize", column)
+    np.testing.assert_allclose(scaler.transform(column)[:, 0], [1.5**0.5, -(1.5**0.5), 0.0])
+
+
+@pytest.mark.parametrize(
+    ("kind", "reference"),
+    [("standardize", StandardScaler()), ("minmax", MinMaxScaler((-1, 1)))],
+)
+def test_an_ordinary_column_beside_a_huge_one_is_scaled_as_if_alone(kind, reference):
+    scaled = Scaler.fit(kind, table()).transform(table())
+    alone = Scaler.fit(kind, ORDINARY.reshape(-1, 1)).transform(ORDINARY.reshape(-1, 1))
+    np.testing.assert_array_equal(scaled[:, 1], alone[:, 0])
+    expected = reference.fit_transform(ORDINARY.reshape(-1, 1))[:, 0]
+    np.testing.assert_allclose(scaled[:, 1], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_the_fitted_scaling_of_a_huge_column_can_be_stored_and_read_back():
+    # an infinite scale could not be written to a model file (JSON has no inf)
+    scaler = Scaler.fit("standardize", table())
+    assert np.isfinite(scaler.scale).all() and np.isfinite(scaler.shift).all()
+    assert Scaler.from_dict(scaler.to_dict(), 2) == scaler
+
+
+def test_a_preprocessor_fitted_on_a_huge_input_trains_on_values_near_unit_scale():
+    pre = Preprocessor.fit(table(), (), "standardize")
+    rows = pre.transform(table())
+    assert np.abs(rows).max() < 3.0
+    assert len(set(rows[:, 0].tolist())) == len(HUGE)  # no two rows collapsed to 0
+
+
+def test_a_column_that_is_already_infinite_is_left_to_the_trainers_checks_quietly():
+    # x1^2 of 1e200 is inf: no unit makes that finite; fit adds no warning
+    column = np.array([[np.inf], [1.0], [2.0]])
+    scaler = Scaler.fit("standardize", column)
+    assert not np.isfinite(scaler.shift[0])
