@@ -23,8 +23,12 @@ not run for it (call the function in the test's own process too), and a test mus
 not look at stack frames or qualnames (mutmut wraps every function).
 
 The copy lives in build/mutation/<target> (ignored by git), so a second run
-only tests what changed. Exit status: 0 when the score reaches the target's
-bar and every survivor is explained, 1 otherwise, 2 when mutmut itself failed.
+only tests what changed. The copy of the code and the tests is made when a run
+starts: a test added while a run is going counts only from the next run
+(``--retest-survivors`` then tries it on the survivors).
+
+Exit status: 0 when the score reaches the target's bar and every survivor is
+explained, 1 otherwise, 2 when mutmut itself failed.
 """
 
 from __future__ import annotations
