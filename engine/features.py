@@ -42,6 +42,7 @@ __all__ = [
     "Feature",
     "FeatureError",
     "available_features",
+    "check_finite",
     "check_inputs",
     "parse_features",
 ]
@@ -194,6 +195,37 @@ def check_inputs(features: Sequence[Feature], n_inputs: int) -> None:
                 f"{feature.name!r} needs input x{top} but the data has {n_inputs} "
                 f"feature{'s' if n_inputs != 1 else ''} ({have}); use only those"
             )
+
+
+def check_finite(
+    features: Sequence[Feature], X: np.ndarray, columns: np.ndarray, names: Sequence[str] = ()
+) -> None:
+    """FeatureError naming the first feature whose ``columns`` (n, m) overflowed on finite X.
+
+    A square or product of inputs near 1e154 or beyond is past the float
+    range: training on it could only give a NaN loss, so it is refused
+    here, where the feature and its inputs can be named. ``names``: the
+    data's own column names, shown beside x1, x2, ... when they differ.
+    """
+    finite_inputs = np.isfinite(X).all(axis=0)
+    for k, feature in enumerate(features):
+        if np.isfinite(columns[:, k]).all() or not finite_inputs[list(feature.inputs)].all():
+            continue
+        reach = " and ".join(
+            f"{_input_name(i, names)} reaches {float(np.max(np.abs(X[:, i]))):.3g}"
+            for i in feature.inputs
+        )
+        raise FeatureError(
+            f"{feature.name!r} is beyond the float range on the training data: {reach}; "
+            f"scale {'that input' if len(set(feature.inputs)) == 1 else 'those inputs'} "
+            f"down in the data, or leave {feature.name!r} out"
+        )
+
+
+def _input_name(i: int, names: Sequence[str]) -> str:
+    """``x2``, or ``x2 ('width')`` when the data names its column."""
+    name = names[i] if i < len(names) else ""
+    return f"x{i + 1}" if name in ("", f"x{i + 1}") else f"x{i + 1} ({name!r})"
 
 
 def available_features(n_inputs: int, products: bool = True) -> tuple[Feature, ...]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.features import Feature, FeatureError, check_inputs, parse_features
+from engine.features import Feature, FeatureError, check_finite, check_inputs, parse_features
 from engine.scaling import Scaler
 from engine.value import Value
 
@@ -60,11 +60,14 @@ class Preprocessor:
         features: Sequence[str] | str,
         scaling: str,
         y_train: np.ndarray | None = None,
+        names: Sequence[str] = (),
     ) -> Preprocessor:
         """Features by name (``()`` = raw inputs) and ``scaling`` fitted on X_train (n, d).
 
         ``y_train``: regression targets, scaled the same way (None for classes).
-        FeatureError when a feature needs an input X_train does not have.
+        ``names``: the data's column names, for messages.
+        FeatureError when a feature needs an input X_train does not have, or
+        overflows on it (a square or product beyond the float range).
         """
         X_train = np.asarray(X_train, dtype=np.float64)
         d = X_train.shape[1]
@@ -74,7 +77,10 @@ class Preprocessor:
         target = Scaler()
         if y_train is not None:
             target = Scaler.fit(scaling, np.asarray(y_train, dtype=np.float64).reshape(-1, 1))
-        scaler = Scaler.fit(scaling, plain.feature_matrix(X_train))
+        with np.errstate(over="ignore"):  # refused below, naming the feature
+            columns = plain.feature_matrix(X_train)
+        check_finite(plain.features, X_train, columns, names)
+        scaler = Scaler.fit(scaling, columns)
         return cls(d, plain.features, scaler, target)
 
     @classmethod

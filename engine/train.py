@@ -179,7 +179,9 @@ class Trainer:
                 cfg.scaling, self.X_train, hint, feature_names, y_train
             )
             try:
-                self.preprocessor = Preprocessor.fit(self.X_train, cfg.features, scaling, y_train)
+                self.preprocessor = Preprocessor.fit(
+                    self.X_train, cfg.features, scaling, y_train, names=feature_names
+                )
             except FeatureError as exc:
                 raise ConfigError("features", str(exc)) from None
         p = self.preprocessor

@@ -402,3 +402,28 @@ def test_a_fixed_csv_clears_the_old_error(qtbot, make_window, tmp_path):
     settled(qtbot, window)
     wait_ready_state(qtbot, window)
     assert invalid_reason(window.dataset_controls.params) == ""
+
+
+def test_a_feature_beyond_the_float_range_is_marked_and_the_csv_model_stays(
+    qtbot, make_window, tmp_path
+):
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    path = tmp_path / "huge.csv"
+    rows = [f"{(k - 9.5) * 1e199!r},{k % 3 * 0.5},{'ab'[k % 2]}" for k in range(20)]
+    path.write_text("size,width,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    choose_csv(qtbot, window).setText(str(path))
+    settled(qtbot, window)
+    wait_ready_state(qtbot, window)
+    before = run_state(window)
+    toggles = window.view.feature_toggles
+    for row in range(toggles.list.count()):  # tick x1² as a user would
+        item = toggles.list.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == "x1^2":
+            item.setCheckState(Qt.CheckState.Checked)
+    settled(qtbot, window)
+    qtbot.waitUntil(lambda: is_invalid(toggles), timeout=WAIT_MS)
+    reason = assert_one_message_at(window, toggles, "'x1^2' is beyond the float range")
+    assert "data: x1 ('size') reaches 9.5e+199; scale that input down in the data" in reason
+    assert_model_unchanged(window, before)
