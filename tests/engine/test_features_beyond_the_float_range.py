@@ -69,3 +69,9 @@ def test_the_estimator_refuses_it_as_a_features_setting():
         MLPClassifier(features="x1^2").fit(X, [0, 1, 0, 1])
     assert caught.value.field == "features"
     assert "'x1^2' is beyond the float range on the training data: x1 reaches" in str(caught.value)
+
+
+def test_inputs_the_names_do_not_reach_keep_their_number():
+    with pytest.raises(FeatureError) as caught:
+        Preprocessor.fit(X, "x1*x2", "none", names=("size",))
+    assert "data: x1 ('size') reaches 2e+200 and x2 reaches 1e+150; " in str(caught.value)

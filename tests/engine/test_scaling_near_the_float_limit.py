@@ -81,3 +81,18 @@ def test_a_column_that_is_already_infinite_is_left_to_the_trainers_checks_quietl
     column = np.array([[np.inf], [1.0], [2.0]])
     scaler = Scaler.fit("standardize", column)
     assert not np.isfinite(scaler.shift[0])
+
+
+def test_ordinary_columns_keep_the_plain_mean_and_spread_bit_for_bit():
+    # in units of its largest magnitude a column's spread would differ in the
+    # last bit: only columns that overflow are fitted that way
+    F = np.random.default_rng(0).normal(3.0, 3.7, size=(50, 3))
+    scaler = Scaler.fit("standardize", F)
+    assert scaler.shift == tuple(F.mean(axis=0).tolist())
+    assert scaler.scale == tuple(F.std(axis=0).tolist())
+
+
+def test_a_huge_column_beside_an_infinite_one_is_still_scaled():
+    F = np.column_stack([[np.inf, 1.0, 2.0], [1e300, -1e300, 0.0]])
+    scaler = Scaler.fit("standardize", F)
+    assert scaler.scale[1] == pytest.approx(np.std([1.0, -1.0, 0.0]) * 1e300, rel=1e-12)
