@@ -95,8 +95,20 @@ def scores(outputs: np.ndarray, y: np.ndarray, task: str, loss: str) -> tuple[fl
     if task != "regression":
         return float(np.mean(classify(outputs, loss) == y.astype(np.int64))), None
     with np.errstate(all="ignore"):
-        pred = outputs[:, 0]
-        sse = float(np.sum((pred - y) ** 2))
-        sst = float(np.sum((y - np.mean(y)) ** 2))
+        pred = np.asarray(outputs[:, 0], dtype=np.float64)
+        y = y.astype(np.float64)
+        # The sums in units of 2**unit, the targets' magnitude: a power of two
+        # divides exactly, so ordinary targets get the same numbers, bit for
+        # bit, and targets near 1e154 and beyond (or below 1e-154) no longer
+        # overflow (underflow) when squared: R² is free of the unit, and RMSE
+        # is scaled back.
+        largest = float(np.max(np.abs(y))) if len(y) else 0.0
+        unit = math.frexp(largest)[1] if math.isfinite(largest) else 0
+        sse, sst = _squared_sums(np.ldexp(pred, -unit), np.ldexp(y, -unit))
         r2 = 1.0 - sse / sst if sst > 0.0 else math.nan
-        return r2, math.sqrt(sse / len(y))
+        return r2, float(np.ldexp(math.sqrt(sse / len(y)), unit))
+
+
+def _squared_sums(pred: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(SSE, SST): the squared residuals' sum and the targets' squared deviations' sum."""
+    return float(np.sum((pred - y) ** 2)), float(np.sum((y - np.mean(y)) ** 2))

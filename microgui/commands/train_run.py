@@ -207,7 +207,7 @@ def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) 
         return "nothing trained"
     last = trainer.history[-1]
     metric = trainer.metric_name
-    score = f"{last.accuracy:.1%}" if metric == "accuracy" else f"{last.accuracy:.4f}"
+    score = _score(last.accuracy, metric)
     lines = []
     if ran:
         per_step = engine_seconds / ran
@@ -222,14 +222,20 @@ def _summary(trainer: Trainer, ran: int, elapsed: float, engine_seconds: float) 
     if last.rmse is not None:
         text += f", RMSE {last.rmse:.4g}"
     if last.test_loss is not None:
-        test_score = (
-            f"{last.test_accuracy:.1%}" if metric == "accuracy" else f"{last.test_accuracy:.4f}"
-        )
+        test_score = _score(last.test_accuracy, metric)
         text += f"; test loss {last.test_loss:.6g}, test {metric} {test_score}"
     lines.append(f"{text} (step {last.step})")
     if trainer.message:
         lines.append(trainer.message)
     return "\n".join(lines)
+
+
+def _score(value: float | None, metric: str) -> str:
+    """Accuracy as a percentage, R² to 4 places; "undefined" where there is none
+    (R² of targets that are all equal, as in a small test split)."""
+    if value is None or math.isnan(value):
+        return "undefined"
+    return f"{value:.1%}" if metric == "accuracy" else f"{value:.4f}"
 
 
 def run_description(trainer: Trainer) -> str:
