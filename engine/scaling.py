@@ -11,9 +11,10 @@
 A column with no spread (constant in the training split) gets scale 1, as
 in scikit-learn, so it is shifted but never divided by zero: to 0 for both
 (scikit-learn's MinMaxScaler puts it at the range's low end instead).
-A finite column near the float limit (values ~1e300, whose squares or
-range overflow) is fitted in units of its largest magnitude, so it is
-scaled like any other column instead of collapsing to zeros.
+Each column is fitted in units of its own power of two, so a column near
+the float limit (values ~1e300, whose squares overflow) or near zero
+(~1e-300, whose squares underflow) is scaled like any other instead of
+collapsing to zeros.
 
 Both forms are written as the same two float operations, ``(f - shift) /
 scale``, on numpy columns and on scalar ``Value`` nodes, so a training input
@@ -66,17 +67,16 @@ class Scaler:
             return cls()
         F = np.asarray(F, dtype=np.float64)
         with np.errstate(over="ignore", invalid="ignore"):
-            shift, scale = _shift_and_scale(kind, F)
-        # A finite column near the float limit (|f| ~ 1e300) overflows on the
-        # way (its squares, or hi - lo) though its mean and spread are finite;
-        # scaled by 0 its values would all become 0, silently. Such a column is
-        # fitted in units of its largest magnitude; every other column keeps
-        # the plain formulas (scikit-learn's numbers, bit for bit).
-        redo = ~(np.isfinite(shift) & np.isfinite(scale)) & np.isfinite(F).all(axis=0)
-        if redo.any():
-            unit = np.max(np.abs(F[:, redo]), axis=0)
-            unit_shift, unit_scale = _shift_and_scale(kind, F[:, redo] / unit)
-            shift[redo], scale[redo] = unit_shift * unit, unit_scale * unit
+            # Each column in units of its own power of two: the squares (or
+            # the range) of values near 1e154 and beyond overflowed, giving
+            # an infinite scale that turned the column into zeros, and those
+            # of values below 1e-154 underflowed to "no spread". A power of
+            # two divides exactly, so ordinary columns keep the plain
+            # formulas' numbers (scikit-learn's) bit for bit.
+            largest = np.max(np.abs(F), axis=0) if len(F) else np.zeros(F.shape[1])
+            units = np.where(np.isfinite(largest), np.frexp(largest)[1], 0)
+            shift, scale = _shift_and_scale(kind, np.ldexp(F, -units))
+            shift, scale = np.ldexp(shift, units), np.ldexp(scale, units)
         # No spread: divide by 1 (scikit-learn's _handle_zeros_in_scale).
         scale = np.where(scale > 0.0, scale, 1.0)
         return cls(kind, tuple(shift.tolist()), tuple(scale.tolist()))

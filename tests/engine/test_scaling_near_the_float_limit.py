@@ -1,11 +1,13 @@
-"""Scaler.fit on columns near the float limit: a finite column is scaled, never zeroed.
+"""Scaler.fit on columns near the float limits: a finite column is scaled, never zeroed.
 
 A column of values around 1e300 has a finite mean and spread, but squaring
 its values (the variance) or subtracting its ends (the range) overflows.
 Scaled by that infinity, the column used to become all zeros with only a
-numpy warning; scikit-learn's scalers fail the same way, so the reference
-here is the unit: the same column measured in units of 1e300 must scale to
-the same numbers.
+numpy warning. A column around 1e-300 had the opposite fault: its squares
+underflow to 0, "no spread", so it was divided by 1 and stayed ~1e-300,
+all but zero for the network. scikit-learn's scalers fail the same ways,
+so the reference here is the unit: the same column measured in units of
+1e300 (or 1e-300) must scale to the same numbers.
 """
 
 from __future__ import annotations
@@ -83,10 +85,17 @@ def test_a_column_that_is_already_infinite_is_left_to_the_trainers_checks_quietl
     assert not np.isfinite(scaler.shift[0])
 
 
+def test_tiny_columns_are_scaled_as_in_unit_one():
+    tiny = np.array([1e-300, 2e-300, 3e-300, 5e-300, -4e-300])
+    for kind, reference in (("standardize", StandardScaler()), ("minmax", MinMaxScaler((-1, 1)))):
+        scaled = Scaler.fit(kind, tiny.reshape(-1, 1)).transform(tiny.reshape(-1, 1))[:, 0]
+        expected = reference.fit_transform((tiny / 1e-300).reshape(-1, 1))[:, 0]
+        np.testing.assert_allclose(scaled, expected, rtol=1e-12, atol=1e-15)
+
+
 def test_ordinary_columns_keep_the_plain_mean_and_spread_bit_for_bit():
-    # in units of its largest magnitude a column's spread would differ in the
-    # last bit: only columns that overflow are fitted that way
-    F = np.random.default_rng(0).normal(3.0, 3.7, size=(50, 3))
+    # columns are fitted in units of a power of two, which divides exactly
+    F = np.random.default_rng(0).normal(3.0, 3.7, size=(50, 3)) * [1.0, 1e5, 1e-5]
     scaler = Scaler.fit("standardize", F)
     assert scaler.shift == tuple(F.mean(axis=0).tolist())
     assert scaler.scale == tuple(F.std(axis=0).tolist())
