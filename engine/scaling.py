@@ -73,8 +73,7 @@ class Scaler:
             # of values below 1e-154 underflowed to "no spread". A power of
             # two divides exactly, so ordinary columns keep the plain
             # formulas' numbers (scikit-learn's) bit for bit.
-            largest = np.max(np.abs(F), axis=0) if len(F) else np.zeros(F.shape[1])
-            units = np.where(np.isfinite(largest), np.frexp(largest)[1], 0)
+            units = _column_units(F)
             shift, scale = _shift_and_scale(kind, np.ldexp(F, -units))
             shift, scale = np.ldexp(shift, units), np.ldexp(scale, units)
         # No spread: divide by 1 (scikit-learn's _handle_zeros_in_scale).
@@ -123,6 +122,13 @@ class Scaler:
         return cls(kind, columns[0], columns[1])
 
 
+def _column_units(F: np.ndarray) -> np.ndarray:
+    """Per column, the exponent of its largest magnitude (0 for a column of
+    zeros or one holding inf or NaN): the unit 2**e that brings it near 1."""
+    largest = np.max(np.abs(F), axis=0) if len(F) else np.zeros(F.shape[1])
+    return np.where(np.isfinite(largest), np.frexp(largest)[1], 0)
+
+
 def _shift_and_scale(kind: str, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per column: (mean, standard deviation) or (middle of the range, half its width)."""
     if kind == "standardize":
@@ -142,8 +148,10 @@ def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]
     if X.ndim != 2 or not len(X):
         return "none", ""
     with np.errstate(all="ignore"):
-        std = X.std(axis=0)
-        size = np.maximum(std, np.abs(X.mean(axis=0)))
+        units = _column_units(X)  # as Scaler.fit: no square overflows or underflows
+        in_units = np.ldexp(X, -units)
+        std = np.ldexp(in_units.std(axis=0), units)
+        size = np.maximum(std, np.abs(np.ldexp(in_units.mean(axis=0), units)))
         # how many times too large or too small; constant columns count as 1
         off = np.where(std > 0.0, np.maximum(size, 1.0 / np.where(std > 0.0, std, 1.0)), 1.0)
     k = int(np.argmax(off))

@@ -17,7 +17,7 @@ import pytest
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from engine.preprocessing import Preprocessor
-from engine.scaling import Scaler
+from engine.scaling import Scaler, suggest_scaling
 
 pytestmark = pytest.mark.filterwarnings("error")  # no numpy overflow warning either
 
@@ -105,3 +105,17 @@ def test_a_huge_column_beside_an_infinite_one_is_still_scaled():
     F = np.column_stack([[np.inf, 1.0, 2.0], [1e300, -1e300, 0.0]])
     scaler = Scaler.fit("standardize", F)
     assert scaler.scale[1] == pytest.approx(np.std([1.0, -1.0, 0.0]) * 1e300, rel=1e-12)
+
+
+def test_auto_standardizes_a_tiny_column_and_names_it():
+    # its spread (8.2e-301) used to underflow to 0: "constant", so left unscaled
+    tiny = np.array([[1e-300, 0.5], [2e-300, -0.5], [3e-300, 0.0]])
+    assert suggest_scaling(tiny, ["tiny", "ok"]) == (
+        "standardize",
+        "feature 'tiny' varies by only 8.2e-301",
+    )
+    huge = np.array([[1e300], [2e300], [-3e300]])
+    assert suggest_scaling(huge, ["huge"]) == (
+        "standardize",
+        "feature 'huge' reaches 3e+300, far from unit scale",
+    )
