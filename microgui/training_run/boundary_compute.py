@@ -12,6 +12,7 @@ thread may draw it while the worker keeps training.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,12 @@ NEURON_MAP_RESOLUTION = 24
 SQUARE_SPAN_RATIO = 4.0
 
 Range = tuple[float, float]
+# Half-widths of a range a plot can draw (drawable_range): the widest whose
+# width and ends are finite floats, the narrowest at which a few hundred
+# pixels per unit stay far from overflow and distinct from the middle.
+_WIDEST_HALF = sys.float_info.max / 4.0
+_NARROWEST_HALF = 1e-300
+_RELATIVE_HALF = 1e-12
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "relu": lambda z: np.maximum(z, 0.0),
@@ -39,13 +46,52 @@ _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def plot_extent(values: np.ndarray) -> tuple[float, float]:
-    """The range of `values` widened by a margin (never empty)."""
+    """The range of `values` widened by a margin (never empty), one that Qt can draw."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return (-1.0, 1.0)
     lo, hi = float(np.min(values)), float(np.max(values))
-    pad = (hi - lo) * EXTENT_MARGIN or 1.0
-    return (lo - pad, hi + pad)
+    with np.errstate(over="ignore"):
+        pad = (hi - lo) * EXTENT_MARGIN or 1.0
+        wide_lo, wide_hi = lo - pad, hi + pad
+    if math.isfinite(wide_lo) and math.isfinite(wide_hi):
+        return drawable_range(wide_lo, wide_hi)
+    # Data spanning more than the largest float: its margin in halves.
+    middle, half = lo / 2.0 + hi / 2.0, (hi / 2.0 - lo / 2.0) * (1.0 + 2.0 * EXTENT_MARGIN)
+    return _around(middle, half)
+
+
+def drawable_range(lo: float, hi: float) -> tuple[float, float]:
+    """(lo, hi), or the nearest range around its middle that a plot can show.
+
+    Data near the float limits gives ranges a view cannot map to pixels: a
+    width beyond the largest float (pyqtgraph raised "Cannot set range [-inf,
+    inf]"), or one so narrow that pixels per unit overflow (subnormal data,
+    ~1e-323: Qt crashed with a segmentation fault) or that rounds to nothing
+    next to the middle (1e300 +- 1).
+    """
+    middle = lo / 2.0 + hi / 2.0  # halves first: no overflow
+    half = hi / 2.0 - lo / 2.0
+    if math.isfinite(hi - lo) and half >= _narrowest_half(middle):
+        return (lo, hi)
+    return _around(middle, half)
+
+
+def _middle(extent: Range) -> float:
+    with np.errstate(over="ignore"):
+        middle = (extent[0] + extent[1]) / 2.0
+    return middle if math.isfinite(middle) else extent[0] / 2.0 + extent[1] / 2.0
+
+
+def _narrowest_half(middle: float) -> float:
+    return max(_NARROWEST_HALF, abs(middle) * _RELATIVE_HALF)
+
+
+def _around(middle: float, half: float) -> tuple[float, float]:
+    """middle +- half, with half widened or narrowed to what a plot can draw."""
+    widest = min(_WIDEST_HALF, sys.float_info.max - abs(middle))  # finite width and ends
+    half = min(max(half, _narrowest_half(middle)), widest)
+    return (middle - half, middle + half)
 
 
 def plane_domain(X: np.ndarray, axes: tuple[int, int] = (0, 1)) -> tuple[Range, Range]:
@@ -60,8 +106,7 @@ def plane_domain(X: np.ndarray, axes: tuple[int, int] = (0, 1)) -> tuple[Range, 
     if max(wx, wy) > SQUARE_SPAN_RATIO * min(wx, wy):
         return x_range, y_range
     half = max(wx, wy) / 2.0
-    cx, cy = sum(x_range) / 2.0, sum(y_range) / 2.0
-    return (cx - half, cx + half), (cy - half, cy + half)
+    return _around(_middle(x_range), half), _around(_middle(y_range), half)
 
 
 def is_square(x_range: Range, y_range: Range) -> bool:

@@ -53,6 +53,9 @@ def thumbnail_rgba(
 
 
 def _to_pixels(values: np.ndarray, size: int) -> np.ndarray:
+    # Halved first (exact for all but subnormal values): a span of data near
+    # the float limit would overflow.
+    values = np.asarray(values, dtype=np.float64) / 2.0
     finite = values[np.isfinite(values)]
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     span = hi - lo or 1.0
@@ -63,6 +66,7 @@ def _to_pixels(values: np.ndarray, size: int) -> np.ndarray:
 
 def _colours(y: np.ndarray, task: str) -> np.ndarray:
     if task == "regression":
+        y = np.asarray(y, dtype=np.float64) / 2.0  # as in _to_pixels: no overflow
         lo, hi = float(np.min(y)), float(np.max(y))
         span = (hi - lo) / 2.0 or 1.0
         return diverging_rgba((y - (lo + hi) / 2.0) / span)

@@ -427,3 +427,22 @@ def test_a_feature_beyond_the_float_range_is_marked_and_the_csv_model_stays(
     reason = assert_one_message_at(window, toggles, "'x1^2' is beyond the float range")
     assert "data: x1 ('size') reaches 9.5e+199; scale that input down in the data" in reason
     assert_model_unchanged(window, before)
+
+
+@pytest.mark.parametrize("scale", [5e-324, 1.7e308 / 4.5], ids=["subnormal", "near-max"])
+def test_a_csv_near_the_float_limits_trains_and_draws(qtbot, make_window, tmp_path, scale):
+    # The boundary plot's range was [-inf, inf] or ~1e-323 wide: every paint
+    # raised (ZeroDivisionError in pyqtgraph), and --plot crashed Qt outright.
+    window = make_window()
+    path = tmp_path / "extreme.csv"
+    rows = "".join(f"{(k - 4.5) * scale!r},{k % 2}\n" for k in range(10))
+    path.write_text("x,label\n" + rows, encoding="utf-8")
+    choose_csv(qtbot, window).setText(str(path))
+    settled(qtbot, window)
+    wait_ready_state(qtbot, window)
+    c = window.controller
+    c.start(until_step=3)
+    qtbot.waitUntil(lambda: c.snapshot.step == 3 and c.state == "paused", timeout=WAIT_MS)
+    assert not window.grab().isNull()  # paints every plot (a Qt-loop exception fails the test)
+    x_range = c.snapshot.boundary.x_range
+    assert np.isfinite([*x_range, x_range[1] - x_range[0]]).all()
