@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.config import ConfigError
+from engine.config import ConfigError, TrainConfig
 from engine.estimators import MLPClassifier
 from engine.features import FeatureError
 from engine.preprocessing import Preprocessor
+from engine.train import Trainer
 
 pytestmark = pytest.mark.filterwarnings("error")  # and no numpy overflow warning
 
@@ -59,9 +60,18 @@ def test_features_that_stay_in_range_are_fitted():
     assert Preprocessor.fit(near_the_edge, "x1^2", "none").feature_names == ("x1^2",)
 
 
-def test_an_input_that_is_already_infinite_is_not_blamed_on_a_feature():
-    with_inf = np.array([[np.inf], [1.0], [2.0]])
+@pytest.mark.parametrize("row", [0, 2])
+def test_an_input_that_is_already_infinite_is_not_blamed_on_a_feature(row):
+    with_inf = np.array([[3.0, 1.0], [1.0, 1.0], [2.0, 1.0]])
+    with_inf[row, 0] = np.inf
     assert Preprocessor.fit(with_inf, "x1^2", "none").feature_names == ("x1^2",)
+
+
+def test_the_trainer_names_the_datas_columns():
+    config = TrainConfig(layers=(2,), features=("x1", "x1*x2"), scaling="none", test_fraction=0.0)
+    with pytest.raises(ConfigError) as caught:
+        Trainer(config, X, np.array([0, 1, 0, 1]), "binary", feature_names=("size", "width"))
+    assert "data: x1 ('size') reaches 2e+200 and x2 ('width') reaches 1e+150; " in str(caught.value)
 
 
 def test_the_estimator_refuses_it_as_a_features_setting():
