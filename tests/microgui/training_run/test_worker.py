@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 from window_fixtures import WAIT_MS
-from worker_events import Relay, last_snapshot, running_from, worker
+from worker_events import Relay, at, last_snapshot, running_from, until_file_done, worker
 
 from engine.config import TrainConfig
 from engine.fast import mlp_forward_numpy
@@ -278,3 +278,58 @@ def test_dataset_loader_delivers_only_the_newest_request(qtbot, registry):
     qtbot.wait(300)
     assert [t for t, _ in delivered] == [second]  # ... and is ignored
     assert first != second and not loader.busy
+
+
+def _handled(qtbot, w) -> None:
+    """Every command sent so far was handled (the worker's queue is first in, first out)."""
+    marker = w.steps_per_second_limit + 1234.5  # a rate no earlier call left behind
+    w.set_speed(marker)
+    qtbot.waitUntil(lambda: w.steps_per_second_limit == marker, timeout=WAIT_MS)
+
+
+def leaves_the_process_alone(qtbot, w, name: str, command) -> None:
+    """`command` on a stopped worker keeps the switch interval and gc as the process set
+    them: the worker restores what it saved when its run began only when that run stops,
+    once (an app or test may change them between runs)."""
+    import gc
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.0037)
+    gc.disable()  # as an app that manages collections itself may, between runs
+    try:
+        command()
+        _handled(qtbot, w)
+        assert sys.getswitchinterval() == pytest.approx(0.0037), name
+        assert not gc.isenabled(), name
+    finally:
+        gc.enable()
+        sys.setswitchinterval(before)
+
+
+def test_a_stopped_worker_leaves_the_interval_and_gc_as_the_process_set_them(
+    qtbot, worker, moons, tmp_path
+):
+    from engine.session import read_session
+
+    w = worker.worker
+    _start_long_run(qtbot, worker, moons)
+    w.pause()
+    qtbot.waitUntil(lambda: worker.received[-1].state == "paused", timeout=WAIT_MS)
+    session, model = tmp_path / "run.json", tmp_path / "model.json"
+    until_file_done(qtbot, worker, lambda: w.save_session(str(session), {}))
+    until_file_done(qtbot, worker, lambda: w.export_model(str(model)))
+    commands = {
+        "step": w.step,
+        "pause": w.pause,
+        "reset": w.reset,
+        "configure": lambda: w.configure(_config(), moons),
+        "open session": lambda: w.open_session(read_session(session), moons),
+        "open model": lambda: w.open_model(str(model), _config(), moons, (512, 16)),
+    }
+    for name, command in commands.items():
+        leaves_the_process_alone(qtbot, w, name, command)
+    # A run that ends by itself stops once too: pausing it afterwards restores nothing.
+    w.configure(_config(), moons)
+    w.start(until_step=3)
+    last_snapshot(qtbot, worker, at(3, "paused"))
+    leaves_the_process_alone(qtbot, w, "pause after the run ended", w.pause)

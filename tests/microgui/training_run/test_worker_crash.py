@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 import pytest
-from test_worker import _config, moons, worker
+from test_worker import _config, leaves_the_process_alone, moons, worker
 from window_fixtures import WAIT_MS
 from worker_events import Relay
 
@@ -84,8 +84,10 @@ def test_an_error_in_a_training_step_pauses_the_run_reports_it_and_training_goes
     assert len(excepthook) == 1
     exc_type, exc, tb = excepthook[0]
     assert exc_type is RuntimeError and exc is raised[0] and tb is not None
-    # Paused for real: what training had changed is undone (the GIL's switch interval).
+    # Paused for real: what training had changed is undone (the GIL's switch interval),
+    # once: a later command leaves what the process set since alone.
     assert sys.getswitchinterval() == pytest.approx(switch_interval)
+    leaves_the_process_alone(qtbot, w, "pause after a crash", w.pause)
     # Commands are handled between steps: the answer to this one would follow any step
     # a still-running loop took.
     count = len(worker.received)
