@@ -102,8 +102,7 @@ def scores(outputs: np.ndarray, y: np.ndarray, task: str, loss: str) -> tuple[fl
         # bit, and targets near 1e154 and beyond (or below 1e-154) no longer
         # overflow (underflow) when squared: R² is free of the unit, and RMSE
         # is scaled back.
-        largest = float(np.max(np.abs(y))) if len(y) else 0.0
-        unit = math.frexp(largest)[1] if math.isfinite(largest) else 0
+        unit = math.frexp(float(np.max(np.abs(y))))[1]  # 0 for 0, inf or NaN: as they are
         sse, sst = _squared_sums(np.ldexp(pred, -unit), np.ldexp(y, -unit))
         r2 = 1.0 - sse / sst if sst > 0.0 else math.nan
         return r2, float(np.ldexp(math.sqrt(sse / len(y)), unit))

@@ -66,7 +66,7 @@ class Scaler:
         if kind == "none":
             return cls()
         F = np.asarray(F, dtype=np.float64)
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # inf - inf in a column holding inf
             # Each column in units of its own power of two: the squares (or
             # the range) of values near 1e154 and beyond overflowed, giving
             # an infinite scale that turned the column into zeros, and those
@@ -123,10 +123,9 @@ class Scaler:
 
 
 def _column_units(F: np.ndarray) -> np.ndarray:
-    """Per column, the exponent of its largest magnitude (0 for a column of
-    zeros or one holding inf or NaN): the unit 2**e that brings it near 1."""
-    largest = np.max(np.abs(F), axis=0) if len(F) else np.zeros(F.shape[1])
-    return np.where(np.isfinite(largest), np.frexp(largest)[1], 0)
+    """Per column, the exponent e of its largest magnitude, so that 2**e brings it
+    near 1 (0 for a column of zeros or one holding inf or NaN: left as it is)."""
+    return np.frexp(np.max(np.abs(F), axis=0))[1]
 
 
 def _shift_and_scale(kind: str, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,13 +146,12 @@ def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or not len(X):
         return "none", ""
-    with np.errstate(all="ignore"):
-        units = _column_units(X)  # as Scaler.fit: no square overflows or underflows
-        in_units = np.ldexp(X, -units)
-        std = np.ldexp(in_units.std(axis=0), units)
-        size = np.maximum(std, np.abs(np.ldexp(in_units.mean(axis=0), units)))
-        # how many times too large or too small; constant columns count as 1
-        off = np.where(std > 0.0, np.maximum(size, 1.0 / np.where(std > 0.0, std, 1.0)), 1.0)
+    units = _column_units(X)  # as Scaler.fit: no square overflows or underflows
+    in_units = np.ldexp(X, -units)
+    std = np.ldexp(in_units.std(axis=0), units)
+    size = np.maximum(std, np.abs(np.ldexp(in_units.mean(axis=0), units)))
+    # how many times too large or too small; constant columns count as 1
+    off = np.where(std > 0.0, np.maximum(size, 1.0 / np.where(std > 0.0, std, 1.0)), 1.0)
     k = int(np.argmax(off))
     if off[k] <= FAR_FROM_UNIT:
         return "none", ""

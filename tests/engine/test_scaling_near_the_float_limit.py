@@ -119,3 +119,15 @@ def test_auto_standardizes_a_tiny_column_and_names_it():
         "standardize",
         "feature 'huge' reaches 3e+300, far from unit scale",
     )
+
+
+def test_each_columns_own_mean_decides_whatever_its_unit():
+    # the columns are measured in units of their own magnitudes, but each mean
+    # still counts only for its column (a constant column is ignored, quietly)
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(200, 2))
+    z = (z - z.mean(axis=0)) / z.std(axis=0)
+    X = np.column_stack([8.0 * z[:, 0], 12.0 + 0.5 * z[:, 1], np.full(200, 3.0)])
+    kind, why = suggest_scaling(X, ["wide", "offset", "constant"])
+    assert kind == "standardize"
+    assert why.startswith("feature 'offset' reaches 1") and why.endswith("far from unit scale")
