@@ -237,6 +237,11 @@ class NetworkView(QWidget):
         self._stale = False
         self.update()
 
+    @property
+    def picture_pending(self) -> bool:
+        """A newer picture is being drawn: the one on screen is out of date (or none yet)."""
+        return self._stale and bool(self.layer_sizes) and self.isVisible()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._invalidate()

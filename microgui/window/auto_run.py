@@ -14,6 +14,11 @@ from microgui.widgets.validation import invalid_reason, is_invalid
 from microgui.window.widget_png import save_widget_png
 
 BLOCKED_CHECK_MS = 100
+# After the last snapshot: a pause for its drawing, then polls until the pictures
+# drawn on background threads (the network view) show it, for at most PICTURE_WAIT_MS.
+SETTLE_MS = 200
+PICTURE_POLL_MS = 50
+PICTURE_WAIT_MS = 10_000
 
 
 class AutoRun(QObject):
@@ -90,14 +95,24 @@ class AutoRun(QObject):
             return
         if snapshot.step >= self.steps or snapshot.state in ("finished", "diverged"):
             # Let the last snapshot's drawing settle before grabbing.
-            QTimer.singleShot(200, self._settle_then_finish)
+            QTimer.singleShot(SETTLE_MS, self._settle_then_finish)
             self.done = True
 
     def _settle_then_finish(self) -> None:
         if self.settle is None:
-            self._finish()
+            self._when_pictures_are_drawn(self._finish)
         else:
-            self.settle(self._finish)
+            self.settle(lambda: self._when_pictures_are_drawn(self._finish))
+
+    def _when_pictures_are_drawn(self, then: Callable[[], None], waited_ms: int = 0) -> None:
+        """Call ``then`` once the network picture shows the last snapshot: it is drawn on
+        a background thread, at most 4 times a second, and a fixed pause sometimes
+        grabbed the window before it arrived (an empty network in the screenshot)."""
+        if not self.window.view.network.picture_pending or waited_ms >= PICTURE_WAIT_MS:
+            then()
+            return
+        waited_ms += PICTURE_POLL_MS
+        QTimer.singleShot(PICTURE_POLL_MS, lambda: self._when_pictures_are_drawn(then, waited_ms))
 
     def _finish(self) -> None:
         if self.screenshot:

@@ -102,3 +102,44 @@ def test_show_opens_the_tab_and_the_screenshot_waits_for_what_a_user_first_sees(
         # the final weights' largest-loss sample, at neuron level, built and painted
         assert seen["settled"] and seen["sample"] == seen["largest"]
         assert seen["kinds"] == {"node", "neuron", "loss"} and seen["tiles_pending"] == 0
+
+
+@pytest.mark.slow
+def test_the_screenshot_waits_for_a_network_picture_that_is_slow_to_draw(
+    qtbot, tmp_path, monkeypatch
+):
+    # The network is drawn on a background thread; a fixed 200 ms pause sometimes
+    # grabbed the window before the picture arrived (an empty network panel).
+    import time
+
+    import microgui.widgets.network_render as network_render
+    import microgui.window.auto_run as auto_run
+
+    draw = network_render.render_network
+
+    def slow_draw(scene):
+        time.sleep(0.8)
+        return draw(scene)
+
+    monkeypatch.setattr(network_render, "render_network", slow_draw)
+    at_grab: dict = {}
+    save = auto_run.save_widget_png
+
+    def spy(window, path, what):
+        network = window.view.network
+        at_grab["pending"] = network.picture_pending
+        image = network.grab().toImage()
+        at_grab["colours"] = len(
+            {
+                image.pixel(x, y)
+                for x in range(0, image.width(), 5)
+                for y in range(0, image.height(), 5)
+            }
+        )
+        save(window, path, what)
+
+    monkeypatch.setattr(auto_run, "save_widget_png", spy)
+    path = tmp_path / "window.png"
+    assert run_gui(_args(screenshot=str(path), preset="micrograd-demo", steps=3)) == 0
+    assert at_grab["pending"] is False
+    assert at_grab["colours"] > 20  # the neurons' maps and the weights' colours, not a blank panel
