@@ -12,10 +12,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from microgui.widgets.plot_export import install_export_menu
-from microgui.widgets.plot_style import make_plot_widget
+from microgui.widgets.plot_style import FOREGROUND, make_plot_widget
 from microgui.widgets.step_chart import StepChart
 
 R2_FLOOR = -1.0
+# Shown over an R² chart with steps but no value to draw: R² = 1 - SSE/SST has no
+# value when SST is 0. A single NaN step may be a divergence at step 0 (the status
+# bar says so); two or more mean targets that are all the same.
+R2_UNDEFINED = "R² is undefined: every training target\nhas the same value"
 
 
 class MetricChart(StepChart):
@@ -24,6 +28,9 @@ class MetricChart(StepChart):
     def __init__(self, plot_item: pg.PlotItem) -> None:
         super().__init__(plot_item, "Accuracy", "accuracy")
         self.metric_name = ""
+        self.note = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
+        self.note.hide()
+        plot_item.addItem(self.note, ignoreBounds=True)
         self.set_metric_name("accuracy")
         self.clear()
 
@@ -42,11 +49,23 @@ class MetricChart(StepChart):
         self, steps: np.ndarray, train: np.ndarray, test: np.ndarray | None = None
     ) -> None:
         """Replace both curves; NaN entries (no test split) are skipped."""
-        self.show_train_test(np.asarray(steps, dtype=np.float64), train, test, positive=False)
+        steps = np.asarray(steps, dtype=np.float64)
+        self.show_train_test(steps, train, test, positive=False)
+        undefined = (
+            self.metric_name != "accuracy"
+            and len(steps) >= 2
+            and not np.isfinite(np.asarray(train, dtype=np.float64)).any()
+        )
+        self.note.setText(R2_UNDEFINED if undefined else "")
+        self.note.setVisible(undefined)
+        if undefined:
+            (x0, x1), (y0, y1) = self.plot_item.vb.viewRange()
+            self.note.setPos((x0 + x1) / 2.0, (y0 + y1) / 2.0)
 
     def clear(self) -> None:
         """Remove both curves."""
         self.clear_train_test()
+        self.note.hide()
 
 
 class MetricPlot(QWidget):

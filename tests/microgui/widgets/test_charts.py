@@ -192,3 +192,21 @@ def test_a_chart_exported_as_svg_keeps_the_learning_rate(qtbot, tmp_path):
     )
     assert dashed_grey, "the learning-rate curve is missing from the SVG"
     assert 'stroke="#0877bd"' in svg  # and the training loss
+
+
+def test_an_r2_chart_with_no_value_says_why(qtbot):
+    # every training target equal: R² is NaN at every step, and the chart was blank
+    metric = _show(qtbot, MetricPlot())
+    metric.set_metric_name("R²")
+    steps = np.arange(5)
+    metric.set_history(steps, np.full(5, np.nan), np.full(5, np.nan))
+    note = metric.chart.note
+    assert note.isVisible()
+    assert note.toPlainText() == "R² is undefined: every training target\nhas the same value"
+    metric.set_history(np.arange(1), np.full(1, np.nan), None)  # maybe a step-0 divergence
+    assert not note.isVisible()
+    metric.set_history(steps, np.linspace(0.1, 0.5, 5), np.full(5, np.nan))
+    assert not note.isVisible()
+    metric.set_metric_name("accuracy")
+    metric.set_history(steps, np.full(5, np.nan), None)
+    assert not note.isVisible()
