@@ -67,15 +67,12 @@ class Scaler:
             return cls()
         F = np.asarray(F, dtype=np.float64)
         with np.errstate(invalid="ignore"):  # inf - inf in a column holding inf
-            # Each column in units of its own power of two: the squares (or
-            # the range) of values near 1e154 and beyond overflowed, giving
-            # an infinite scale that turned the column into zeros, and those
-            # of values below 1e-154 underflowed to "no spread". A power of
-            # two divides exactly, so ordinary columns keep the plain
-            # formulas' numbers (scikit-learn's) bit for bit.
-            units = _column_units(F)
-            shift, scale = _shift_and_scale(kind, np.ldexp(F, -units))
-            shift, scale = np.ldexp(shift, units), np.ldexp(scale, units)
+            # In units of each column's power of two: the squares (or the
+            # range) of values near 1e154 and beyond overflowed, giving an
+            # infinite scale that turned the column into zeros, and those of
+            # values below 1e-154 underflowed to "no spread". Ordinary columns
+            # keep the plain formulas' numbers (scikit-learn's) bit for bit.
+            shift, scale = _shift_and_scale(kind, F)
         # No spread: divide by 1 (scikit-learn's _handle_zeros_in_scale).
         scale = np.where(scale > 0.0, scale, 1.0)
         return cls(kind, tuple(shift.tolist()), tuple(scale.tolist()))
@@ -122,18 +119,22 @@ class Scaler:
         return cls(kind, columns[0], columns[1])
 
 
-def _column_units(F: np.ndarray) -> np.ndarray:
-    """Per column, the exponent e of its largest magnitude, so that 2**e brings it
-    near 1 (0 for a column of zeros or one holding inf or NaN: left as it is)."""
-    return np.frexp(np.max(np.abs(F), axis=0))[1]
-
-
 def _shift_and_scale(kind: str, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column: (mean, standard deviation) or (middle of the range, half its width)."""
+    """Per column: (mean, standard deviation) or (middle of the range, half its width),
+    computed in units of the column's own power of two and scaled back.
+
+    The unit 2**e brings the column's largest magnitude near 1 (e = 0 for a
+    column of zeros or one holding inf or NaN: left as it is), so no square or
+    range overflows or underflows, and dividing by it is exact.
+    """
+    units = np.frexp(np.max(np.abs(F), axis=0))[1]
+    F = np.ldexp(F, -units)
     if kind == "standardize":
-        return F.mean(axis=0), F.std(axis=0)
-    lo, hi = F.min(axis=0), F.max(axis=0)
-    return lo + (hi - lo) / 2.0, (hi - lo) / 2.0
+        shift, scale = F.mean(axis=0), F.std(axis=0)
+    else:
+        lo, hi = F.min(axis=0), F.max(axis=0)
+        shift, scale = lo + (hi - lo) / 2.0, (hi - lo) / 2.0
+    return np.ldexp(shift, units), np.ldexp(scale, units)
 
 
 def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]:
@@ -146,10 +147,8 @@ def suggest_scaling(X: np.ndarray, names: Sequence[str] = ()) -> tuple[str, str]
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or not len(X):
         return "none", ""
-    units = _column_units(X)  # as Scaler.fit: no square overflows or underflows
-    in_units = np.ldexp(X, -units)
-    std = np.ldexp(in_units.std(axis=0), units)
-    size = np.maximum(std, np.abs(np.ldexp(in_units.mean(axis=0), units)))
+    mean, std = _shift_and_scale("standardize", X)  # as Scaler.fit: no overflow
+    size = np.maximum(std, np.abs(mean))
     # how many times too large or too small; constant columns count as 1
     off = np.where(std > 0.0, np.maximum(size, 1.0 / np.where(std > 0.0, std, 1.0)), 1.0)
     k = int(np.argmax(off))

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import re
 
-from microgui.cli import main
-
-
-def run_main(capsys, *args: str) -> tuple[int, str]:
-    code = main(["train", *args])
-    return code, capsys.readouterr().out
+from test_train_command import run_main
 
 
 def write_csv(path, rows) -> str:
@@ -24,7 +19,7 @@ def write_csv(path, rows) -> str:
 
 def test_equal_targets_give_an_undefined_r2_not_a_crash(tmp_path, capsys):
     data = write_csv(tmp_path / "flat.csv", [(float(k), 5.0) for k in range(10)])
-    code, out = run_main(
+    code, out, _ = run_main(
         capsys, "--dataset", "csv", "--dataset-param", data, "--dataset-param",
         "task=regression", "--layers", "4", "--steps", "3",
     )  # fmt: skip
@@ -36,7 +31,7 @@ def test_equal_targets_give_an_undefined_r2_not_a_crash(tmp_path, capsys):
 def test_a_target_in_the_1e300s_gets_a_finite_r2_and_rmse(tmp_path, capsys):
     rows = [(x, (3.0 * x + 0.5) * 1e300) for x in [k / 10 - 2 for k in range(40)]]
     data = write_csv(tmp_path / "huge.csv", rows)
-    code, out = run_main(
+    code, out, _ = run_main(
         capsys, "--dataset", "csv", "--dataset-param", data, "--layers", "8", "--steps", "50",
     )  # fmt: skip
     assert code == 0
